@@ -1,0 +1,160 @@
+//! The crate-wide error: every module's error, with a stable code, Core Lightning's
+//! JSON-RPC number where one applies, and the field concerned.
+
+use alloc::format;
+use alloc::string::String;
+use core::fmt;
+
+use crate::amount::AmountError;
+use crate::hex::HexError;
+use crate::ids::IdError;
+use crate::json::JsonError;
+use crate::payload::PayloadError;
+use crate::route::RouteError;
+use crate::sphinx::OnionError;
+use crate::wire::WireError;
+
+/// Core Lightning's "invalid params" code.
+pub const INVALID_PARAMS: i32 = -32602;
+/// Core Lightning's generic failure code (`sendpay` uses it for "Could not create onion packet").
+pub const LIGHTNINGD: i32 = -1;
+
+/// Any error of the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// An amount string.
+    Amount(AmountError),
+    /// An identifier or hex value.
+    Id(IdError),
+    /// JSON text.
+    Json(JsonError),
+    /// Wire bytes (TLV, BigSize).
+    Wire(WireError),
+    /// A route.
+    Route(RouteError),
+    /// Hop payloads.
+    Payload(PayloadError),
+    /// Building or peeling an onion.
+    Onion(OnionError),
+    /// A parameter of a request: missing, or of the wrong type.
+    Param {
+        /// The parameter's name (a path such as `hops[2].pubkey`).
+        field: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// Another error, with the parameter it concerns.
+    Field {
+        /// The parameter's name.
+        field: String,
+        /// The underlying error.
+        source: alloc::boxed::Box<Error>,
+    },
+}
+
+impl Error {
+    /// Attach (or prefix) the name of the parameter this error concerns.
+    pub fn in_field(self, field: &str) -> Error {
+        match self {
+            Error::Field { field: inner, source } => {
+                let joined = if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
+                Error::Field { field: joined, source }
+            }
+            Error::Param { field: inner, expected } => {
+                let joined = if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
+                Error::Param { field: joined, expected }
+            }
+            e => Error::Field { field: field.into(), source: alloc::boxed::Box::new(e) },
+        }
+    }
+
+    /// The innermost error (past any field names).
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::Field { source, .. } => source.root(),
+            e => e,
+        }
+    }
+
+    /// A stable identifier (`AMOUNT_BAD_UNIT`, `ROUTE_AMOUNT_INCREASING`, `ONION_TOO_LARGE`…).
+    pub fn code(&self) -> &'static str {
+        match self.root() {
+            Error::Amount(e) => e.code(),
+            Error::Id(e) => e.code(),
+            Error::Json(_) => "JSON_SYNTAX",
+            Error::Wire(e) => e.code(),
+            Error::Route(e) => e.code(),
+            Error::Payload(e) => e.code(),
+            Error::Onion(e) => e.code(),
+            Error::Param { .. } => "PARAM_TYPE",
+            Error::Field { .. } => "UNKNOWN",
+        }
+    }
+
+    /// Core Lightning's JSON-RPC code for the same failure: `-1` when the payloads do not
+    /// fit the onion (`sendpay`'s "Could not create onion packet"), else `-32602`.
+    pub fn rpc_code(&self) -> i32 {
+        match self.root() {
+            Error::Onion(OnionError::PayloadsTooLarge { .. }) => LIGHTNINGD,
+            _ => INVALID_PARAMS,
+        }
+    }
+
+    /// The parameter concerned, as a path (`route[2].amount_msat`, `session_key`…).
+    pub fn field(&self) -> Option<String> {
+        match self {
+            Error::Field { field, source } => match source.field() {
+                Some(inner) if inner.starts_with('[') => Some(format!("{field}{inner}")),
+                Some(inner) => Some(format!("{field}.{inner}")),
+                None => Some(field.clone()),
+            },
+            Error::Param { field, .. } => Some(field.clone()),
+            Error::Route(r) => Some(match r.hop {
+                Some(i) => format!("[{i}].{}", r.field),
+                None => String::from(r.field),
+            }),
+            Error::Payload(p) => Some(String::from(p.field())),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Amount(e) => e.fmt(f),
+            Error::Id(e) => e.fmt(f),
+            Error::Json(e) => e.fmt(f),
+            Error::Wire(e) => e.fmt(f),
+            Error::Route(e) => e.fmt(f),
+            Error::Payload(e) => e.fmt(f),
+            Error::Onion(e) => e.fmt(f),
+            Error::Param { field, expected } => write!(f, "{field}: should be {expected}"),
+            Error::Field { field, source } => match source.as_ref() {
+                // Route errors already print their own path.
+                Error::Route(_) => write!(f, "{field}{source}"),
+                _ => write!(f, "{field}: {source}"),
+            },
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for Error {}
+
+macro_rules! from_err {
+    ($($t:ty => $v:ident),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self { Error::$v(e) }
+        }
+    )*};
+}
+from_err!(AmountError => Amount, IdError => Id, JsonError => Json, WireError => Wire,
+          RouteError => Route, PayloadError => Payload, OnionError => Onion);
+
+impl From<HexError> for Error {
+    fn from(e: HexError) -> Self {
+        Error::Id(IdError::Hex(e))
+    }
+}
