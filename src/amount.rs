@@ -89,10 +89,7 @@ impl fmt::Display for AmountError {
 fn digits_value(d: &[u8]) -> Result<u64, AmountError> {
     let mut n: u64 = 0;
     for &b in d {
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add(u64::from(b - b'0')))
-            .ok_or(AmountError::Overflow)?;
+        n = n.checked_mul(10).and_then(|n| n.checked_add(u64::from(b - b'0'))).ok_or(AmountError::Overflow)?;
     }
     Ok(n)
 }
@@ -129,9 +126,7 @@ impl Msat {
             ("" | "msat", None) => Some(w),
             ("sat", None) => w.checked_mul(1000),
             ("btc", None) => w.checked_mul(MSAT_PER_BTC),
-            ("sat", Some(f)) if f.len() == 3 => {
-                w.checked_mul(1000).and_then(|x| x.checked_add(digits_value(f).ok()?))
-            }
+            ("sat", Some(f)) if f.len() == 3 => w.checked_mul(1000).and_then(|x| x.checked_add(digits_value(f).ok()?)),
             ("btc", Some(f)) if (1..=11).contains(&f.len()) => {
                 let scale = 10u64.pow(11 - f.len() as u32);
                 let fv = digits_value(f)? * scale; // < 10^11, cannot overflow
@@ -187,7 +182,7 @@ impl Msat {
         let mut r = self.0 % MSAT_PER_BTC;
         if r != 0 {
             let mut digits = 11;
-            while r % 10 == 0 {
+            while r.is_multiple_of(10) {
                 r /= 10;
                 digits -= 1;
             }

@@ -8,14 +8,14 @@
 
 use alloc::vec::Vec;
 
-use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::ChaCha20Poly1305;
+use chacha20poly1305::aead::{Aead, KeyInit};
 use k256::ProjectivePoint;
 use zeroize::Zeroizing;
 
 use crate::crypto::{ecdh, named_key, scalar_from_hash, sha256};
 use crate::ids::NodeId;
-use crate::sphinx::{peel_onion, OnionError, PeeledOnion, SecretKey, SharedSecret};
+use crate::sphinx::{OnionError, PeeledOnion, SecretKey, SharedSecret, peel_onion};
 
 /// One hop of a blinded path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,8 +120,11 @@ pub fn create_blinded_path(session_key: &SecretKey, hops: &[(NodeId, &[u8])]) ->
     for (node, tlv) in hops {
         let big_e = NodeId::from_point(&ProjectivePoint::mul_by_generator(&e).to_affine());
         let ss = SharedSecret::from_bytes(ecdh(&node.point(), &e));
-        out.push(BlindedHop { blinded_node_id: blinded_node_id(node, &ss), encrypted_recipient_data: encrypt_recipient_data(&ss, tlv) });
-        *e = *e * scalar_from_hash(&sha256(&[big_e.as_bytes(), ss.as_bytes()]));
+        out.push(BlindedHop {
+            blinded_node_id: blinded_node_id(node, &ss),
+            encrypted_recipient_data: encrypt_recipient_data(&ss, tlv),
+        });
+        *e *= scalar_from_hash(&sha256(&[big_e.as_bytes(), ss.as_bytes()]));
     }
     Some(BlindedPath { introduction_node: *intro, first_path_key, hops: out })
 }

@@ -58,11 +58,13 @@ impl Error {
     pub fn in_field(self, field: &str) -> Error {
         match self {
             Error::Field { field: inner, source } => {
-                let joined = if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
+                let joined =
+                    if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
                 Error::Field { field: joined, source }
             }
             Error::Param { field: inner, expected } => {
-                let joined = if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
+                let joined =
+                    if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
                 Error::Param { field: joined, expected }
             }
             e => Error::Field { field: field.into(), source: alloc::boxed::Box::new(e) },
@@ -104,15 +106,18 @@ impl Error {
     /// The parameter concerned, as a path (`route[2].amount_msat`, `session_key`…).
     pub fn field(&self) -> Option<String> {
         match self {
-            Error::Field { field, source } => match source.field() {
-                Some(inner) if inner.starts_with('[') => Some(format!("{field}{inner}")),
-                Some(inner) => Some(format!("{field}.{inner}")),
-                None => Some(field.clone()),
-            },
+            Error::Field { field, source } => Some(match source.field() {
+                Some(inner) if inner.is_empty() => field.clone(),
+                Some(inner) if inner.starts_with('[') => format!("{field}{inner}"),
+                Some(inner) => format!("{field}.{inner}"),
+                None => field.clone(),
+            }),
             Error::Param { field, .. } => Some(field.clone()),
-            Error::Route(r) => Some(match r.hop {
-                Some(i) => format!("[{i}].{}", r.field),
-                None => String::from(r.field),
+            Error::Route(r) => Some(match (r.hop, r.field) {
+                (Some(i), f) => format!("[{i}].{f}"),
+                // A whole-route error: the route itself is the field.
+                (None, "route") => String::new(),
+                (None, f) => String::from(f),
             }),
             Error::Payload(p) => Some(String::from(p.field())),
             _ => None,
@@ -122,20 +127,25 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        // "<field path>: <what is wrong>", the path written once.
+        let path = match self.field() {
+            Some(p) if p.is_empty() => Some(String::from("route")),
+            Some(p) if p.starts_with('[') => Some(format!("route{p}")),
+            p => p,
+        };
+        if let Some(p) = path {
+            write!(f, "{p}: ")?;
+        }
+        match self.root() {
             Error::Amount(e) => e.fmt(f),
             Error::Id(e) => e.fmt(f),
             Error::Json(e) => e.fmt(f),
             Error::Wire(e) => e.fmt(f),
-            Error::Route(e) => e.fmt(f),
+            Error::Route(e) => e.kind_message(f),
             Error::Payload(e) => e.fmt(f),
             Error::Onion(e) => e.fmt(f),
-            Error::Param { field, expected } => write!(f, "{field}: should be {expected}"),
-            Error::Field { field, source } => match source.as_ref() {
-                // Route errors already print their own path.
-                Error::Route(_) => write!(f, "{field}{source}"),
-                _ => write!(f, "{field}: {source}"),
-            },
+            Error::Param { expected, .. } => write!(f, "should be {expected}"),
+            Error::Field { .. } => Ok(()),
         }
     }
 }

@@ -58,7 +58,7 @@ fn decode_into(s: &[u8], out: &mut [u8]) -> Result<(), HexError> {
 /// Decode a hex string of any even length.
 pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(HexError::OddLength);
     }
     let mut out = alloc::vec![0u8; b.len() / 2];
@@ -69,7 +69,7 @@ pub fn decode(s: &str) -> Result<Vec<u8>, HexError> {
 /// Decode a hex string of exactly `N` bytes.
 pub fn decode_array<const N: usize>(s: &str) -> Result<[u8; N], HexError> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err(HexError::OddLength);
     }
     if b.len() != 2 * N {

@@ -213,7 +213,10 @@ mod tests {
         assert_eq!(ShortChannelId::parse("1x0x0x0"), Err(IdError::ScidSyntax));
         assert_eq!(ShortChannelId::parse("+1x0x0"), Err(IdError::ScidSyntax));
         assert_eq!(ShortChannelId::parse("99999999999x0x0"), Err(IdError::ScidSyntax));
-        assert_eq!(ShortChannelId::parse_with_direction("1x2x3/1"), Ok((ShortChannelId::new(1, 2, 3).unwrap(), Some(1))));
+        assert_eq!(
+            ShortChannelId::parse_with_direction("1x2x3/1"),
+            Ok((ShortChannelId::new(1, 2, 3).unwrap(), Some(1)))
+        );
         assert_eq!(ShortChannelId::parse_with_direction("1x2x3/2"), Err(IdError::Direction));
         let m = ShortChannelId(u64::MAX);
         assert_eq!(ShortChannelId::parse(&m.to_string_form()), Ok(m));

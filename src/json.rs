@@ -111,6 +111,12 @@ impl Value {
         push_u64(&mut s, n);
         Value::Number(s)
     }
+    /// Indented JSON text (two spaces), for people.
+    pub fn to_json_pretty(&self) -> String {
+        let mut out = String::new();
+        write_pretty(self, &mut out, 0);
+        out
+    }
     /// Compact JSON text.
     pub fn to_json(&self) -> String {
         let mut out = String::new();
@@ -141,6 +147,13 @@ pub(crate) fn parse_u64_digits(s: &str) -> Option<u64> {
         n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
     }
     Some(n)
+}
+
+/// The decimal text of `n`.
+pub fn u64_to_string(n: u64) -> String {
+    let mut s = String::new();
+    push_u64(&mut s, n);
+    s
 }
 
 pub(crate) fn push_u64(out: &mut String, mut n: u64) {
@@ -415,6 +428,45 @@ fn write_value(v: &Value, out: &mut String) {
     }
 }
 
+fn indent(out: &mut String, n: usize) {
+    out.push('\n');
+    for _ in 0..n {
+        out.push_str("  ");
+    }
+}
+
+fn write_pretty(v: &Value, out: &mut String, depth: usize) {
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                indent(out, depth + 1);
+                write_pretty(x, out, depth + 1);
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        Value::Object(m) if !m.is_empty() => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                indent(out, depth + 1);
+                write_string(k, out);
+                out.push_str(": ");
+                write_pretty(x, out, depth + 1);
+            }
+            indent(out, depth);
+            out.push('}');
+        }
+        other => write_value(other, out),
+    }
+}
+
 /// Build an object from `(name, value)` pairs.
 pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
     Value::Object(members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -436,7 +488,9 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for bad in ["", "01", "1.", "-", "[1,]", "{\"a\":1,\"a\":2}", "\"\\ud800\"", "[1] x", "{a:1}", "\"\u{1}\"", "tru"] {
+        for bad in
+            ["", "01", "1.", "-", "[1,]", "{\"a\":1,\"a\":2}", "\"\\ud800\"", "[1] x", "{a:1}", "\"\u{1}\"", "tru"]
+        {
             assert!(parse(bad).is_err(), "{bad}");
         }
         let deep = "[".repeat(MAX_DEPTH + 1);

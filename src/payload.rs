@@ -14,7 +14,7 @@ use crate::amount::Msat;
 use crate::blinding::{BlindedPath, BlindedPayInfo};
 use crate::ids::{NodeId, ShortChannelId};
 use crate::route::Route;
-use crate::wire::{self, read_stream, read_tu64, write_bigsize, write_record, write_tu64, WireError};
+use crate::wire::{self, WireError, read_stream, read_tu64, write_bigsize, write_record, write_tu64};
 
 /// TLV types of the onion payload.
 pub mod tlv {
@@ -129,12 +129,16 @@ impl fmt::Display for PayloadError {
                 write!(f, "custom record type {tlv_type} is below 65536")
             }
             PayloadError::DuplicateCustomRecord { tlv_type } => write!(f, "custom record type {tlv_type} given twice"),
-            PayloadError::TotalWithoutSecret => f.write_str("total_msat needs a payment_secret (both travel in payment_data)"),
+            PayloadError::TotalWithoutSecret => {
+                f.write_str("total_msat needs a payment_secret (both travel in payment_data)")
+            }
             PayloadError::TotalBelowAmount => f.write_str("total_msat is below the final hop's amount"),
             PayloadError::CltvOverflow { hop } => {
                 write!(f, "hop {hop}: block_height + 1 + delay must stay below 500000000")
             }
-            PayloadError::NotIntroductionNode => f.write_str("the route must end at the blinded path's introduction node"),
+            PayloadError::NotIntroductionNode => {
+                f.write_str("the route must end at the blinded path's introduction node")
+            }
             PayloadError::EmptyBlindedPath => f.write_str("the blinded path has no hops"),
             PayloadError::IntroductionAmount => {
                 f.write_str("the route delivers less to the introduction node than amount + the path's fee")
@@ -272,7 +276,11 @@ pub struct BlindedPayment<'a> {
 /// Frames for a payment into a blinded path. `route` reaches the introduction node under
 /// its real id (its last hop is the introduction node, with the amount and delay it must
 /// receive, at least `amount + fee` and `final_cltv + cltv_expiry_delta`).
-pub fn blinded_route_payloads(route: &Route, block_height: u32, pay: &BlindedPayment<'_>) -> Result<Vec<HopFrame>, PayloadError> {
+pub fn blinded_route_payloads(
+    route: &Route,
+    block_height: u32,
+    pay: &BlindedPayment<'_>,
+) -> Result<Vec<HopFrame>, PayloadError> {
     let n = route.hops.len();
     let intro = route.hops.last().ok_or(PayloadError::EmptyRoute)?;
     if intro.node_id != pay.path.introduction_node {

@@ -20,7 +20,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::amount::{AmountError, Msat, MAX_MONEY};
+use crate::amount::{AmountError, MAX_MONEY, Msat};
 use crate::ids::{IdError, NodeId, ShortChannelId};
 use crate::json::{self, Value};
 
@@ -133,6 +133,13 @@ impl fmt::Display for RouteError {
             Some(i) => write!(f, "route[{i}].{}: ", self.field)?,
             None => write!(f, "{}: ", self.field)?,
         }
+        self.kind_message(f)
+    }
+}
+
+impl RouteError {
+    /// What was wrong, without the field path.
+    pub fn kind_message(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             RouteErrorKind::WrongType { expected } => write!(f, "should be {expected}"),
             RouteErrorKind::Missing => match self.field {
@@ -142,13 +149,11 @@ impl fmt::Display for RouteError {
                 "delay" => f.write_str("missing: give cltv_out or delay"),
                 _ => f.write_str("missing"),
             },
-            RouteErrorKind::Amount(e) => e.fmt(f),
-            RouteErrorKind::Id(e) => e.fmt(f),
+            RouteErrorKind::Amount(e) => fmt::Display::fmt(&e, f),
+            RouteErrorKind::Id(e) => fmt::Display::fmt(&e, f),
             RouteErrorKind::BadDelay => f.write_str("should be an integer from 0 to 4294967295"),
             RouteErrorKind::Style => f.write_str("only style \"tlv\" is supported"),
-            RouteErrorKind::DirectionMismatch => {
-                f.write_str("direction disagrees with the /D of short_channel_id_dir")
-            }
+            RouteErrorKind::DirectionMismatch => f.write_str("direction disagrees with the /D of short_channel_id_dir"),
             RouteErrorKind::Empty => f.write_str("a route needs at least one hop"),
             RouteErrorKind::TooManyHops => write!(f, "a route has at most {MAX_HOPS} hops"),
             RouteErrorKind::AmbiguousRoutes => {
@@ -227,10 +232,10 @@ fn read_hop(i: usize, h: &Value) -> Result<RawHop, RouteError> {
             Some(d)
         }
     };
-    if let Some(style) = h.get("style") {
-        if style.as_str() != Some("tlv") {
-            return Err(e("style", RouteErrorKind::Style));
-        }
+    if let Some(style) = h.get("style")
+        && style.as_str() != Some("tlv")
+    {
+        return Err(e("style", RouteErrorKind::Style));
     }
 
     let amt = |names: &[&str]| -> Result<Option<Msat>, RouteError> {
@@ -240,7 +245,12 @@ fn read_hop(i: usize, h: &Value) -> Result<RawHop, RouteError> {
         first(h, names).map(u32_from_json).transpose().map_err(|k| e("delay", k))
     };
     let (amount_out, amount_in, delay_out, delay_in) = if getroutes_shape {
-        (amt(&["amount_out_msat"])?, amt(&["amount_in_msat", "amount_msat"])?, dly(&["cltv_out"])?, dly(&["cltv_in", "delay"])?)
+        (
+            amt(&["amount_out_msat"])?,
+            amt(&["amount_in_msat", "amount_msat"])?,
+            dly(&["cltv_out"])?,
+            dly(&["cltv_in", "delay"])?,
+        )
     } else {
         (amt(&["amount_out_msat", "amount_msat", "msatoshi"])?, None, dly(&["cltv_out", "delay"])?, None)
     };
@@ -282,16 +292,16 @@ impl Route {
                     field: "route",
                     kind: RouteErrorKind::WrongType { expected: "an array of hops" },
                 })?;
-                final_amount = v
-                    .get("amount_msat")
-                    .map(amount_from_json)
-                    .transpose()
-                    .map_err(|kind| RouteError { hop: None, field: "amount_msat", kind })?;
-                final_cltv = v
-                    .get("final_cltv")
-                    .map(u32_from_json)
-                    .transpose()
-                    .map_err(|kind| RouteError { hop: None, field: "final_cltv", kind })?;
+                final_amount = v.get("amount_msat").map(amount_from_json).transpose().map_err(|kind| RouteError {
+                    hop: None,
+                    field: "amount_msat",
+                    kind,
+                })?;
+                final_cltv = v.get("final_cltv").map(u32_from_json).transpose().map_err(|kind| RouteError {
+                    hop: None,
+                    field: "final_cltv",
+                    kind,
+                })?;
                 path.as_array().ok_or(RouteError {
                     hop: None,
                     field: "path",

@@ -125,7 +125,9 @@ impl fmt::Display for OnionError {
             OnionError::PacketLength { expected, got } => write!(f, "onion must be {expected} bytes, got {got}"),
             OnionError::BadVersion(v) => write!(f, "unknown onion version {v}"),
             OnionError::BadEphemeralKey => f.write_str("onion ephemeral key is not a valid point"),
-            OnionError::BadHmac => f.write_str("onion HMAC does not match (wrong node key or associated data, or tampered)"),
+            OnionError::BadHmac => {
+                f.write_str("onion HMAC does not match (wrong node key or associated data, or tampered)")
+            }
             OnionError::BadFrame => f.write_str("decrypted hop payload is malformed"),
             OnionError::BadRecipientData => f.write_str("encrypted_recipient_data does not decrypt"),
         }
@@ -260,7 +262,7 @@ pub fn key_schedule(session_key: &SecretKey, pubkeys: &[&NodeId]) -> Vec<HopKeys
         let epk = NodeId::from_point(&ProjectivePoint::mul_by_generator(&e).to_affine());
         let ss = ecdh(&pk.point(), &e);
         let bf = scalar_from_hash(&sha256(&[epk.as_bytes(), &ss]));
-        *e = *e * bf;
+        *e *= bf;
         out.push(HopKeys { ephemeral_key: epk, shared_secret: SharedSecret(ss) });
     }
     out

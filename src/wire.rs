@@ -83,7 +83,9 @@ impl fmt::Display for WireError {
             WireError::Truncated { pos } => write!(f, "input ends early at offset {pos}"),
             WireError::NonMinimalBigSize { pos } => write!(f, "BigSize at offset {pos} is not minimally encoded"),
             WireError::NonMinimalInt { tlv_type } => write!(f, "TLV type {tlv_type}: integer not minimally encoded"),
-            WireError::TypeOrder { tlv_type } => write!(f, "TLV type {tlv_type} is not greater than the type before it"),
+            WireError::TypeOrder { tlv_type } => {
+                write!(f, "TLV type {tlv_type} is not greater than the type before it")
+            }
             WireError::UnknownEvenType { tlv_type } => write!(f, "unknown even TLV type {tlv_type}"),
             WireError::BadLength { tlv_type } => write!(f, "TLV type {tlv_type} has the wrong length"),
             WireError::BadValue { tlv_type } => write!(f, "TLV type {tlv_type} has an invalid value"),
@@ -175,10 +177,10 @@ pub fn read_stream(b: &[u8], known: impl Fn(u64) -> bool) -> Result<Vec<Record>,
     let mut out: Vec<Record> = Vec::new();
     while pos < b.len() {
         let tlv_type = read_bigsize(b, &mut pos)?;
-        if let Some(last) = out.last() {
-            if tlv_type <= last.tlv_type {
-                return Err(WireError::TypeOrder { tlv_type });
-            }
+        if let Some(last) = out.last()
+            && tlv_type <= last.tlv_type
+        {
+            return Err(WireError::TypeOrder { tlv_type });
         }
         let len = read_bigsize(b, &mut pos)?;
         let end = usize::try_from(len)

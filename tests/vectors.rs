@@ -154,7 +154,10 @@ fn blinded_path_from(route: &ln_sendpay::json::Value, data_key: &str) -> Blinded
         first_path_key: node(s(route, "first_path_key")),
         hops: arr(route, "hops")
             .iter()
-            .map(|x| BlindedHop { blinded_node_id: node(s(x, "blinded_node_id")), encrypted_recipient_data: h(x, data_key) })
+            .map(|x| BlindedHop {
+                blinded_node_id: node(s(x, "blinded_node_id")),
+                encrypted_recipient_data: h(x, data_key),
+            })
             .collect(),
     }
 }
@@ -181,13 +184,32 @@ fn blinded_payment_onion_payloads_and_packet_byte_exact() {
     assert_eq!(intro_amount, 110_125);
     let intro_cltv = final_cltv + u32::from(payinfo.cltv_expiry_delta);
     let route = Route::from_hops(vec![
-        Hop { node_id: alice, channel: ShortChannelId::parse("1x1x1").unwrap(), direction: None, amount: Msat(intro_amount), delay: intro_cltv - block_height - 1 + 100 },
-        Hop { node_id: path.introduction_node, channel: ShortChannelId::parse("0x0x10").unwrap(), direction: None, amount: Msat(intro_amount), delay: intro_cltv - block_height - 1 },
+        Hop {
+            node_id: alice,
+            channel: ShortChannelId::parse("1x1x1").unwrap(),
+            direction: None,
+            amount: Msat(intro_amount),
+            delay: intro_cltv - block_height - 1 + 100,
+        },
+        Hop {
+            node_id: path.introduction_node,
+            channel: ShortChannelId::parse("0x0x10").unwrap(),
+            direction: None,
+            amount: Msat(intro_amount),
+            delay: intro_cltv - block_height - 1,
+        },
     ]);
     let frames = payload::blinded_route_payloads(
         &route,
         block_height,
-        &BlindedPayment { path: &path, payinfo, amount: Msat(final_amount), total: Msat(150_000), final_cltv, custom_records: &[] },
+        &BlindedPayment {
+            path: &path,
+            payinfo,
+            amount: Msat(final_amount),
+            total: Msat(150_000),
+            final_cltv,
+            custom_records: &[],
+        },
     )
     .unwrap();
     assert_eq!(frames.len(), full.len());
@@ -260,8 +282,11 @@ fn route_blinding_sender_and_hop_maths() {
     let g = arr(v.get("generate").unwrap(), "hops");
     let tl: Vec<Vec<u8>> = g.iter().map(|x| h(x, "encoded_tlvs")).collect();
     let nodes: Vec<NodeId> = g.iter().map(|x| node(s(x, "node_id"))).collect();
-    let first = blinding::create_blinded_path(&key(s(&g[0], "session_key")), &[(nodes[0], &tl[0]), (nodes[1], &tl[1])]).unwrap();
-    let second = blinding::create_blinded_path(&key(s(&g[2], "session_key")), &[(nodes[2], &tl[2]), (nodes[3], &tl[3])]).unwrap();
+    let first = blinding::create_blinded_path(&key(s(&g[0], "session_key")), &[(nodes[0], &tl[0]), (nodes[1], &tl[1])])
+        .unwrap();
+    let second =
+        blinding::create_blinded_path(&key(s(&g[2], "session_key")), &[(nodes[2], &tl[2]), (nodes[3], &tl[3])])
+            .unwrap();
     let want = blinded_path_from(v.get("route").unwrap(), "encrypted_data");
     assert_eq!(first.introduction_node, want.introduction_node);
     assert_eq!(first.first_path_key, want.first_path_key);
@@ -280,6 +305,12 @@ fn route_blinding_sender_and_hop_maths() {
         let data = blinding::decrypt_recipient_data(&ss, &hops[idx].encrypted_recipient_data).unwrap();
         assert_eq!(hex::encode(&data), s(hop, "decrypted_data"));
         assert_eq!(blinding::next_path_key(&pk, &ss).to_hex(), s(hop, "next_path_key"));
-        assert!(blinding::decrypt_recipient_data(&blinding::path_shared_secret(&bk, &pk), &hops[idx].encrypted_recipient_data).is_err());
+        assert!(
+            blinding::decrypt_recipient_data(
+                &blinding::path_shared_secret(&bk, &pk),
+                &hops[idx].encrypted_recipient_data
+            )
+            .is_err()
+        );
     }
 }

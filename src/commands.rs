@@ -1,0 +1,299 @@
+//! The command-line tool's commands as JSON-in, JSON-out functions (no I/O), so the Rust
+//! binary and the npm package's CLI give the same answers. In the spirit of Core
+//! Lightning's `devtools/onion`.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::amount::Msat;
+use crate::error::Error;
+use crate::hex;
+use crate::ids::{NodeId, hash32_from_hex};
+use crate::json::{Value, object};
+use crate::payload::{self, FinalHopData, HopPayload};
+use crate::route::Route;
+use crate::sphinx::{self, OnionHop, SecretKey};
+
+fn param<'a>(v: &'a Value, field: &str) -> Result<&'a Value, Error> {
+    v.get(field).ok_or_else(|| Error::Param { field: field.into(), expected: "present" })
+}
+
+fn str_param<'a>(v: &'a Value, field: &str, expected: &'static str) -> Result<&'a str, Error> {
+    param(v, field)?.as_str().ok_or_else(|| Error::Param { field: field.into(), expected })
+}
+
+fn hex_param(v: &Value, field: &str) -> Result<Vec<u8>, Error> {
+    let s = str_param(v, field, "a hex string")?;
+    hex::decode(s).map_err(|e| Error::from(e).in_field(field))
+}
+
+fn input_object(v: &Value) -> Result<(), Error> {
+    match v {
+        Value::Object(_) => Ok(()),
+        _ => Err(Error::Param { field: "input".into(), expected: "a JSON object" }),
+    }
+}
+
+/// `onion generate`: `{"session_key","associated_data","hops":[{"pubkey","payload"}]}` →
+/// `{"onion","shared_secrets"}`. Payloads carry their BigSize length prefix. Without a
+/// `session_key`, `random_key` is used (the caller draws it from a CSPRNG).
+pub fn onion_generate(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value, Error> {
+    input_object(input)?;
+    let session = match input.get("session_key") {
+        Some(_) => SecretKey::from_hex(str_param(input, "session_key", "a hex string")?)
+            .map_err(|e| e.in_field("session_key"))?,
+        None => {
+            let k = random_key.ok_or(Error::Param { field: "session_key".into(), expected: "present" })?;
+            SecretKey::from_bytes(&k).map_err(|e| Error::from(e).in_field("session_key"))?
+        }
+    };
+    let ad = hex_param(input, "associated_data")?;
+    let hops = param(input, "hops")?.as_array().ok_or(Error::Param { field: "hops".into(), expected: "an array" })?;
+    let mut keys = Vec::with_capacity(hops.len());
+    let mut frames = Vec::with_capacity(hops.len());
+    for (i, h) in hops.iter().enumerate() {
+        let f = |name: &str| format!("hops[{i}].{name}");
+        let pk = h
+            .get("pubkey")
+            .and_then(Value::as_str)
+            .ok_or(Error::Param { field: f("pubkey"), expected: "a node id (hex)" })?;
+        keys.push(NodeId::from_hex(pk).map_err(|e| Error::from(e).in_field(&f("pubkey")))?);
+        let p = h
+            .get("payload")
+            .and_then(Value::as_str)
+            .ok_or(Error::Param { field: f("payload"), expected: "a hex string" })?;
+        let p = hex::decode(p).map_err(|e| Error::from(e).in_field(&f("payload")))?;
+        sphinx::check_length_prefix(i, &p).map_err(|e| Error::from(e).in_field(&f("payload")))?;
+        frames.push(p);
+    }
+    let input: Vec<OnionHop<'_>> = keys.iter().zip(&frames).map(|(pubkey, frame)| OnionHop { pubkey, frame }).collect();
+    let (onion, secrets) = sphinx::build_onion(&session, &input, &ad).map_err(|e| Error::from(e).in_field("hops"))?;
+    Ok(object([
+        ("onion", Value::String(onion.to_hex())),
+        ("shared_secrets", Value::Array(secrets.iter().map(|s| Value::String(s.to_hex())).collect())),
+    ]))
+}
+
+fn payload_json(p: &HopPayload) -> Value {
+    let mut m: Vec<(String, Value)> = Vec::new();
+    if let Some(a) = p.amt_to_forward {
+        m.push(("amt_to_forward".into(), Value::String(a.to_decimal_string())));
+    }
+    if let Some(c) = p.outgoing_cltv_value {
+        m.push(("outgoing_cltv_value".into(), Value::u64(u64::from(c))));
+    }
+    if let Some(s) = p.short_channel_id {
+        m.push(("short_channel_id".into(), Value::String(s.to_string_form())));
+    }
+    if let Some((secret, total)) = &p.payment_data {
+        m.push(("payment_secret".into(), Value::String(hex::encode(secret))));
+        m.push(("total_msat".into(), Value::String(total.to_decimal_string())));
+    }
+    if let Some(d) = &p.encrypted_recipient_data {
+        m.push(("encrypted_recipient_data".into(), Value::String(hex::encode(d))));
+    }
+    if let Some(k) = &p.current_path_key {
+        m.push(("current_path_key".into(), Value::String(k.to_hex())));
+    }
+    if let Some(d) = &p.payment_metadata {
+        m.push(("payment_metadata".into(), Value::String(hex::encode(d))));
+    }
+    if let Some(t) = p.total_amount_msat {
+        m.push(("total_amount_msat".into(), Value::String(t.to_decimal_string())));
+    }
+    if !p.unknown.is_empty() {
+        let recs = p
+            .unknown
+            .iter()
+            .map(|r| (crate::json::u64_to_string(r.tlv_type), Value::String(hex::encode(&r.value))))
+            .collect();
+        m.push(("unknown_records".into(), Value::Object(recs)));
+    }
+    Value::Object(m)
+}
+
+/// `onion decode`: `{"onion","associated_data","privkey","path_key"?}` →
+/// `{"payload","next_onion","shared_secret","fields"}`. `payload` keeps its length prefix;
+/// `next_onion` is null at the final hop; `fields` is the payload's TLVs decoded (null if
+/// they are not a valid payload). `path_key` is for a hop inside a blinded path.
+pub fn onion_decode(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let onion = hex_param(input, "onion")?;
+    let ad = hex_param(input, "associated_data")?;
+    let key = SecretKey::from_hex(str_param(input, "privkey", "a hex string")?).map_err(|e| e.in_field("privkey"))?;
+    let peeled = match input.get("path_key") {
+        None | Some(Value::Null) => sphinx::peel_onion(&key, &onion, &ad),
+        Some(v) => {
+            let pk = v.as_str().ok_or(Error::Param { field: "path_key".into(), expected: "a hex string" })?;
+            let pk = NodeId::from_hex(pk).map_err(|e| Error::from(e).in_field("path_key"))?;
+            crate::blinding::peel_blinded(&key, &pk, &onion, &ad).map(|(p, _)| p)
+        }
+    }
+    .map_err(|e| Error::from(e).in_field("onion"))?;
+    let fields = payload::decode_payload(&peeled.payload).map(|p| payload_json(&p)).unwrap_or(Value::Null);
+    Ok(object([
+        ("payload", Value::String(hex::encode(&peeled.frame()))),
+        ("next_onion", peeled.next.as_ref().map(|o| Value::String(o.to_hex())).unwrap_or(Value::Null)),
+        ("shared_secret", Value::String(peeled.shared_secret.to_hex())),
+        ("fields", fields),
+    ]))
+}
+
+/// `onion runtest`: run a file in `bolt04/onion-test.json`'s format. Returns the report
+/// and whether every byte matched.
+pub fn onion_runtest(test: &Value) -> Result<(Value, bool), Error> {
+    let generate = param(test, "generate")?;
+    let built = onion_generate(generate, None).map_err(|e| e.in_field("generate"))?;
+    let want = str_param(test, "onion", "a hex string")?;
+    let got = built.get("onion").and_then(Value::as_str).unwrap_or_default();
+    let onion_ok = got.eq_ignore_ascii_case(want);
+    let ad = str_param(generate, "associated_data", "a hex string")?;
+    let hops = param(generate, "hops")?.as_array().unwrap_or_default();
+    let mut ok = onion_ok;
+    let mut results = Vec::new();
+    if let Some(keys) = test.get("decode").and_then(Value::as_array) {
+        let mut packet = String::from(want);
+        for (i, k) in keys.iter().enumerate() {
+            let k = k.as_str().ok_or(Error::Param { field: format!("decode[{i}]"), expected: "a hex string" })?;
+            let req = object([
+                ("onion", Value::String(packet.clone())),
+                ("associated_data", Value::str(ad)),
+                ("privkey", Value::str(k)),
+            ]);
+            let (payload_ok, last_ok, next) = match onion_decode(&req) {
+                Ok(d) => {
+                    let want_payload =
+                        hops.get(i).and_then(|h| h.get("payload")).and_then(Value::as_str).unwrap_or_default();
+                    let payload_ok =
+                        d.get("payload").and_then(Value::as_str).is_some_and(|p| p.eq_ignore_ascii_case(want_payload));
+                    let next = d.get("next_onion").and_then(Value::as_str).map(String::from);
+                    let last_ok = next.is_none() == (i + 1 == keys.len());
+                    (payload_ok, last_ok, next)
+                }
+                Err(_) => (false, false, None),
+            };
+            ok &= payload_ok && last_ok;
+            results.push(object([
+                ("hop", Value::u64(i as u64)),
+                ("payload_matches", Value::Bool(payload_ok)),
+                ("final_matches", Value::Bool(last_ok)),
+            ]));
+            match next {
+                Some(n) => packet = n,
+                None => break,
+            }
+        }
+        ok &= results.len() == keys.len();
+    }
+    Ok((
+        object([("onion_matches", Value::Bool(onion_ok)), ("decoded", Value::Array(results)), ("ok", Value::Bool(ok))]),
+        ok,
+    ))
+}
+
+/// `amount STRING` → `{"msat":"<decimal string>"}`.
+pub fn amount(s: &str) -> Result<Value, Error> {
+    let m = Msat::parse(s).map_err(|e| Error::from(e).in_field("amount"))?;
+    Ok(object([("msat", Value::String(m.to_decimal_string()))]))
+}
+
+/// `route payloads`: `{"route","payment_hash","payment_secret"?,"payment_metadata"?,
+/// "total_msat"?,"msatoshi"|"amount_msat"?,"custom_records"?,"block_height"}` →
+/// `{"hops":[{"pubkey","payload"}],"associated_data","first_hop"}`: the input of
+/// `onion generate` (add a `session_key`), and the `first_hop` of `sendonion`.
+pub fn route_payloads(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let route = Route::from_json(param(input, "route")?).map_err(|e| Error::from(e).in_field("route"))?;
+    let msatoshi = match input.get("amount_msat").or(input.get("msatoshi")) {
+        None => None,
+        Some(v) => {
+            let name = if input.get("amount_msat").is_some() { "amount_msat" } else { "msatoshi" };
+            Some(
+                crate::route::amount_from_json(v)
+                    .map_err(|kind| Error::from(crate::route::RouteError { hop: None, field: name, kind }))?,
+            )
+        }
+    };
+    route.validate(msatoshi).map_err(|e| match e.field {
+        // The man page's msatoshi rule concerns the amount parameter, not the route.
+        "msatoshi" => Error::from(crate::route::RouteError {
+            field: if input.get("amount_msat").is_some() { "amount_msat" } else { "msatoshi" },
+            ..e
+        }),
+        _ => Error::from(e).in_field("route"),
+    })?;
+    let hash = hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)
+        .map_err(|e| Error::from(e).in_field("payment_hash"))?;
+    let block_height = param(input, "block_height")?
+        .as_u64()
+        .and_then(|b| u32::try_from(b).ok())
+        .ok_or(Error::Param { field: "block_height".into(), expected: "a block height (integer)" })?;
+    let mut fin = FinalHopData::default();
+    if input.get("payment_secret").is_some() {
+        let s = str_param(input, "payment_secret", "a hex string")?;
+        fin.payment_secret = Some(hash32_from_hex(s).map_err(|e| Error::from(e).in_field("payment_secret"))?);
+    }
+    if input.get("payment_metadata").is_some() {
+        fin.payment_metadata = Some(hex_param(input, "payment_metadata")?);
+    }
+    if let Some(t) = input.get("total_msat") {
+        fin.total_msat = Some(
+            crate::route::amount_from_json(t)
+                .map_err(|kind| Error::from(crate::route::RouteError { hop: None, field: "total_msat", kind }))?,
+        );
+    }
+    if let Some(c) = input.get("custom_records") {
+        let members = c
+            .as_object()
+            .ok_or(Error::Param { field: "custom_records".into(), expected: "an object of type → hex" })?;
+        for (k, v) in members {
+            let field = format!("custom_records.{k}");
+            let t = crate::json::parse_u64_digits(k)
+                .ok_or(Error::Param { field: field.clone(), expected: "a decimal TLV type" })?;
+            let val = v.as_str().ok_or(Error::Param { field: field.clone(), expected: "a hex string" })?;
+            fin.custom_records.push((t, hex::decode(val).map_err(|e| Error::from(e).in_field(&field))?));
+        }
+    }
+    let frames = payload::route_payloads(&route, block_height, &fin)?;
+    let first = &route.hops[0];
+    Ok(object([
+        (
+            "hops",
+            Value::Array(
+                frames
+                    .iter()
+                    .map(|f| {
+                        object([
+                            ("pubkey", Value::String(f.pubkey.to_hex())),
+                            ("payload", Value::String(hex::encode(&f.frame))),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        ("associated_data", Value::String(hex::encode(&hash))),
+        (
+            "first_hop",
+            object([
+                ("id", Value::String(first.node_id.to_hex())),
+                ("channel", Value::String(first.channel.to_string_form())),
+                ("amount_msat", Value::u64(first.amount.0)),
+                ("delay", Value::u64(u64::from(first.delay))),
+            ]),
+        ),
+    ]))
+}
+
+/// The error as the CLI prints it: `{"code","error","message","field"?}`.
+pub fn error_json(e: &Error) -> Value {
+    let mut m = alloc::vec![
+        (String::from("code"), Value::Number(format!("{}", e.rpc_code()))),
+        ("error".into(), Value::str(e.code())),
+        ("message".into(), Value::String(format!("{e}"))),
+    ];
+    if let Some(f) = e.field() {
+        m.push(("field".into(), Value::String(f)));
+    }
+    Value::Object(m)
+}

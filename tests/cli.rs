@@ -1,0 +1,123 @@
+//! The `ln-sendpay` binary: JSON on stdin and stdout, errors as JSON on stderr.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use ln_sendpay::json::{self, Value};
+
+fn run(args: &[&str], stdin: &str) -> (i32, Value, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ln-sendpay"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let v = if stdout.trim().is_empty() { Value::Null } else { json::parse(&stdout).unwrap() };
+    (out.status.code().unwrap(), v, String::from_utf8(out.stderr).unwrap())
+}
+
+fn vector(path: &str) -> String {
+    format!("{}/../shared/vectors/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn runtest_passes_on_the_vector_and_fails_on_a_changed_byte() {
+    let (code, v, _) = run(&["onion", "runtest", &vector("bolt04/onion-test.json")], "");
+    assert_eq!(code, 0);
+    assert_eq!(v.get("ok"), Some(&Value::Bool(true)));
+    assert_eq!(v.get("decoded").unwrap().as_array().unwrap().len(), 5);
+
+    let text = std::fs::read_to_string(vector("bolt04/onion-test.json")).unwrap();
+    let mut t = json::parse(&text).unwrap();
+    if let Value::Object(m) = &mut t {
+        for (k, v) in m.iter_mut() {
+            if k == "onion" {
+                let s = v.as_str().unwrap();
+                *v = Value::String(format!("{}{}", &s[..100], if &s[100..101] == "0" { "1" } else { "0" }) + &s[101..]);
+            }
+        }
+    }
+    let tmp = std::env::temp_dir().join(format!("ln-sendpay-runtest-{}.json", std::process::id()));
+    std::fs::write(&tmp, t.to_json()).unwrap();
+    let (code, v, _) = run(&["onion", "runtest", tmp.to_str().unwrap()], "");
+    std::fs::remove_file(&tmp).ok();
+    assert_eq!(code, 1);
+    assert_eq!(v.get("onion_matches"), Some(&Value::Bool(false)));
+}
+
+#[test]
+fn route_payloads_then_generate_then_decode_at_each_hop() {
+    let keys = ["41".repeat(32), "42".repeat(32)];
+    let ids: Vec<String> =
+        keys.iter().map(|k| ln_sendpay::SecretKey::from_hex(k).unwrap().public_key().to_hex()).collect();
+    let input = format!(
+        r#"{{"route":[{{"id":"{}","channel":"103x2x1","amount_msat":"1002msat","delay":21}},{{"id":"{}","channel":"103x1x1","amount_msat":1000,"delay":9}}],
+            "payment_hash":"{}","payment_secret":"{}","payment_metadata":"0102","custom_records":{{"65537":"ff"}},"block_height":800000}}"#,
+        ids[0],
+        ids[1],
+        "42".repeat(32),
+        "11".repeat(32)
+    );
+    let (code, p, err) = run(&["route", "payloads"], &input);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(p.get("first_hop").unwrap().get("amount_msat").unwrap().as_u64(), Some(1002));
+    let mut gen_in = p.clone();
+    if let Value::Object(m) = &mut gen_in {
+        m.retain(|(k, _)| k != "first_hop");
+        m.push(("session_key".into(), Value::String("43".repeat(32))));
+    }
+    let (code, g, err) = run(&["onion", "generate"], &gen_in.to_json());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(g.get("onion").unwrap().as_str().unwrap().len(), 2732);
+    let mut onion = g.get("onion").unwrap().as_str().unwrap().to_string();
+    for (i, k) in keys.iter().enumerate() {
+        let req = format!(r#"{{"onion":"{onion}","associated_data":"{}","privkey":"{k}"}}"#, "42".repeat(32));
+        let (code, d, err) = run(&["onion", "decode"], &req);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(d.get("payload"), p.get("hops").unwrap().as_array().unwrap()[i].get("payload"));
+        assert_eq!(d.get("shared_secret"), Some(&g.get("shared_secrets").unwrap().as_array().unwrap()[i]));
+        let f = d.get("fields").unwrap();
+        if i == 0 {
+            assert_eq!(f.get("amt_to_forward").unwrap().as_str(), Some("1000"));
+            assert_eq!(f.get("outgoing_cltv_value").unwrap().as_u64(), Some(800_010));
+            assert_eq!(f.get("short_channel_id").unwrap().as_str(), Some("103x1x1"));
+            onion = d.get("next_onion").unwrap().as_str().unwrap().to_string();
+        } else {
+            assert_eq!(d.get("next_onion"), Some(&Value::Null));
+            assert_eq!(f.get("total_msat").unwrap().as_str(), Some("1000"));
+            assert_eq!(f.get("payment_metadata").unwrap().as_str(), Some("0102"));
+            assert_eq!(f.get("unknown_records").unwrap().get("65537").unwrap().as_str(), Some("ff"));
+        }
+    }
+}
+
+#[test]
+fn generate_without_a_session_key_draws_a_fresh_one() {
+    let id = ln_sendpay::SecretKey::from_hex(&"41".repeat(32)).unwrap().public_key().to_hex();
+    let req = format!(r#"{{"associated_data":"","hops":[{{"pubkey":"{id}","payload":"020000"}}]}}"#);
+    let (_, a, _) = run(&["onion", "generate"], &req);
+    let (_, b, _) = run(&["onion", "generate"], &req);
+    assert_ne!(a.get("onion"), b.get("onion"));
+}
+
+#[test]
+fn amounts_and_errors() {
+    let (code, v, _) = run(&["amount", "0.00000001btc"], "");
+    assert_eq!((code, v.get("msat").unwrap().as_str()), (0, Some("1000")));
+    let (code, v, err) = run(&["amount", "1.5"], "");
+    assert_eq!((code, v), (1, Value::Null));
+    let e = json::parse(err.trim()).unwrap();
+    assert_eq!(e.get("code").unwrap().token_text(), Some("-32602"));
+    assert_eq!(e.get("error").unwrap().as_str(), Some("AMOUNT_BAD_DECIMALS"));
+    assert_eq!(e.get("field").unwrap().as_str(), Some("amount"));
+    let (code, _, err) = run(&["route", "payloads"], "{not json");
+    assert_eq!(code, 1);
+    assert_eq!(json::parse(err.trim()).unwrap().get("error").unwrap().as_str(), Some("JSON_SYNTAX"));
+    let (code, _, err) = run(&["bogus"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("usage"));
+}
