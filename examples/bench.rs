@@ -1,0 +1,70 @@
+//! `make bench`: median native time to build a payment onion for 1, 5 and 20 hops, and how
+//! much of it is elliptic-curve work (the key schedule: one G×e and one P×e per hop).
+//! Medians of many samples, measured in one run; ratios are within that run.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ln_sendpay::amount::Msat;
+use ln_sendpay::ids::{NodeId, ShortChannelId};
+use ln_sendpay::payload::{self, FinalHopData};
+use ln_sendpay::route::{Hop, Route};
+use ln_sendpay::sphinx::{self, OnionHop, SecretKey};
+
+fn median(mut f: impl FnMut(), samples: usize) -> Duration {
+    for _ in 0..samples / 10 + 1 {
+        f();
+    }
+    let mut t: Vec<Duration> = (0..samples)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[samples / 2]
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn main() {
+    let samples: usize = std::env::var("BENCH_SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(301);
+    let session = SecretKey::from_bytes(&[0x41; 32]).unwrap();
+    println!("native ({} {}), {samples} samples each, medians", std::env::consts::ARCH, std::env::consts::OS);
+    println!(
+        "{:>4}  {:>12}  {:>16}  {:>8}  {:>14}",
+        "hops", "build onion", "EC key schedule", "EC share", "route→payloads"
+    );
+    for n in [1usize, 5, 20] {
+        let keys: Vec<SecretKey> = (0..n).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32]).unwrap()).collect();
+        let hops: Vec<Hop> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| Hop {
+                node_id: k.public_key(),
+                channel: ShortChannelId::new(800_000 + i as u32, 1, 0).unwrap(),
+                direction: None,
+                amount: Msat(1_000_000 + 1000 * (n - i) as u64),
+                delay: 9 + 40 * (n - i) as u32,
+            })
+            .collect();
+        let route = Route::from_hops(hops);
+        let fin = FinalHopData { payment_secret: Some([7; 32]), ..Default::default() };
+        let frames = payload::route_payloads(&route, 870_000, &fin).unwrap();
+        let input: Vec<OnionHop> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
+        let ids: Vec<&NodeId> = frames.iter().map(|f| &f.pubkey).collect();
+        let build = median(|| drop(black_box(sphinx::build_onion(&session, black_box(&input), &[0x42; 32]))), samples);
+        let ec = median(|| drop(black_box(sphinx::key_schedule(&session, black_box(&ids)))), samples);
+        let payloads = median(|| drop(black_box(payload::route_payloads(black_box(&route), 870_000, &fin))), samples);
+        println!(
+            "{n:>4}  {:>12}  {:>16}  {:>7.0}%  {:>14}",
+            us(build),
+            us(ec),
+            100.0 * ec.as_secs_f64() / build.as_secs_f64(),
+            us(payloads)
+        );
+    }
+}
