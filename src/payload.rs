@@ -207,22 +207,28 @@ fn sorted_custom(records: &[(u64, Vec<u8>)]) -> Result<Vec<&(u64, Vec<u8>)>, Pay
     Ok(rs)
 }
 
-/// Build every hop's frame for an unblinded route. `block_height` is the current chain
-/// tip (`getinfo.blockheight`); absolute CLTVs are `block_height + 1 + delay`.
-pub fn route_payloads(route: &Route, block_height: u32, fin: &FinalHopData) -> Result<Vec<HopFrame>, PayloadError> {
-    let n = route.hops.len();
-    let last = route.hops.last().ok_or(PayloadError::EmptyRoute)?;
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n - 1 {
-        let next = &route.hops[i + 1];
+/// Frames of every hop but the last: each forwards to the next hop of the route.
+fn forwarding_frames(route: &Route, block_height: u32, capacity: usize) -> Result<Vec<HopFrame>, PayloadError> {
+    let mut out = Vec::with_capacity(capacity);
+    for (i, pair) in route.hops.windows(2).enumerate() {
+        let next = &pair[1];
         let cltv = abs_cltv(block_height, next.delay, i)?;
         out.push(HopFrame {
-            pubkey: route.hops[i].node_id,
+            pubkey: pair[0].node_id,
             frame: with_prefix(intermediate(next.amount, cltv, next.channel)),
             amt_to_forward: Some(next.amount),
             outgoing_cltv_value: Some(cltv),
         });
     }
+    Ok(out)
+}
+
+/// Build every hop's frame for an unblinded route. `block_height` is the current chain
+/// tip (`getinfo.blockheight`); absolute CLTVs are `block_height + 1 + delay`.
+pub fn route_payloads(route: &Route, block_height: u32, fin: &FinalHopData) -> Result<Vec<HopFrame>, PayloadError> {
+    let n = route.hops.len();
+    let last = route.hops.last().ok_or(PayloadError::EmptyRoute)?;
+    let mut out = forwarding_frames(route, block_height, n)?;
     let cltv = abs_cltv(block_height, last.delay, n - 1)?;
     let mut p = Vec::with_capacity(64);
     tu64_record(&mut p, tlv::AMT_TO_FORWARD, last.amount.0);
@@ -301,17 +307,7 @@ pub fn blinded_route_payloads(
         return Err(PayloadError::TotalBelowAmount);
     }
     let custom = sorted_custom(pay.custom_records)?;
-    let mut out = Vec::with_capacity(n + pay.path.hops.len() - 1);
-    for i in 0..n - 1 {
-        let next = &route.hops[i + 1];
-        let cltv = abs_cltv(block_height, next.delay, i)?;
-        out.push(HopFrame {
-            pubkey: route.hops[i].node_id,
-            frame: with_prefix(intermediate(next.amount, cltv, next.channel)),
-            amt_to_forward: Some(next.amount),
-            outgoing_cltv_value: Some(cltv),
-        });
-    }
+    let mut out = forwarding_frames(route, block_height, n + pay.path.hops.len() - 1)?;
     let m = pay.path.hops.len();
     for (j, bh) in pay.path.hops.iter().enumerate() {
         let last = j == m - 1;
