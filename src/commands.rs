@@ -8,12 +8,13 @@ use alloc::vec::Vec;
 
 use crate::amount::Msat;
 use crate::error::Error;
+use crate::failure;
 use crate::hex;
 use crate::ids::{NodeId, hash32_from_hex};
 use crate::json::{Value, object};
 use crate::payload::{self, FinalHopData, HopPayload};
 use crate::route::Route;
-use crate::sphinx::{self, OnionHop, SecretKey};
+use crate::sphinx::{self, OnionHop, SecretKey, SharedSecret};
 
 fn param<'a>(v: &'a Value, field: &str) -> Result<&'a Value, Error> {
     v.get(field).ok_or_else(|| Error::Param { field: field.into(), expected: "present" })
@@ -283,6 +284,108 @@ pub fn route_payloads(input: &Value) -> Result<Value, Error> {
             ]),
         ),
     ]))
+}
+
+fn secrets_param(input: &Value) -> Result<Vec<SharedSecret>, Error> {
+    let arr = param(input, "shared_secrets")?
+        .as_array()
+        .ok_or(Error::Param { field: "shared_secrets".into(), expected: "an array of 32-byte hex secrets" })?;
+    arr.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let field = format!("shared_secrets[{i}]");
+            let s = s.as_str().ok_or(Error::Param { field: field.clone(), expected: "a hex string" })?;
+            hash32_from_hex(s).map(SharedSecret::from_bytes).map_err(|e| Error::from(e).in_field(&field))
+        })
+        .collect()
+}
+
+/// `failure wrap`: `{"shared_secrets","erring_index" (0-based position in shared_secrets),
+/// "failure_message","hold_times"?}` → `{"reply","attribution_data"?}`: the reply as it
+/// reaches the sender. With `hold_times` (one per hop up to the erring one, 100 ms units)
+/// each hop also adds its attribution layer.
+pub fn failure_wrap(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let secrets = secrets_param(input)?;
+    let k = param(input, "erring_index")?
+        .as_u64()
+        .and_then(|k| usize::try_from(k).ok())
+        .filter(|&k| k < secrets.len())
+        .ok_or(Error::Param { field: "erring_index".into(), expected: "an index into shared_secrets" })?;
+    let message = hex_param(input, "failure_message")?;
+    if message.len() > 0xffff - 4 {
+        return Err(Error::Param { field: "failure_message".into(), expected: "at most 65531 bytes" });
+    }
+    let holds = match input.get("hold_times") {
+        None => None,
+        Some(v) => {
+            let a =
+                v.as_array().ok_or(Error::Param { field: "hold_times".into(), expected: "an array of integers" })?;
+            let h = a
+                .iter()
+                .map(|x| x.as_u64().and_then(|x| u32::try_from(x).ok()))
+                .collect::<Option<Vec<u32>>>()
+                .filter(|h| h.len() == k + 1)
+                .ok_or(Error::Param { field: "hold_times".into(), expected: "one u32 per hop up to erring_index" })?;
+            Some(h)
+        }
+    };
+    let mut out = Vec::new();
+    match holds {
+        None => {
+            let reply = failure::reply_from_hop(&secrets, k, &message).unwrap_or_default();
+            out.push((String::from("reply"), Value::String(hex::encode(&reply))));
+        }
+        Some(holds) => {
+            let mut pkt = failure::failure_packet(&secrets[k], &message);
+            let mut att = failure::add_attribution(&secrets[k], &pkt, None, holds[k]);
+            failure::wrap_reply(&secrets[k], &mut pkt);
+            for j in (0..k).rev() {
+                att = failure::add_attribution(&secrets[j], &pkt, Some(&att), holds[j]);
+                failure::wrap_reply(&secrets[j], &mut pkt);
+            }
+            out.push((String::from("reply"), Value::String(hex::encode(&pkt))));
+            out.push((String::from("attribution_data"), Value::String(hex::encode(&att.0))));
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// `failure decode`: `{"reply","shared_secrets","route"?,"attribution_data"?}` →
+/// `{"origin_index","failure_message", …routing failure object}`, or `{"code":202,
+/// "onionreply", …}` when no hop's HMAC matches.
+pub fn failure_decode(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let reply = hex_param(input, "reply")?;
+    let secrets = secrets_param(input)?;
+    let route = match input.get("route") {
+        None | Some(Value::Null) => None,
+        Some(r) => {
+            let r = Route::from_json(r).map_err(|e| Error::from(e).in_field("route"))?;
+            if r.hops.len() != secrets.len() {
+                return Err(Error::Param { field: "route".into(), expected: "one hop per shared secret" });
+            }
+            Some(r)
+        }
+    };
+    let attribution = match input.get("attribution_data") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(
+            failure::AttributionData::from_slice(&hex_param(input, "attribution_data")?)
+                .ok_or(Error::Param { field: "attribution_data".into(), expected: "920 bytes of hex" })?,
+        ),
+    };
+    let decoded = failure::decode_reply(&secrets, &reply, attribution.as_ref());
+    let f = failure::RoutingFailure::from_decoded(&decoded, secrets.len(), &reply, route.as_ref());
+    let mut out: Vec<(String, Value)> = Vec::new();
+    if let Ok(d) = &decoded.result {
+        out.push(("origin_index".into(), Value::u64(d.origin_index as u64)));
+        out.push(("failure_message".into(), Value::String(hex::encode(&d.message))));
+    }
+    if let Value::Object(m) = f.to_json() {
+        out.extend(m);
+    }
+    Ok(Value::Object(out))
 }
 
 /// The error as the CLI prints it: `{"code","error","message","field"?}`.

@@ -20,6 +20,7 @@ pub mod blinding;
 pub mod commands;
 mod crypto;
 pub mod error;
+pub mod failure;
 pub mod hex;
 pub mod ids;
 pub mod json;

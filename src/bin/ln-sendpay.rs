@@ -11,6 +11,8 @@ const USAGE: &str = "usage:
   ln-sendpay onion generate      < {\"session_key\"?,\"associated_data\",\"hops\":[{\"pubkey\",\"payload\"}]}
   ln-sendpay onion decode        < {\"onion\",\"associated_data\",\"privkey\",\"path_key\"?}
   ln-sendpay onion runtest FILE    (a file in bolt04/onion-test.json's format)
+  ln-sendpay failure wrap        < {\"shared_secrets\",\"erring_index\",\"failure_message\",\"hold_times\"?}
+  ln-sendpay failure decode      < {\"reply\",\"shared_secrets\",\"route\"?,\"attribution_data\"?}
   ln-sendpay amount STRING
   ln-sendpay route payloads      < {\"route\",\"payment_hash\",\"payment_secret\"?,\"payment_metadata\"?,\"block_height\"}";
 
@@ -40,6 +42,8 @@ fn run(args: &[String]) -> Result<(Value, bool), Option<Error>> {
             let v = json::parse(&text).map_err(|e| Error::from(e).in_field("FILE"))?;
             Ok(commands::onion_runtest(&v)?)
         }
+        ["failure", "wrap"] => ok(commands::failure_wrap(&stdin_json()?)?),
+        ["failure", "decode"] => ok(commands::failure_decode(&stdin_json()?)?),
         ["amount", s] => ok(commands::amount(s)?),
         ["route", "payloads"] => ok(commands::route_payloads(&stdin_json()?)?),
         _ => Err(None),
