@@ -5,7 +5,10 @@ CARGO ?= cargo
 SHARED ?= ../shared
 NOSTD_TARGET := thumbv7em-none-eabi
 
-.PHONY: demo test bench setup-rust lint test-rust test-nostd test-cli
+FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel
+FUZZ_SECONDS ?= 10
+
+.PHONY: demo test bench setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
 
 setup-rust:
 	@rustup target list --installed | grep -qx $(NOSTD_TARGET) || rustup target add $(NOSTD_TARGET)
@@ -16,7 +19,7 @@ demo:
 	python3 www/cli-demo.py target/release/ln-sendpay
 
 ## Every test.
-test: setup-rust lint test-rust test-nostd test-cli
+test: setup-rust lint test-rust test-nostd test-cli test-fuzz
 
 lint:
 	$(CARGO) fmt --check
@@ -32,6 +35,19 @@ test-nostd: setup-rust
 test-cli:
 	$(CARGO) run --quiet --bin ln-sendpay -- onion runtest $(SHARED)/vectors/bolt04/onion-test.json > /dev/null
 	@echo "cli: onion runtest bolt04/onion-test.json: every byte matches"
+
+setup-fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+
+# Coverage-guided fuzzing (libFuzzer through cargo-fuzz; stable Rust, so no sanitizer):
+# a short run of every target; a crash fails the run and leaves its input in fuzz/artifacts.
+# `make fuzz-long FUZZ_SECONDS=300` for a longer one.
+test-fuzz fuzz-long: setup-fuzz
+	mkdir -p target && cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  cargo fuzz run $$t --sanitizer none -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \
+	    || { tail -40 ../target/fuzz-$$t.log; exit 1; }; \
+	  echo "fuzz $$t: $$(grep -E '^#[0-9]+ +DONE' ../target/fuzz-$$t.log)"; \
+	done
 
 ## Native figures: median onion build time for 1, 5 and 20 hops, and the EC share.
 bench:

@@ -201,9 +201,14 @@ impl FailureMessage {
                 out.extend_from_slice(&self.flags.unwrap_or_default().to_be_bytes());
                 upd(&mut out);
             }
+            // Old replies carry neither field, or only htlc_msat: write what is there.
             0x400F => {
-                out.extend_from_slice(&self.htlc_msat.unwrap_or_default().0.to_be_bytes());
-                out.extend_from_slice(&self.height.unwrap_or_default().to_be_bytes());
+                if let Some(a) = self.htlc_msat {
+                    out.extend_from_slice(&a.0.to_be_bytes());
+                    if let Some(h) = self.height {
+                        out.extend_from_slice(&h.to_be_bytes());
+                    }
+                }
             }
             0x0012 => out.extend_from_slice(&self.cltv_expiry.unwrap_or_default().to_be_bytes()),
             0x0013 => out.extend_from_slice(&self.incoming_htlc_amt.unwrap_or_default().0.to_be_bytes()),

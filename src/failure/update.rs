@@ -102,6 +102,11 @@ impl ChannelUpdate {
         prefixed.or(bare).map(|u| (u, Some(false)))
     }
 
+    /// The same update, marked as having come with (or without) the type prefix.
+    pub fn clone_with_prefix(&self, has_type_prefix: bool) -> ChannelUpdate {
+        ChannelUpdate { has_type_prefix, ..self.clone() }
+    }
+
     /// The direction bit: 0 when sent by `node_id_1` (the lesser key).
     pub fn direction(&self) -> u8 {
         self.channel_flags & 1
