@@ -29,10 +29,35 @@ fn hex_param(v: &Value, field: &str) -> Result<Vec<u8>, Error> {
     hex::decode(s).map_err(|e| Error::from(e).in_field(field))
 }
 
+/// The `route` parameter: JSON, or JSON text (as a node sent it: parsed here, exactly).
+fn route_param(input: &Value) -> Result<Route, Error> {
+    let parsed;
+    let v = match param(input, "route")? {
+        Value::String(s) => {
+            parsed = crate::json::parse(s).map_err(|e| Error::from(e).in_field("route"))?;
+            &parsed
+        }
+        v => v,
+    };
+    Route::from_json(v).map_err(|e| Error::from(e).in_field("route"))
+}
+
 fn input_object(v: &Value) -> Result<(), Error> {
     match v {
         Value::Object(_) => Ok(()),
         _ => Err(Error::Param { field: "input".into(), expected: "a JSON object" }),
+    }
+}
+
+fn session_key(input: &Value, random_key: Option<[u8; 32]>) -> Result<SecretKey, Error> {
+    match input.get("session_key") {
+        Some(_) => {
+            SecretKey::from_hex(str_param(input, "session_key", "a hex string")?).map_err(|e| e.in_field("session_key"))
+        }
+        None => {
+            let k = random_key.ok_or(Error::Param { field: "session_key".into(), expected: "present" })?;
+            SecretKey::from_bytes(&k).map_err(|e| Error::from(e).in_field("session_key"))
+        }
     }
 }
 
@@ -199,13 +224,17 @@ pub fn amount(s: &str) -> Result<Value, Error> {
     Ok(object([("msat", Value::String(m.to_decimal_string()))]))
 }
 
-/// `route payloads`: `{"route","payment_hash","payment_secret"?,"payment_metadata"?,
-/// "total_msat"?,"msatoshi"|"amount_msat"?,"custom_records"?,"block_height"}` →
-/// `{"hops":[{"pubkey","payload"}],"associated_data","first_hop"}`: the input of
-/// `onion generate` (add a `session_key`), and the `first_hop` of `sendonion`.
-pub fn route_payloads(input: &Value) -> Result<Value, Error> {
+/// The typed result of reading a payment request: route, payment hash, block height and
+/// every hop's frame.
+struct Prepared {
+    route: Route,
+    payment_hash: [u8; 32],
+    frames: Vec<payload::HopFrame>,
+}
+
+fn prepare(input: &Value) -> Result<Prepared, Error> {
     input_object(input)?;
-    let route = Route::from_json(param(input, "route")?).map_err(|e| Error::from(e).in_field("route"))?;
+    let route = route_param(input)?;
     let msatoshi = match input.get("amount_msat").or(input.get("msatoshi")) {
         None => None,
         Some(v) => {
@@ -224,7 +253,7 @@ pub fn route_payloads(input: &Value) -> Result<Value, Error> {
         }),
         _ => Error::from(e).in_field("route"),
     })?;
-    let hash = hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)
+    let payment_hash = hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)
         .map_err(|e| Error::from(e).in_field("payment_hash"))?;
     let block_height = param(input, "block_height")?
         .as_u64()
@@ -257,32 +286,67 @@ pub fn route_payloads(input: &Value) -> Result<Value, Error> {
         }
     }
     let frames = payload::route_payloads(&route, block_height, &fin)?;
+    Ok(Prepared { route, payment_hash, frames })
+}
+
+fn first_hop_json(route: &Route) -> Value {
     let first = &route.hops[0];
+    object([
+        ("id", Value::String(first.node_id.to_hex())),
+        ("channel", Value::String(first.channel.to_string_form())),
+        ("amount_msat", Value::u64(first.amount.0)),
+        ("delay", Value::u64(u64::from(first.delay))),
+    ])
+}
+
+/// `route payloads`: `{"route","payment_hash","payment_secret"?,"payment_metadata"?,
+/// "total_msat"?,"msatoshi"|"amount_msat"?,"custom_records"?,"block_height"}` →
+/// `{"hops":[{"pubkey","payload"}],"associated_data","first_hop"}`: the input of
+/// `onion generate` (add a `session_key`), and the `first_hop` of `sendonion`.
+pub fn route_payloads(input: &Value) -> Result<Value, Error> {
+    let p = prepare(input)?;
+    let hops = p
+        .frames
+        .iter()
+        .map(|f| {
+            object([("pubkey", Value::String(f.pubkey.to_hex())), ("payload", Value::String(hex::encode(&f.frame)))])
+        })
+        .collect();
     Ok(object([
-        (
-            "hops",
-            Value::Array(
-                frames
-                    .iter()
-                    .map(|f| {
-                        object([
-                            ("pubkey", Value::String(f.pubkey.to_hex())),
-                            ("payload", Value::String(hex::encode(&f.frame))),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        ("associated_data", Value::String(hex::encode(&hash))),
-        (
-            "first_hop",
+        ("hops", Value::Array(hops)),
+        ("associated_data", Value::String(hex::encode(&p.payment_hash))),
+        ("first_hop", first_hop_json(&p.route)),
+    ]))
+}
+
+/// `onion build`: a route and payment fields → the onion in one step: the input of
+/// `route payloads` plus `"session_key"?` → `{"onion","shared_secrets","first_hop",
+/// "hops":[{"node_id","amount_msat","cltv","payload_length"}]}` (each hop: what it forwards,
+/// or receives at the destination). Without `session_key`, `random_key` is used (the
+/// caller draws it from a CSPRNG).
+pub fn build_onion(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value, Error> {
+    let p = prepare(input)?;
+    let session = session_key(input, random_key)?;
+    let hops: Vec<OnionHop<'_>> = p.frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
+    let (onion, secrets) =
+        sphinx::build_onion(&session, &hops, &p.payment_hash).map_err(|e| Error::from(e).in_field("route"))?;
+    let summary = p
+        .frames
+        .iter()
+        .map(|f| {
             object([
-                ("id", Value::String(first.node_id.to_hex())),
-                ("channel", Value::String(first.channel.to_string_form())),
-                ("amount_msat", Value::u64(first.amount.0)),
-                ("delay", Value::u64(u64::from(first.delay))),
-            ]),
-        ),
+                ("node_id", Value::String(f.pubkey.to_hex())),
+                ("amount_msat", Value::String(f.amt_to_forward.unwrap_or_default().to_decimal_string())),
+                ("cltv", Value::u64(u64::from(f.outgoing_cltv_value.unwrap_or_default()))),
+                ("payload_length", Value::u64(f.frame.len() as u64)),
+            ])
+        })
+        .collect();
+    Ok(object([
+        ("onion", Value::String(onion.to_hex())),
+        ("shared_secrets", Value::Array(secrets.iter().map(|s| Value::String(s.to_hex())).collect())),
+        ("first_hop", first_hop_json(&p.route)),
+        ("hops", Value::Array(summary)),
     ]))
 }
 
@@ -360,8 +424,8 @@ pub fn failure_decode(input: &Value) -> Result<Value, Error> {
     let secrets = secrets_param(input)?;
     let route = match input.get("route") {
         None | Some(Value::Null) => None,
-        Some(r) => {
-            let r = Route::from_json(r).map_err(|e| Error::from(e).in_field("route"))?;
+        Some(_) => {
+            let r = route_param(input)?;
             if r.hops.len() != secrets.len() {
                 return Err(Error::Param { field: "route".into(), expected: "one hop per shared secret" });
             }
@@ -386,6 +450,137 @@ pub fn failure_decode(input: &Value) -> Result<Value, Error> {
         out.extend(m);
     }
     Ok(Value::Object(out))
+}
+
+/// `failure create` (the erring hop): `{"shared_secret","failure_message"}` → `{"reply"}`,
+/// the reply as it leaves that hop.
+pub fn failure_create(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let ss = hash32_from_hex(str_param(input, "shared_secret", "a hex string")?)
+        .map_err(|e| Error::from(e).in_field("shared_secret"))?;
+    let message = hex_param(input, "failure_message")?;
+    if message.is_empty() || message.len() > 0xffff - 4 {
+        return Err(Error::Param { field: "failure_message".into(), expected: "1 to 65531 bytes" });
+    }
+    let reply = failure::create_reply(&SharedSecret::from_bytes(ss), &message);
+    Ok(object([("reply", Value::String(hex::encode(&reply)))]))
+}
+
+/// `failure forward` (each hop on the way back): `{"shared_secret","reply"}` → `{"reply"}`.
+pub fn failure_forward(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let ss = hash32_from_hex(str_param(input, "shared_secret", "a hex string")?)
+        .map_err(|e| Error::from(e).in_field("shared_secret"))?;
+    let mut reply = hex_param(input, "reply")?;
+    failure::wrap_reply(&SharedSecret::from_bytes(ss), &mut reply);
+    Ok(object([("reply", Value::String(hex::encode(&reply)))]))
+}
+
+/// `channel_update decode`: `{"channel_update","signer"?}` → its fields and, with a signer,
+/// whether the signature verifies.
+pub fn channel_update_decode(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let bytes = hex_param(input, "channel_update")?;
+    let signer = match input.get("signer") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let s = v.as_str().ok_or(Error::Param { field: "signer".into(), expected: "a node id (hex)" })?;
+            Some(NodeId::from_hex(s).map_err(|e| Error::from(e).in_field("signer"))?)
+        }
+    };
+    let (u, verified) = failure::ChannelUpdate::decode(&bytes, signer.as_ref()).ok_or(Error::Param {
+        field: "channel_update".into(),
+        expected: "a channel_update (136 bytes or more, with or without its 0102 type)",
+    })?;
+    let mut f = failure::RoutingFailure { channel_update_decoded: Some(u), ..Default::default() };
+    f.channel_update_verified = verified;
+    let fields = f.to_json().get("channel_update_fields").cloned().unwrap_or(Value::Null);
+    let mut out = alloc::vec![(String::from("fields"), fields)];
+    if let Some(v) = verified {
+        out.push(("verified".into(), Value::Bool(v)));
+    }
+    Ok(Value::Object(out))
+}
+
+/// `scid`: `BLOCKxTXxOUT`, `BLOCKxTXxOUT/D`, or the u64 form as decimal text → its parts.
+pub fn short_channel_id(s: &str) -> Result<Value, Error> {
+    let (scid, dir) = match crate::json::parse_u64_digits(s) {
+        Some(n) => (crate::ids::ShortChannelId::from_u64(n), None),
+        None => crate::ids::ShortChannelId::parse_with_direction(s)
+            .map_err(|e| Error::from(e).in_field("short_channel_id"))?,
+    };
+    let mut out = alloc::vec![
+        (String::from("short_channel_id"), Value::String(scid.to_string_form())),
+        ("block".into(), Value::u64(u64::from(scid.block()))),
+        ("tx_index".into(), Value::u64(u64::from(scid.tx_index()))),
+        ("output".into(), Value::u64(u64::from(scid.output()))),
+        ("u64".into(), Value::String(crate::json::u64_to_string(scid.0))),
+    ];
+    if let Some(d) = dir {
+        out.push(("direction".into(), Value::u64(u64::from(d))));
+    }
+    Ok(Value::Object(out))
+}
+
+/// What a CLI run prints and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliOutput {
+    /// Exit status: 0 ok, 1 error (or a failed runtest), 2 usage.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// The usage text.
+pub const USAGE: &str = "usage:
+  ln-sendpay onion generate      < {\"session_key\"?,\"associated_data\",\"hops\":[{\"pubkey\",\"payload\"}]}
+  ln-sendpay onion build         < {\"route\",\"payment_hash\",\"payment_secret\"?,\"block_height\",\"session_key\"?,...}
+  ln-sendpay onion decode        < {\"onion\",\"associated_data\",\"privkey\",\"path_key\"?}
+  ln-sendpay onion runtest FILE    (a file in bolt04/onion-test.json's format)
+  ln-sendpay failure wrap        < {\"shared_secrets\",\"erring_index\",\"failure_message\",\"hold_times\"?}
+  ln-sendpay failure decode      < {\"reply\",\"shared_secrets\",\"route\"?,\"attribution_data\"?}
+  ln-sendpay amount STRING
+  ln-sendpay scid STRING
+  ln-sendpay route payloads      < {\"route\",\"payment_hash\",\"payment_secret\"?,\"payment_metadata\"?,\"block_height\"}";
+
+/// Run the command line `args` (without the program name) with `stdin`. `read_file` reads
+/// the FILE of `onion runtest`; `random_key` is a fresh CSPRNG key for commands that may
+/// need one. Shared by the Rust binary and the npm package's CLI.
+pub fn run(
+    args: &[&str],
+    stdin: &str,
+    read_file: &dyn Fn(&str) -> Option<String>,
+    random_key: Option<[u8; 32]>,
+) -> CliOutput {
+    let input = || crate::json::parse(stdin).map_err(|e| Error::from(e).in_field("stdin"));
+    let result: Result<(Value, bool), Option<Error>> = (|| {
+        let ok = |v: Value| Ok((v, true));
+        match args {
+            ["onion", "generate"] => ok(onion_generate(&input()?, random_key)?),
+            ["onion", "build"] => ok(build_onion(&input()?, random_key)?),
+            ["onion", "decode"] => ok(onion_decode(&input()?)?),
+            ["onion", "runtest", file] => {
+                let text = read_file(file).ok_or(Error::Param { field: "FILE".into(), expected: "a readable file" })?;
+                let v = crate::json::parse(&text).map_err(|e| Error::from(e).in_field("FILE"))?;
+                Ok(onion_runtest(&v)?)
+            }
+            ["failure", "wrap"] => ok(failure_wrap(&input()?)?),
+            ["failure", "decode"] => ok(failure_decode(&input()?)?),
+            ["amount", s] => ok(amount(s)?),
+            ["scid", s] => ok(short_channel_id(s)?),
+            ["route", "payloads"] => ok(route_payloads(&input()?)?),
+            _ => Err(None),
+        }
+    })();
+    match result {
+        Ok((v, passed)) => {
+            CliOutput { code: if passed { 0 } else { 1 }, stdout: v.to_json_pretty() + "\n", stderr: String::new() }
+        }
+        Err(Some(e)) => CliOutput { code: 1, stdout: String::new(), stderr: error_json(&e).to_json() + "\n" },
+        Err(None) => CliOutput { code: 2, stdout: String::new(), stderr: String::from(USAGE) + "\n" },
+    }
 }
 
 /// The error as the CLI prints it: `{"code","error","message","field"?}`.

@@ -144,6 +144,7 @@ impl fmt::Display for Error {
             Error::Route(e) => e.kind_message(f),
             Error::Payload(e) => e.fmt(f),
             Error::Onion(e) => e.fmt(f),
+            Error::Param { expected: "present", .. } => f.write_str("missing"),
             Error::Param { expected, .. } => write!(f, "should be {expected}"),
             Error::Field { .. } => Ok(()),
         }

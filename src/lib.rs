@@ -27,6 +27,8 @@ pub mod json;
 pub mod payload;
 pub mod route;
 pub mod sphinx;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 pub mod wire;
 
 pub use amount::Msat;

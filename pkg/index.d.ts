@@ -1,0 +1,306 @@
+// ln-sendpay — hand-owned type declarations (checked with `tsc --noEmit` against
+// tests/js/usage.ts). Amounts in msat are `bigint` out; in, a `bigint` or an amount string
+// in the man page's grammar ("1000", "1000msat", "1sat", "1.500sat", "0.00000001btc").
+// A JS `number` where an amount belongs throws a TypeError.
+
+/** Lowercase hex. Inputs also accept upper case; byte inputs also accept a Uint8Array. */
+export type Hex = string;
+/** Hex, or the bytes themselves. */
+export type Bytes = Hex | Uint8Array;
+/** A compressed secp256k1 public key, 66 hex digits. */
+export type NodeId = string;
+/** An amount in msat: a bigint, or a string in the man page's amount grammar. */
+export type AmountInput = bigint | string;
+/** A short channel id: `"BLOCKxTXxOUT"` (optionally `"/D"`), or its u64 form as a bigint. */
+export type ShortChannelIdInput = string | bigint;
+
+/**
+ * A hop of a route, as `getroute` returns it and `sendpay` takes it, or a `getroutes`
+ * path element. Names: new first (`nodeIdOut`/`node_id_out`, `shortChannelIdDir`,
+ * `amountOutMsat`, `cltvOut`), then the classic ones (`id`, `channel`, `amount_msat`,
+ * `delay`). camelCase and snake_case are both accepted.
+ */
+export interface RouteHop {
+  id?: NodeId;
+  node_id_out?: NodeId;
+  nodeIdOut?: NodeId;
+  next_node_id?: NodeId;
+  nextNodeId?: NodeId;
+  channel?: ShortChannelIdInput;
+  short_channel_id_dir?: string;
+  shortChannelIdDir?: string;
+  direction?: 0 | 1;
+  amount_msat?: AmountInput;
+  amountMsat?: AmountInput;
+  amount_out_msat?: AmountInput;
+  amountOutMsat?: AmountInput;
+  msatoshi?: AmountInput;
+  delay?: number;
+  cltv_out?: number;
+  cltvOut?: number;
+  style?: 'tlv';
+  [other: string]: unknown;
+}
+
+/**
+ * A route: hops; a `getroute` answer; a `getroutes` route (`{amount_msat, final_cltv,
+ * path}`) or answer with one route; or any of these as JSON text (parsed exactly).
+ */
+export type Route =
+  | RouteHop[]
+  | { route: RouteHop[] }
+  | { path: RouteHop[]; amount_msat?: AmountInput; amountMsat?: AmountInput; final_cltv?: number; finalCltv?: number; [other: string]: unknown }
+  | { routes: unknown[] }
+  | string;
+
+/** What `buildOnion` and `routePayloads` take. */
+export interface PaymentRequest {
+  route: Route;
+  /** The payment hash: the onion's associated data. */
+  paymentHash: Bytes;
+  /** The invoice's payment secret (every current invoice has one). */
+  paymentSecret?: Bytes;
+  /** The total of all parts (MPP); defaults to the final hop's amount. */
+  totalMsat?: AmountInput;
+  /** The invoice's payment_metadata, copied verbatim. */
+  paymentMetadata?: Bytes;
+  /** Custom records: TLV type (≥ 65536, decimal) → value. Keysend's 5482373484 included. */
+  customRecords?: Record<string, Bytes>;
+  /** The man page's msatoshi: the final amount must lie in [msatoshi, 2×msatoshi]. */
+  msatoshi?: AmountInput;
+  /** Same as `msatoshi` (today's name). */
+  amountMsat?: AmountInput;
+  /** The current block height (`getinfo.blockheight`); absolute CLTVs are height + 1 + delay. */
+  blockHeight: number;
+}
+
+export interface BuildOnionRequest extends PaymentRequest {
+  /** Tests only: a fixed session key. Without it a fresh one comes from crypto.getRandomValues. */
+  sessionKey?: Bytes;
+}
+
+/** The `first_hop` of `sendonion`. */
+export interface FirstHop {
+  id: NodeId;
+  channel: string;
+  amountMsat: bigint;
+  delay: number;
+}
+
+export interface BuildOnionResult {
+  /** The 1366-byte onion. */
+  onion: Hex;
+  /** One per hop: keep them to decode a failure reply. */
+  sharedSecrets: Hex[];
+  firstHop: FirstHop;
+  /** Per hop: what it forwards (or, at the destination, receives). */
+  hops: { nodeId: NodeId; amountMsat: bigint; cltv: number; payloadLength: number }[];
+}
+
+export interface OnionHopInput {
+  pubkey: NodeId;
+  /** The payload with its BigSize length prefix (as `createonion` takes it). */
+  payload: Bytes;
+}
+
+export interface CreateOnionRequest {
+  hops: OnionHopInput[];
+  associatedData: Bytes;
+  sessionKey?: Bytes;
+}
+
+export interface CreateOnionResult {
+  onion: Hex;
+  sharedSecrets: Hex[];
+}
+
+export interface RoutePayloadsResult {
+  hops: { pubkey: NodeId; payload: Hex }[];
+  associatedData: Hex;
+  firstHop: FirstHop;
+}
+
+export interface PeelRequest {
+  onion: Bytes;
+  associatedData: Bytes;
+  /** The hop's node private key. */
+  privkey: Bytes;
+  /** For a hop inside a blinded path: the path key that came with the HTLC. */
+  pathKey?: NodeId;
+}
+
+export interface PayloadFields {
+  amtToForward?: bigint;
+  outgoingCltvValue?: number;
+  shortChannelId?: string;
+  paymentSecret?: Hex;
+  totalMsat?: bigint;
+  encryptedRecipientData?: Hex;
+  currentPathKey?: NodeId;
+  paymentMetadata?: Hex;
+  totalAmountMsat?: bigint;
+  /** Unknown odd records (custom records), type (decimal) → value. */
+  unknownRecords?: Record<string, Hex>;
+}
+
+export interface PeelResult {
+  /** The payload with its length prefix. */
+  payload: Hex;
+  /** The packet for the next hop; null at the destination. */
+  nextOnion: Hex | null;
+  sharedSecret: Hex;
+  /** The payload's TLVs, or null if they are not a valid payload. */
+  fields: PayloadFields | null;
+}
+
+export type FailureFlag = 'BADONION' | 'PERM' | 'NODE' | 'UPDATE';
+
+export interface FailureMessage {
+  code: number;
+  /** `WIRE_…`, when known. */
+  name?: string;
+  flags: FailureFlag[];
+  htlcMsat?: bigint;
+  cltvExpiry?: number;
+  height?: number;
+  incomingHtlcAmt?: bigint;
+  disabledFlags?: number;
+  sha256OfOnion?: Hex;
+  /** invalid_onion_payload's TLV type (decimal). */
+  type?: string;
+  offset?: number;
+  /** Bytes after the known fields (a TLV extension). */
+  extra?: Hex;
+  /** The data was shorter than the code requires. */
+  truncated?: true;
+}
+
+export interface ChannelUpdateFields {
+  shortChannelId: string;
+  chainHash: Hex;
+  timestamp: number;
+  messageFlags: number;
+  channelFlags: number;
+  direction: 0 | 1;
+  disabled: boolean;
+  cltvExpiryDelta: number;
+  htlcMinimumMsat: bigint;
+  feeBaseMsat: bigint;
+  feeProportionalMillionths: number;
+  htlcMaximumMsat?: bigint;
+  hasTypePrefix: boolean;
+}
+
+/**
+ * The man page's routing failure object (camelCase), plus today's Core Lightning fields and
+ * what the library checked. A value, not an exception.
+ */
+export interface RoutingFailure {
+  /** 202 unparseable, 203 permanent failure at the destination, 204 failure along the route. */
+  code: 202 | 203 | 204;
+  message: string;
+  /** Present when a hop's HMAC matched: its position in the shared secrets. */
+  originIndex?: number;
+  /** The decrypted failure message. */
+  failureMessage?: Hex;
+  /** The node that reported: 0 = us, 1 = first hop, … n = destination. */
+  erringIndex?: number;
+  failcode?: number;
+  failcodename?: string;
+  /** The node blamed (a BADONION code relayed by hop k blames hop k+1). */
+  erringNode?: NodeId;
+  /** The channel blamed; `"0:0:0"` when the destination erred. */
+  erringChannel?: string;
+  erringDirection?: 0 | 1;
+  /** The enclosed channel_update (UPDATE codes), as sent. */
+  channelUpdate?: Hex;
+  channelUpdateVerified?: boolean;
+  channelUpdateMatchesRoute?: boolean;
+  channelUpdateFields?: ChannelUpdateFields;
+  rawMessage?: Hex;
+  failure?: FailureMessage;
+  /** The reply as received (202). */
+  onionreply?: Hex;
+  /** Why a 202 could not be read: REPLY_TOO_SHORT, REPLY_NO_MATCH, REPLY_BAD_LENGTH, REPLY_EMPTY_MESSAGE. */
+  unparseable?: string;
+  attribution?: { holdTimes: number[]; failingHop: number | null };
+}
+
+export interface DecodeFailureRequest {
+  reply: Bytes;
+  sharedSecrets: Bytes[];
+  /** The route the onion was built for, to name nodes and channels. */
+  route?: Route;
+  /** 920 bytes of attribution data, when the reply came with some. */
+  attributionData?: Bytes;
+}
+
+export interface WrapFailureRequest {
+  sharedSecrets: Bytes[];
+  /** The erring hop: 0-based position in sharedSecrets. */
+  erringIndex: number;
+  failureMessage: Bytes;
+  /** One hold time per hop up to the erring one (100 ms units): adds attribution data. */
+  holdTimes?: number[];
+}
+
+export interface ChannelUpdateResult {
+  fields: ChannelUpdateFields;
+  /** Present when a signer was given. */
+  verified?: boolean;
+}
+
+export interface ShortChannelIdInfo {
+  shortChannelId: string;
+  block: number;
+  txIndex: number;
+  output: number;
+  u64: bigint;
+  direction?: 0 | 1;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Every library error: `code` is Core Lightning's number where one exists. */
+export declare class LnSendpayError extends Error {
+  readonly name: 'LnSendpayError';
+  readonly code: number;
+  readonly data: { error: string; field?: string };
+  constructor(message: string, code: number, data: { error: string; field?: string });
+}
+
+/** Browsers: fetch and instantiate the .wasm once (idempotent). Node and Workers: resolves at once. */
+export declare function init(input?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
+
+/** Parse an amount string (or check a bigint's range) → msat. */
+export declare function parseAmount(amount: AmountInput): bigint;
+/** Format msat as "123msat", "123.456sat" or "0.00000123btc". */
+export declare function formatAmount(msat: AmountInput, unit?: 'msat' | 'sat' | 'btc'): string;
+/** Build a payment onion from a route. */
+export declare function buildOnion(request: BuildOnionRequest): BuildOnionResult;
+/** `createonion`: hops with length-prefixed payloads → onion and shared secrets. */
+export declare function createOnion(request: CreateOnionRequest): CreateOnionResult;
+/** Every hop's payload for a route (the input of `createOnion`). */
+export declare function routePayloads(request: PaymentRequest): RoutePayloadsResult;
+/** The hop side (tests, dev node): peel one layer. */
+export declare function peelOnion(request: PeelRequest): PeelResult;
+/** Decode a failure reply into the routing failure object. */
+export declare function decodeFailure(request: DecodeFailureRequest): RoutingFailure;
+/** The hop side: the reply from hop `erringIndex` as it reaches the sender. */
+export declare function wrapFailure(request: WrapFailureRequest): { reply: Hex; attributionData?: Hex };
+/** The erring hop: its reply. */
+export declare function createFailureReply(request: { sharedSecret: Bytes; failureMessage: Bytes }): { reply: Hex };
+/** A hop on the way back: add its layer. */
+export declare function forwardFailureReply(request: { sharedSecret: Bytes; reply: Bytes }): { reply: Hex };
+/** Decode a channel_update (with or without its 0102 type); with a signer, verify it. */
+export declare function decodeChannelUpdate(request: { channelUpdate: Bytes; signer?: NodeId }): ChannelUpdateResult;
+/** Parse a short channel id. */
+export declare function parseShortChannelId(scid: ShortChannelIdInput): ShortChannelIdInfo;
+/** The CLI's commands (what `npx ln-sendpay` runs). `files` maps paths to contents. */
+export declare function runCli(args: string[], stdin: string, files?: Record<string, string>): CliResult;
+/** The library version. */
+export declare function version(): string;

@@ -1,0 +1,14 @@
+// Cloudflare Workers (workerd): the .wasm is imported as a module (Workers cannot compile
+// wasm from bytes) and instantiated synchronously.
+import wasmModule from './ln_sendpay_bg.wasm';
+import { initSync } from './ln_sendpay.js';
+import { markReady } from './lib/api.js';
+
+initSync({ module: wasmModule });
+markReady();
+
+export * from './lib/api.js';
+/** Already initialised in Workers; kept so the same code runs everywhere. */
+export function init() {
+  return Promise.resolve();
+}

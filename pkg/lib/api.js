@@ -1,0 +1,54 @@
+// The public API over the generated bindings: no protocol logic here, only error mapping
+// and a clear error before the module is initialised (browser entry).
+import * as raw from '../ln_sendpay.js';
+
+/** Every error the library throws for a bad input or a failed operation. */
+export class LnSendpayError extends Error {
+  constructor(message, code, data) {
+    super(message);
+    this.name = 'LnSendpayError';
+    /** Core Lightning's JSON-RPC code where one exists (-32602 invalid params, -1), else ours. */
+    this.code = code;
+    /** `{ error: stable string code, field?: the offending parameter }`. */
+    this.data = data;
+  }
+}
+
+let ready = false;
+
+/** @internal called by the entry points once the wasm module is instantiated. */
+export function markReady() {
+  ready = true;
+}
+
+function wrap(fn) {
+  return (...args) => {
+    if (!ready) {
+      throw new LnSendpayError('ln-sendpay is not initialised: `await init()` first', -1, { error: 'NOT_INITIALISED' });
+    }
+    try {
+      return fn(...args);
+    } catch (e) {
+      // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
+      if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
+        throw new LnSendpayError(e.message, e.code, e.data);
+      }
+      throw e;
+    }
+  };
+}
+
+export const parseAmount = wrap(raw.parseAmount);
+export const formatAmount = wrap(raw.formatAmount);
+export const buildOnion = wrap(raw.buildOnion);
+export const createOnion = wrap(raw.createOnion);
+export const routePayloads = wrap(raw.routePayloads);
+export const peelOnion = wrap(raw.peelOnion);
+export const decodeFailure = wrap(raw.decodeFailure);
+export const wrapFailure = wrap(raw.wrapFailure);
+export const createFailureReply = wrap(raw.createFailureReply);
+export const forwardFailureReply = wrap(raw.forwardFailureReply);
+export const decodeChannelUpdate = wrap(raw.decodeChannelUpdate);
+export const parseShortChannelId = wrap(raw.parseShortChannelId);
+export const runCli = wrap(raw.runCli);
+export const version = wrap(raw.version);

@@ -1,0 +1,325 @@
+//! JavaScript bindings (feature `wasm`): convert JS values ⇄ the core's JSON model and map
+//! core errors to JS errors. No protocol logic lives here: every call is a core command.
+//!
+//! - Keys: camelCase in JS, snake_case in the core (`paymentHash` ⇄ `payment_hash`).
+//! - Amounts: every `…msat` (and `amt_to_forward`) value is a `bigint` out; in, a `bigint` or
+//!   an amount-grammar string. A JS `number` there is a `TypeError`: it cannot hold every u64.
+//! - Other integers come out as numbers while they fit 2^53, else as `bigint`.
+//! - Errors: an `Error` named `LnSendpayError` with `code` (Core Lightning's number) and
+//!   `data: {error, field}`; a wrong JS type is a `TypeError` with the same properties.
+//! - Randomness (session keys) comes from `crypto.getRandomValues` at call time, never at
+//!   import; keys are zeroized when dropped.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use js_sys::{Array, BigInt, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::amount::Msat;
+use crate::commands;
+use crate::error::{Error, INVALID_PARAMS};
+use crate::hex;
+use crate::json::Value;
+
+const MAX_SAFE: u64 = (1 << 53) - 1;
+
+fn is_bigint_key(snake: &str) -> bool {
+    snake.ends_with("msat") || matches!(snake, "msatoshi" | "amt_to_forward" | "incoming_htlc_amt" | "u64")
+}
+
+fn snake(key: &str) -> String {
+    let mut s = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            s.push('_');
+            s.push(c.to_ascii_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+fn camel(key: &str) -> String {
+    let mut s = String::with_capacity(key.len());
+    let mut up = false;
+    for c in key.chars() {
+        if c == '_' {
+            up = true;
+        } else if up {
+            s.push(c.to_ascii_uppercase());
+            up = false;
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+fn with_props(err: JsValue, code: i32, error: &str, field: Option<&str>) -> JsValue {
+    let data = Object::new();
+    let _ = Reflect::set(&data, &"error".into(), &error.into());
+    if let Some(f) = field {
+        let _ = Reflect::set(&data, &"field".into(), &f.into());
+    }
+    let _ = Reflect::set(&err, &"code".into(), &JsValue::from(code));
+    let _ = Reflect::set(&err, &"data".into(), &data);
+    err
+}
+
+fn type_error(field: &str, msg: &str) -> JsValue {
+    let e = js_sys::TypeError::new(&format!("{field}: {msg}"));
+    with_props(e.into(), INVALID_PARAMS, "TYPE", Some(field))
+}
+
+fn lib_error(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("LnSendpayError");
+    let field = e.field().map(|f| if f.is_empty() { "route".to_string() } else { f });
+    with_props(err.into(), e.rpc_code(), e.code(), field.as_deref())
+}
+
+/// A JS value → the core's JSON model. `key` is the snake_case member name it sits under.
+fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
+    if js.is_null() || js.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = js.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(s) = js.as_string() {
+        return Ok(Value::String(s));
+    }
+    if js.is_bigint() {
+        let b: &BigInt = js.unchecked_ref();
+        let text: String = b.to_string(10).map_err(|_| type_error(path, "unreadable bigint"))?.into();
+        return Ok(Value::Number(text));
+    }
+    if let Some(n) = js.as_f64() {
+        if is_bigint_key(key) {
+            return Err(type_error(path, "pass an amount as a bigint or a string (\"1000msat\"), not a number"));
+        }
+        if !n.is_finite() {
+            return Err(type_error(path, "not a finite number"));
+        }
+        if n.fract() == 0.0 && n.abs() <= MAX_SAFE as f64 {
+            let mut s = String::new();
+            if n < 0.0 {
+                s.push('-');
+            }
+            s.push_str(&crate::json::u64_to_string(n.abs() as u64));
+            return Ok(Value::Number(s));
+        }
+        if n.fract() == 0.0 {
+            return Err(type_error(path, "integer past 2^53: pass it as a bigint or a string"));
+        }
+        // A fraction: let JS write it (keeps float formatting out of the wasm).
+        let text: String = js_sys::Number::from(n).to_string(10).map(String::from).unwrap_or_default();
+        return Ok(Value::Number(text));
+    }
+    if let Some(bytes) = js.dyn_ref::<Uint8Array>() {
+        return Ok(Value::String(hex::encode(&bytes.to_vec())));
+    }
+    if Array::is_array(js) {
+        let a: &Array = js.unchecked_ref();
+        return a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| to_value(&x, key, &format!("{path}[{i}]")))
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if js.is_object() {
+        let mut members = Vec::new();
+        for entry in Object::entries(js.unchecked_ref()).iter() {
+            let pair: Array = entry.unchecked_into();
+            let k = pair.get(0).as_string().unwrap_or_default();
+            let v = pair.get(1);
+            if v.is_undefined() {
+                continue;
+            }
+            let sk = snake(&k);
+            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            members.push((sk.clone(), to_value(&v, &sk, &p)?));
+        }
+        return Ok(Value::Object(members));
+    }
+    Err(type_error(path, "unsupported value"))
+}
+
+/// The core's JSON model → a JS value, `key` being the snake_case member name.
+fn to_js(v: &Value, key: &str) -> JsValue {
+    let big = |text: &str| {
+        BigInt::new(&JsValue::from_str(text)).map(JsValue::from).unwrap_or_else(|_| JsValue::from_str(text))
+    };
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from(*b),
+        Value::Number(n) => match crate::json::parse_u64_digits(n) {
+            Some(x) if !is_bigint_key(key) && x <= MAX_SAFE => JsValue::from(x as f64),
+            Some(_) => big(n),
+            // Fractions and negatives: JS parses them (keeps float parsing out of the wasm).
+            None => JsValue::from(js_sys::Number::new(&JsValue::from_str(n))),
+        },
+        Value::String(s) if is_bigint_key(key) && crate::json::parse_u64_digits(s).is_some() => big(s),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(a) => a.iter().map(|x| to_js(x, key)).collect::<Array>().into(),
+        Value::Object(m) => {
+            let o = Object::new();
+            for (k, x) in m {
+                let _ = Reflect::set(&o, &JsValue::from_str(&camel(k)), &to_js(x, k));
+            }
+            o.into()
+        }
+    }
+}
+
+fn call(req: &JsValue, f: impl FnOnce(&Value) -> Result<Value, Error>) -> Result<JsValue, JsValue> {
+    if !req.is_object() || Array::is_array(req) {
+        return Err(type_error("request", "pass an object"));
+    }
+    let v = to_value(req, "", "")?;
+    f(&v).map(|out| to_js(&out, "")).map_err(|e| lib_error(&e))
+}
+
+/// 32 bytes from `crypto.getRandomValues`, drawn when a call needs them.
+fn fresh_key() -> Option<Zeroizing<[u8; 32]>> {
+    let mut k = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut *k).ok()?;
+    Some(k)
+}
+
+fn needs_key(req: &JsValue) -> bool {
+    Reflect::get(req, &"sessionKey".into()).map(|v| v.is_undefined()).unwrap_or(true)
+        && Reflect::get(req, &"session_key".into()).map(|v| v.is_undefined()).unwrap_or(true)
+}
+
+fn msat_from_js(v: &JsValue, field: &str) -> Result<Msat, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Msat::parse(&s).map_err(|e| lib_error(&Error::from(e).in_field(field)));
+    }
+    if v.is_bigint() {
+        let b: &BigInt = v.unchecked_ref();
+        let text: String = b.to_string(10).map_err(|_| type_error(field, "unreadable bigint"))?.into();
+        return crate::json::parse_u64_digits(&text).map(Msat).ok_or_else(|| {
+            let e = js_sys::RangeError::new(&format!("{field}: msat must be from 0 to 18446744073709551615"));
+            with_props(e.into(), INVALID_PARAMS, "AMOUNT_RANGE", Some(field))
+        });
+    }
+    if v.as_f64().is_some() {
+        return Err(type_error(
+            field,
+            "pass msat as a bigint or an amount string (\"1000msat\", \"1.5sat\"), not a number",
+        ));
+    }
+    Err(type_error(field, "pass msat as a bigint or an amount string"))
+}
+
+/// Parse an amount (`123`, `123msat`, `123sat`, `123.456sat`, `0.00000001btc`) or check a bigint.
+#[wasm_bindgen(js_name = parseAmount, skip_typescript)]
+pub fn parse_amount(v: JsValue) -> Result<JsValue, JsValue> {
+    let m = msat_from_js(&v, "amount")?;
+    Ok(to_js(&Value::Number(m.to_decimal_string()), "msat"))
+}
+
+/// Format msat as `"123msat"`, `"123.456sat"` or `"0.00000123btc"`.
+#[wasm_bindgen(js_name = formatAmount, skip_typescript)]
+pub fn format_amount(v: JsValue, unit: Option<String>) -> Result<String, JsValue> {
+    let m = msat_from_js(&v, "msat")?;
+    match unit.as_deref().unwrap_or("msat") {
+        "msat" => Ok(m.to_msat_string()),
+        "sat" => Ok(m.to_sat_string()),
+        "btc" => Ok(m.to_btc_string()),
+        _ => Err(type_error("unit", "one of \"msat\", \"sat\", \"btc\"")),
+    }
+}
+
+/// Build a payment onion from a route (see `BuildOnionRequest` in the types).
+#[wasm_bindgen(js_name = buildOnion, skip_typescript)]
+pub fn build_onion(req: JsValue) -> Result<JsValue, JsValue> {
+    let key = if needs_key(&req) { fresh_key() } else { None };
+    call(&req, |v| commands::build_onion(v, key.as_deref().copied()))
+}
+
+/// `createonion`: hops with length-prefixed payloads → onion and shared secrets.
+#[wasm_bindgen(js_name = createOnion, skip_typescript)]
+pub fn create_onion(req: JsValue) -> Result<JsValue, JsValue> {
+    let key = if needs_key(&req) { fresh_key() } else { None };
+    call(&req, |v| commands::onion_generate(v, key.as_deref().copied()))
+}
+
+/// Every hop's payload from a route (the input of `createOnion`).
+#[wasm_bindgen(js_name = routePayloads, skip_typescript)]
+pub fn route_payloads(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::route_payloads)
+}
+
+/// The hop side: peel one layer.
+#[wasm_bindgen(js_name = peelOnion, skip_typescript)]
+pub fn peel_onion(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::onion_decode)
+}
+
+/// Decode a failure reply into the routing failure object.
+#[wasm_bindgen(js_name = decodeFailure, skip_typescript)]
+pub fn decode_failure(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::failure_decode)
+}
+
+/// The hop side: a reply from hop `erringIndex`, wrapped back to the sender.
+#[wasm_bindgen(js_name = wrapFailure, skip_typescript)]
+pub fn wrap_failure(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::failure_wrap)
+}
+
+/// The erring hop: build its reply.
+#[wasm_bindgen(js_name = createFailureReply, skip_typescript)]
+pub fn create_failure_reply(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::failure_create)
+}
+
+/// A hop on the way back: add its layer.
+#[wasm_bindgen(js_name = forwardFailureReply, skip_typescript)]
+pub fn forward_failure_reply(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::failure_forward)
+}
+
+/// Decode (and with a signer, verify) a channel_update.
+#[wasm_bindgen(js_name = decodeChannelUpdate, skip_typescript)]
+pub fn decode_channel_update(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::channel_update_decode)
+}
+
+/// Parse a short channel id (`BxTxO`, `BxTxO/D`, or the u64 form as a bigint or string).
+#[wasm_bindgen(js_name = parseShortChannelId, skip_typescript)]
+pub fn parse_short_channel_id(v: JsValue) -> Result<JsValue, JsValue> {
+    let s = match to_value(&v, "", "shortChannelId")? {
+        Value::String(s) | Value::Number(s) => s,
+        _ => return Err(type_error("shortChannelId", "pass a string or a bigint")),
+    };
+    commands::short_channel_id(&s).map(|out| to_js(&out, "")).map_err(|e| lib_error(&e))
+}
+
+/// The CLI, for `npx ln-sendpay`: `files` maps paths to contents for `onion runtest`.
+#[wasm_bindgen(js_name = runCli, skip_typescript)]
+pub fn run_cli(args: Vec<String>, stdin: String, files: JsValue) -> JsValue {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let read = |p: &str| Reflect::get(&files, &JsValue::from_str(p)).ok().and_then(|v| v.as_string());
+    let key = fresh_key();
+    let out = commands::run(&args, &stdin, &read, key.as_deref().copied());
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"code".into(), &JsValue::from(out.code));
+    let _ = Reflect::set(&o, &"stdout".into(), &JsValue::from_str(&out.stdout));
+    let _ = Reflect::set(&o, &"stderr".into(), &JsValue::from_str(&out.stderr));
+    o.into()
+}
+
+/// The crate version.
+#[wasm_bindgen(skip_typescript)]
+pub fn version() -> String {
+    String::from(env!("CARGO_PKG_VERSION"))
+}

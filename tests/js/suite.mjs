@@ -1,0 +1,220 @@
+// The one JS suite, run unchanged in Node (packed tarball), headless Chromium (a page) and
+// workerd (miniflare). It gets the package's API and the vector files' raw text, and uses
+// nothing runtime-specific.
+
+export const VECTOR_FILES = [
+  'vectors/amounts.json',
+  'vectors/bolt04/onion-test.json',
+  'vectors/bolt04/onion-error-test.json',
+  'vectors/bolt04/blinded-payment-onion-test.json',
+  'vectors/failcodes.json',
+];
+
+function fail(msg) {
+  throw new Error(msg);
+}
+function eq(a, b, what) {
+  if (a !== b) fail(`${what}: expected ${String(b)}, got ${String(a)}`);
+}
+function throws(fn, check, what) {
+  try {
+    fn();
+  } catch (e) {
+    check(e);
+    return;
+  }
+  fail(`${what}: expected an error`);
+}
+
+function parseVectors(texts) {
+  const v = {};
+  for (const [name, text] of Object.entries(texts)) {
+    // amounts.json holds integers past 2^53: read them as strings, not JS numbers.
+    const safe = name.endsWith('amounts.json') ? text.replace(/"(msat|cln_v26)": (\d+)/g, '"$1": "$2"') : text;
+    v[name] = JSON.parse(safe);
+  }
+  return v;
+}
+
+const cases = [
+  ['amounts.json: every case through parseAmount', (ln, V) => {
+    const cases = V['vectors/amounts.json'];
+    if (cases.length < 100) fail('too few amount cases');
+    for (const c of cases) {
+      if (c.msat === null) {
+        throws(() => ln.parseAmount(c.input), (e) => {
+          if (!(e instanceof ln.LnSendpayError)) fail(`${JSON.stringify(c.input)}: ${e}`);
+          eq(e.code, -32602, 'code');
+          eq(e.data.field, 'amount', 'field');
+        }, JSON.stringify(c.input));
+      } else {
+        eq(ln.parseAmount(c.input), BigInt(c.msat), JSON.stringify(c.input));
+      }
+    }
+    eq(ln.formatAmount(123456n, 'sat'), '123.456sat', 'format sat');
+    eq(ln.formatAmount('0.00000001btc', 'btc'), '0.00000001btc', 'format btc');
+    eq(ln.parseAmount(18446744073709551615n), 18446744073709551615n, 'u64 max bigint');
+  }],
+  ['amounts: a JS number is a TypeError, out of range a RangeError', (ln) => {
+    throws(() => ln.parseAmount(1000), (e) => {
+      if (!(e instanceof TypeError)) fail(`not a TypeError: ${e}`);
+      eq(e.code, -32602, 'code');
+      if (!/bigint/.test(e.message)) fail(`message should say to pass a bigint: ${e.message}`);
+    }, 'number');
+    throws(() => ln.parseAmount(18446744073709551616n), (e) => {
+      if (!(e instanceof RangeError)) fail(`not a RangeError: ${e}`);
+    }, 'past u64');
+    throws(() => ln.parseAmount(-1n), (e) => eq(e instanceof RangeError, true, 'negative'), 'negative');
+  }],
+  ['bolt04/onion-test.json: createOnion byte-exact, peeled at every hop', (ln, V) => {
+    const t = V['vectors/bolt04/onion-test.json'];
+    const g = t.generate;
+    const r = ln.createOnion({ sessionKey: g.session_key, associatedData: g.associated_data, hops: g.hops });
+    eq(r.onion, t.onion, 'onion');
+    eq(r.sharedSecrets[0], '53eb63ea8a3fec3b3cd433b85cd62a4b145e1dda09391b348c4e1cd36a03ea66', 'first shared secret');
+    let onion = r.onion;
+    t.decode.forEach((privkey, i) => {
+      const p = ln.peelOnion({ onion, associatedData: g.associated_data, privkey });
+      eq(p.payload, g.hops[i].payload, `hop ${i} payload`);
+      eq(p.sharedSecret, r.sharedSecrets[i], `hop ${i} secret`);
+      eq(typeof p.fields.amtToForward, 'bigint', 'amtToForward is a bigint');
+      eq(p.nextOnion === null, i === 4, `hop ${i} final`);
+      onion = p.nextOnion;
+    });
+    // Bytes as Uint8Array work too.
+    const bytes = (h) => Uint8Array.from(h.match(/../g).map((x) => parseInt(x, 16)));
+    const r2 = ln.createOnion({ sessionKey: bytes(g.session_key), associatedData: bytes(g.associated_data), hops: g.hops });
+    eq(r2.onion, t.onion, 'onion from bytes');
+  }],
+  ['bolt04/blinded-payment-onion-test.json: createOnion byte-exact, blinded hops peeled with path keys', (ln, V) => {
+    const t = V['vectors/bolt04/blinded-payment-onion-test.json'];
+    const g = t.generate;
+    const hops = g.full_route.hops.map((h) => ({ pubkey: h.pubkey, payload: h.payload }));
+    const r = ln.createOnion({ sessionKey: g.session_key, associatedData: g.associated_data, hops });
+    eq(r.onion, g.onion, 'onion');
+    const dec = t.decrypt.hops;
+    let pathKey;
+    dec.forEach((h, i) => {
+      eq(r.onion.length, 2732, 'size');
+      const p = ln.peelOnion({ onion: h.onion, associatedData: g.associated_data, privkey: h.node_privkey, pathKey });
+      eq(p.payload, g.full_route.hops[i].payload, `${h.alias} payload`);
+      if (i + 1 < dec.length) eq(p.nextOnion, dec[i + 1].onion, `${h.alias} next onion`);
+      pathKey = h.next_path_key;
+    });
+  }],
+  ['buildOnion: a route becomes an onion every hop reads; bigint amounts out', (ln, V) => {
+    const t = V['vectors/bolt04/onion-test.json'];
+    const ids = t.generate.hops.map((h) => h.pubkey);
+    const route = [
+      { id: ids[0], channel: '800000x1x0', direction: 1, amount_msat: '1002msat', delay: 58, style: 'tlv' },
+      { id: ids[1], channel: '800001x2x1', amountMsat: 1001n, delay: 52 },
+      { nodeIdOut: ids[2], shortChannelIdDir: '800002x3x0/1', amountOutMsat: '1sat', cltvOut: 18 },
+    ];
+    const paymentHash = '42'.repeat(32);
+    const b = ln.buildOnion({ route, paymentHash, paymentSecret: '11'.repeat(32), blockHeight: 870000, sessionKey: '43'.repeat(32) });
+    eq(b.onion.length, 2732, 'onion size');
+    eq(b.firstHop.amountMsat, 1002n, 'first hop amount');
+    eq(b.firstHop.delay, 58, 'first hop delay');
+    eq(b.hops[0].cltv, 870053, 'hop 0 forwards with cltv height+1+52');
+    let onion = b.onion;
+    for (let i = 0; i < 3; i++) {
+      const p = ln.peelOnion({ onion, associatedData: paymentHash, privkey: t.decode[i] });
+      eq(p.fields.amtToForward, b.hops[i].amountMsat, `hop ${i} amount`);
+      if (i < 2) eq(p.fields.shortChannelId, ['800001x2x1', '800002x3x0'][i], `hop ${i} scid`);
+      else eq(p.fields.paymentSecret, '11'.repeat(32), 'payment secret at the destination');
+      onion = p.nextOnion;
+    }
+    // The same route as JSON text, parsed exactly in Rust.
+    const text = `[{"id":"${ids[0]}","channel":"800000x1x0","direction":1,"amount_msat":1002,"delay":58,"style":"tlv"},` +
+      `{"id":"${ids[1]}","channel":"800001x2x1","amount_msat":"1001msat","delay":52},` +
+      `{"node_id_out":"${ids[2]}","short_channel_id_dir":"800002x3x0/1","amount_out_msat":1000,"cltv_out":18}]`;
+    eq(ln.buildOnion({ route: text, paymentHash, paymentSecret: '11'.repeat(32), blockHeight: 870000, sessionKey: '43'.repeat(32) }).onion, b.onion, 'route as text');
+    // A fresh session key on every call.
+    const a1 = ln.buildOnion({ route, paymentHash, blockHeight: 870000 });
+    const a2 = ln.buildOnion({ route, paymentHash, blockHeight: 870000 });
+    if (a1.onion === a2.onion) fail('two calls without sessionKey gave the same onion');
+  }],
+  ['errors: typed, with code and the field named', (ln, V) => {
+    const id = V['vectors/bolt04/onion-test.json'].generate.hops[0].pubkey;
+    const base = { paymentHash: '42'.repeat(32), blockHeight: 1 };
+    throws(() => ln.buildOnion({ ...base, route: [{ id, channel: '1x1x1', amount_msat: 1000, delay: 9 }] }), (e) => {
+      if (!(e instanceof TypeError)) fail(`not a TypeError: ${e}`);
+      eq(e.data.field, 'route[0].amount_msat', 'field');
+    }, 'number amount');
+    throws(() => ln.buildOnion({ ...base, route: [{ id, channel: '1x1x1', amount_msat: '1000', delay: 9 }, { id, channel: '1x1x2', amount_msat: '1001', delay: 9 }] }), (e) => {
+      if (!(e instanceof ln.LnSendpayError)) fail(`not an LnSendpayError: ${e}`);
+      if (!(e instanceof Error)) fail('not an Error');
+      eq(e.code, -32602, 'code');
+      eq(e.data.error, 'ROUTE_AMOUNT_INCREASING', 'error');
+      eq(e.data.field, 'route[1].amount_msat', 'field');
+    }, 'increasing amounts');
+    throws(() => ln.buildOnion({ ...base, route: [{ id, channel: '1x1x1', amount_msat: '3000', delay: 9 }], msatoshi: '1000' }), (e) => {
+      eq(e.data.error, 'ROUTE_ABOVE_TWICE_MSATOSHI', 'error');
+      eq(e.data.field, 'msatoshi', 'field');
+    }, '2x rule');
+    throws(() => ln.createOnion({ sessionKey: '41'.repeat(32), associatedData: '', hops: [{ pubkey: id, payload: 'fd0514' + '00'.repeat(1300) }] }), (e) => {
+      eq(e.code, -1, 'too large is -1');
+      if (!/bytes too many/.test(e.message)) fail(e.message);
+    }, 'too large');
+    throws(() => ln.peelOnion({ onion: 'zz', associatedData: '', privkey: '41'.repeat(32) }), (e) => eq(e.data.field, 'onion', 'field'), 'bad hex');
+    throws(() => ln.buildOnion('nope'), (e) => eq(e instanceof TypeError, true, 'TypeError'), 'not an object');
+  }],
+  ['bolt04/onion-error-test.json: wrap reproduces the reply, decode names hop 4', (ln, V) => {
+    const t = V['vectors/bolt04/onion-error-test.json'];
+    const secrets = t.generate.hops.map((h) => h.hop_shared_secret);
+    eq(ln.wrapFailure({ sharedSecrets: secrets, erringIndex: 4, failureMessage: t.generate.failure_message }).reply, t.errorpacket, 'reply');
+    // Hop by hop, as nodes would do it.
+    let reply = ln.createFailureReply({ sharedSecret: secrets[4], failureMessage: '2002' }).reply;
+    for (let i = 3; i >= 0; i--) reply = ln.forwardFailureReply({ sharedSecret: secrets[i], reply }).reply;
+    eq(reply, t.errorpacket, 'hop by hop');
+    const f = ln.decodeFailure({ reply, sharedSecrets: secrets });
+    eq(f.originIndex, 4, 'origin');
+    eq(f.erringIndex, 5, 'erring index');
+    eq(f.code, 204, 'code');
+    eq(f.failcodename, 'WIRE_TEMPORARY_NODE_FAILURE', 'name');
+    eq(typeof f.erringIndex, 'number', 'index is a number');
+    const bad = ln.decodeFailure({ reply: '00'.repeat(292), sharedSecrets: secrets });
+    eq(bad.code, 202, 'unreadable is 202');
+    eq(bad.onionreply, '00'.repeat(292), 'onionreply');
+  }],
+  ['failcodes.json: every code decodes with its name from a reply', (ln, V) => {
+    const secrets = ['01'.repeat(32), '02'.repeat(32)];
+    for (const c of V['vectors/failcodes.json']) {
+      const msg = c.code.toString(16).padStart(4, '0') + (c.flags.includes('UPDATE') || c.flags.includes('BADONION') ? '00'.repeat(40) : '00'.repeat(12));
+      const { reply } = ln.wrapFailure({ sharedSecrets: secrets, erringIndex: 0, failureMessage: msg });
+      const f = ln.decodeFailure({ reply, sharedSecrets: secrets });
+      eq(f.failcode, c.code, c.name);
+      eq(f.failcodename, c.name, c.name);
+      eq(f.failure.flags.join(','), c.flags.join(','), `${c.name} flags`);
+    }
+  }],
+  ['short channel ids, the CLI, the version', (ln) => {
+    const s = ln.parseShortChannelId('103x1x0/1');
+    eq(s.u64, 113249697726464n, 'u64');
+    eq(s.direction, 1, 'direction');
+    eq(ln.parseShortChannelId(113249697726464n).shortChannelId, '103x1x0', 'from bigint');
+    const out = ln.runCli(['amount', '1.5sat'], '', {});
+    eq(out.code, 1, 'exit code');
+    eq(JSON.parse(out.stderr).error, 'AMOUNT_BAD_DECIMALS', 'cli error');
+    eq(JSON.parse(ln.runCli(['amount', '1.500sat'], '', {}).stdout).msat, '1500', 'cli amount');
+    if (!/^\d+\.\d+\.\d+/.test(ln.version())) fail('version');
+  }],
+];
+
+/** Run every case; returns [{name, ok, error?}]. */
+export async function runSuite(ln, vectorTexts) {
+  await ln.init();
+  const V = parseVectors(vectorTexts);
+  const results = [];
+  for (const [name, fn] of cases) {
+    try {
+      await fn(ln, V);
+      results.push({ name, ok: true });
+    } catch (e) {
+      results.push({ name, ok: false, error: String(e && e.stack ? e.stack : e) });
+    }
+  }
+  return results;
+}
+
+export const CASE_NAMES = cases.map(([name]) => name);

@@ -1,0 +1,73 @@
+// Typed usage of the package, checked with `tsc --noEmit` (make test). The @ts-expect-error
+// lines prove the types refuse what the library refuses.
+import {
+  init,
+  parseAmount,
+  formatAmount,
+  buildOnion,
+  createOnion,
+  peelOnion,
+  decodeFailure,
+  wrapFailure,
+  decodeChannelUpdate,
+  parseShortChannelId,
+  LnSendpayError,
+  type BuildOnionResult,
+  type RoutingFailure,
+} from 'ln-sendpay';
+
+export async function example(): Promise<void> {
+  await init();
+  const msat: bigint = parseAmount('1.500sat');
+  const text: string = formatAmount(msat, 'btc');
+  // @ts-expect-error: a JS number is not an amount
+  parseAmount(1000);
+  // @ts-expect-error: unknown unit
+  formatAmount(1n, 'bits');
+
+  const built: BuildOnionResult = buildOnion({
+    route: [
+      { id: '02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619', channel: '103x1x0', amount_msat: '2000msat', delay: 40 },
+      { nodeIdOut: '0324653eac434488002cc06bbfb7f10fe18991e35f9fe4302dbea6d2353dc0ab1c', shortChannelIdDir: '104x1x0/1', amountOutMsat: 1000n, cltvOut: 9 },
+    ],
+    paymentHash: '42'.repeat(32),
+    paymentSecret: new Uint8Array(32),
+    blockHeight: 900_000,
+  });
+  const first: bigint = built.firstHop.amountMsat;
+  const secrets: string[] = built.sharedSecrets;
+  // @ts-expect-error: blockHeight is required
+  buildOnion({ route: [], paymentHash: '00' });
+
+  const raw = createOnion({ hops: [{ pubkey: built.hops[0].nodeId, payload: '020000' }], associatedData: '42'.repeat(32) });
+  const peeled = peelOnion({ onion: raw.onion, associatedData: '42'.repeat(32), privkey: '41'.repeat(32) });
+  const next: string | null = peeled.nextOnion;
+  const amt: bigint | undefined = peeled.fields?.amtToForward;
+
+  const { reply } = wrapFailure({ sharedSecrets: secrets, erringIndex: 1, failureMessage: '1007' });
+  const failure: RoutingFailure = decodeFailure({ reply, sharedSecrets: secrets, route: built.hops.map((h) => ({ id: h.nodeId, channel: '1x1x1', amount_msat: h.amountMsat, delay: 9 })) });
+  if (failure.code === 204 && failure.erringChannel !== undefined) {
+    const index: number | undefined = failure.erringIndex;
+    const verified: boolean | undefined = failure.channelUpdateVerified;
+    void index;
+    void verified;
+  }
+  // @ts-expect-error: 205 is not a routing failure code
+  const notACode: RoutingFailure['code'] = 205;
+
+  const upd = decodeChannelUpdate({ channelUpdate: '0102' + '00'.repeat(136) });
+  const fee: bigint = upd.fields.feeBaseMsat;
+  const scid: bigint = parseShortChannelId('103x1x0').u64;
+
+  try {
+    parseAmount('1.5');
+  } catch (e) {
+    if (e instanceof LnSendpayError) {
+      const code: number = e.code;
+      const field: string | undefined = e.data.field;
+      void code;
+      void field;
+    }
+  }
+  void [text, first, next, amt, notACode, fee, scid];
+}

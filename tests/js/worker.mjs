@@ -1,0 +1,22 @@
+// A Cloudflare Worker using the package's workerd entry: per request it builds an onion or
+// decodes a failure, and it can run the whole JS suite.
+import * as ln from '../../pkg/index.workerd.js';
+import { runSuite } from './suite.mjs';
+
+const json = (v, status = 200) =>
+  new Response(JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x)), { status, headers: { 'content-type': 'application/json' } });
+
+export default {
+  async fetch(request) {
+    const { pathname } = new URL(request.url);
+    const body = request.method === 'POST' ? await request.json() : {};
+    try {
+      if (pathname === '/suite') return json(await runSuite(ln, body));
+      if (pathname === '/onion') return json(ln.buildOnion(body));
+      if (pathname === '/failure') return json(ln.decodeFailure(body));
+      return json({ error: 'not found' }, 404);
+    } catch (e) {
+      return json({ name: e.name, message: e.message, code: e.code, data: e.data }, 400);
+    }
+  },
+};

@@ -1,0 +1,57 @@
+// workerd through miniflare's API: the suite inside a Worker, then onions and failure
+// decodes per request.
+import { Miniflare } from 'miniflare';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { VECTOR_FILES } from './suite.mjs';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const shared = resolve(root, '..', 'shared');
+const mf = new Miniflare({
+  modules: true,
+  modulesRoot: root,
+  scriptPath: join(root, 'tests/js/worker.mjs'),
+  modulesRules: [
+    { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
+    { type: 'CompiledWasm', include: ['**/*.wasm'] },
+  ],
+  compatibilityDate: '2026-04-01',
+});
+let passed = 0;
+let failed = 0;
+const report = (ok, name, detail) => {
+  console.log(`${ok ? 'ok' : 'not ok'} - workerd: ${name}${ok ? '' : `\n${detail}`}`);
+  ok ? passed++ : failed++;
+};
+try {
+  const post = async (path, body) => {
+    const res = await mf.dispatchFetch(`http://worker${path}`, { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, body: await res.json() };
+  };
+  const texts = Object.fromEntries(VECTOR_FILES.map((f) => [f, readFileSync(join(shared, f), 'utf8')]));
+  const suite = await post('/suite', texts);
+  for (const r of suite.body) report(r.ok, r.name, r.error);
+
+  const onionTest = JSON.parse(texts['vectors/bolt04/onion-test.json']);
+  const ids = onionTest.generate.hops.map((h) => h.pubkey);
+  const route = [
+    { id: ids[0], channel: '103x1x0', amount_msat: '2000', delay: 40 },
+    { id: ids[1], channel: '104x1x0', amount_msat: '1000', delay: 9 },
+  ];
+  const onions = new Set();
+  for (let i = 0; i < 3; i++) {
+    const r = await post('/onion', { route, paymentHash: '42'.repeat(32), paymentSecret: '11'.repeat(32), blockHeight: 900000 });
+    report(r.status === 200 && r.body.onion.length === 2732 && r.body.firstHop.amountMsat === '2000', `request ${i + 1}: buildOnion`, JSON.stringify(r));
+    onions.add(r.body.onion);
+  }
+  report(onions.size === 3, 'a fresh session key per request', `${onions.size} distinct onions`);
+  const err = JSON.parse(texts['vectors/bolt04/onion-error-test.json']);
+  const f = await post('/failure', { reply: err.errorpacket, sharedSecrets: err.generate.hops.map((h) => h.hop_shared_secret) });
+  report(f.status === 200 && f.body.originIndex === 4 && f.body.code === 204, 'decodeFailure per request', JSON.stringify(f));
+  const bad = await post('/onion', { route: [{ ...route[0], amount_msat: 5 }], paymentHash: '42'.repeat(32), blockHeight: 1 });
+  report(bad.status === 400 && bad.body.name === 'TypeError' && bad.body.data.field === 'route[0].amount_msat', 'a JS number amount is a TypeError', JSON.stringify(bad));
+} finally {
+  await mf.dispose();
+}
+console.log(`workerd: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
