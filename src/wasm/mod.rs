@@ -118,7 +118,7 @@ fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
             return Err(type_error(path, "integer past 2^53: pass it as a bigint or a string"));
         }
         // A fraction: let JS write it (keeps float formatting out of the wasm).
-        let text: String = js_sys::Number::from(n).to_string(10).map(String::from).unwrap_or_default();
+        let text: String = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
         return Ok(Value::Number(text));
     }
     if let Some(bytes) = js.dyn_ref::<Uint8Array>() {
@@ -163,7 +163,7 @@ fn to_js(v: &Value, key: &str) -> JsValue {
             Some(x) if !is_bigint_key(key) && x <= MAX_SAFE => JsValue::from(x as f64),
             Some(_) => big(n),
             // Fractions and negatives: JS parses them (keeps float parsing out of the wasm).
-            None => JsValue::from(js_sys::Number::new(&JsValue::from_str(n))),
+            None => JsValue::from(js_sys::Number::parse_float(n)),
         },
         Value::String(s) if is_bigint_key(key) && crate::json::parse_u64_digits(s).is_some() => big(s),
         Value::String(s) => JsValue::from_str(s),
