@@ -15,7 +15,7 @@ WASM_OUT := target/$(WASM_TARGET)/wasm/ln_sendpay.wasm
 FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel
 FUZZ_SECONDS ?= 10
 
-.PHONY: demo test bench pkg setup-wasm setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
+.PHONY: demo test bench pkg setup-wasm setup-node setup-chromium test-js test-wasm-browser setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
 
 setup-rust:
 	@rustup target list --installed | grep -qx $(NOSTD_TARGET) || rustup target add $(NOSTD_TARGET)
@@ -25,12 +25,23 @@ setup-wasm:
 	@wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 
+# JS tooling (typescript, playwright-core, miniflare), exactly as locked.
+setup-node: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# Debian's Chromium and ChromeDriver for the browser tests (never a downloaded browser).
+setup-chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  || { apt-get update && apt-get install -y chromium chromium-driver; }
+
 ## The npm package: the wasm build and its glue, generated into pkg/.
 pkg: setup-wasm
-	RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --lib --target $(WASM_TARGET) --features wasm --profile wasm
+	RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --lib --target $(WASM_TARGET) --no-default-features --features wasm --profile wasm
 	wasm-bindgen --target web --remove-name-section --remove-producers-section \
 	  --out-dir pkg --out-name ln_sendpay $(WASM_OUT)
 	rm -f pkg/ln_sendpay.d.ts pkg/ln_sendpay_bg.wasm.d.ts
+	cp README.md pkg/README.md
 	@echo "pkg/ln_sendpay_bg.wasm: $$(stat -c %s pkg/ln_sendpay_bg.wasm) bytes, $$(gzip -9 -c pkg/ln_sendpay_bg.wasm | wc -c) gzip"
 
 ## The main job: build an onion for a route and peel it at every hop, through the CLI.
@@ -39,7 +50,7 @@ demo:
 	python3 www/cli-demo.py target/release/ln-sendpay
 
 ## Every test.
-test: setup-rust lint test-rust test-nostd test-cli test-fuzz
+test: setup-rust lint test-rust test-nostd test-cli test-js test-wasm-browser test-fuzz
 
 lint:
 	$(CARGO) fmt --check
@@ -69,6 +80,23 @@ test-fuzz fuzz-long: setup-fuzz
 	  echo "fuzz $$t: $$(grep -E '^#[0-9]+[[:space:]]+DONE' ../target/fuzz-$$t.log)"; \
 	done
 
-## Native figures: median onion build time for 1, 5 and 20 hops, and the EC share.
-bench:
+# The one JS suite in Node (packed tarball, fresh project; plus the wasm CLI against the
+# Rust one), a Chromium page and workerd; and the .d.ts against a typed usage file.
+test-js: pkg setup-node setup-chromium
+	$(CARGO) build --bin ln-sendpay
+	node tests/js/node-pack.mjs
+	node tests/js/browser.mjs
+	node tests/js/workerd.mjs
+	npx --no-install tsc -p tests/js/tsconfig.json
+	@echo "tsc: pkg/index.d.ts checks against tests/js/usage.ts"
+
+# The bindings in headless Chromium through wasm-bindgen-test (webdriver.json has the flags).
+test-wasm-browser: setup-wasm setup-chromium
+	CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) test --target $(WASM_TARGET) --no-default-features --features wasm --profile wasm --test wasm
+
+## Figures: native (onion build for 1, 5 and 20 hops, EC share, failure decode), then the
+## .wasm size and the same onion build natively, in Node and in headless Chromium.
+bench: pkg setup-node setup-chromium
 	$(CARGO) run --release --example bench
+	node examples/bench.mjs

@@ -6,8 +6,10 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use ln_sendpay::amount::Msat;
+use ln_sendpay::commands;
 use ln_sendpay::failure::{self, RoutingFailure, UnsignedChannelUpdate};
 use ln_sendpay::ids::{NodeId, ShortChannelId};
+use ln_sendpay::json::{self, Value};
 use ln_sendpay::payload::{self, FinalHopData};
 use ln_sendpay::route::{Hop, Route};
 use ln_sendpay::sphinx::{self, OnionHop, SecretKey};
@@ -27,12 +29,54 @@ fn median(mut f: impl FnMut(), samples: usize) -> Duration {
     t[samples / 2]
 }
 
+/// The route of `n` hops the bench uses, through nodes with keys [1;32], [2;32], ….
+fn bench_route(n: usize) -> (Vec<SecretKey>, Route) {
+    let keys: Vec<SecretKey> = (0..n).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32]).unwrap()).collect();
+    let hops = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| Hop {
+            node_id: k.public_key(),
+            channel: ShortChannelId::new(800_000 + i as u32, 1, 0).unwrap(),
+            direction: None,
+            amount: Msat(1_000_000 + 1000 * (n - i) as u64),
+            delay: 9 + 40 * (n - i) as u32,
+        })
+        .collect();
+    (keys, Route::from_hops(hops))
+}
+
+/// `--json`: for the wasm bench (examples/bench.mjs), the same JSON-in/JSON-out call the JS
+/// API makes (`commands::build_onion`), timed natively, with the requests used.
+fn json_mode(samples: usize) {
+    let mut out = Vec::new();
+    for n in [1usize, 5, 20] {
+        let (_, route) = bench_route(n);
+        let request = json::object([
+            ("route", Value::String(route.to_json().to_json())),
+            ("payment_hash", Value::str(&"42".repeat(32))),
+            ("payment_secret", Value::str(&"07".repeat(32))),
+            ("block_height", Value::u64(870_000)),
+            ("session_key", Value::str(&"41".repeat(32))),
+        ]);
+        let d = median(|| drop(black_box(commands::build_onion(black_box(&request), None))), samples);
+        out.push((
+            n.to_string(),
+            json::object([("request", request), ("native_us", Value::Number(format!("{:.2}", d.as_secs_f64() * 1e6)))]),
+        ));
+    }
+    println!("{}", Value::Object(out).to_json());
+}
+
 fn us(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
 fn main() {
     let samples: usize = std::env::var("BENCH_SAMPLES").ok().and_then(|s| s.parse().ok()).unwrap_or(301);
+    if std::env::args().any(|a| a == "--json") {
+        return json_mode(samples);
+    }
     let session = SecretKey::from_bytes(&[0x41; 32]).unwrap();
     println!("native ({} {}), {samples} samples each, medians", std::env::consts::ARCH, std::env::consts::OS);
     println!(
@@ -41,19 +85,7 @@ fn main() {
     );
     let mut last = None;
     for n in [1usize, 5, 20] {
-        let keys: Vec<SecretKey> = (0..n).map(|i| SecretKey::from_bytes(&[i as u8 + 1; 32]).unwrap()).collect();
-        let hops: Vec<Hop> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| Hop {
-                node_id: k.public_key(),
-                channel: ShortChannelId::new(800_000 + i as u32, 1, 0).unwrap(),
-                direction: None,
-                amount: Msat(1_000_000 + 1000 * (n - i) as u64),
-                delay: 9 + 40 * (n - i) as u32,
-            })
-            .collect();
-        let route = Route::from_hops(hops);
+        let (keys, route) = bench_route(n);
         let fin = FinalHopData { payment_secret: Some([7; 32]), ..Default::default() };
         let frames = payload::route_payloads(&route, 870_000, &fin).unwrap();
         let input: Vec<OnionHop> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();

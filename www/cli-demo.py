@@ -64,3 +64,15 @@ for i, key in enumerate(KEYS):
         print(f"   hop {i} forwards {f['amt_to_forward']} msat over {f['short_channel_id']} with cltv {f['outgoing_cltv_value']}")
         onion = d["next_onion"]
 print("\nEvery hop read exactly its own payload; only the last saw the all-zero HMAC that marks the destination.")
+
+# 5. Hop 1 cannot forward (its next peer is gone): it answers with a failure reply that every
+#    hop wraps on the way back; the sender alone can read it, with the shared secrets.
+wrapped = cli("failure", "wrap", stdin=json.dumps({
+    "shared_secrets": built["shared_secrets"], "erring_index": 1, "failure_message": "400a"}))
+print(f"\n5. `ln-sendpay failure wrap`: hop 1 fails with 400a; the reply reaches us as {len(wrapped['reply']) // 2} opaque bytes")
+f = cli("failure", "decode", stdin=json.dumps({
+    "reply": wrapped["reply"], "shared_secrets": built["shared_secrets"], "route": route}))
+print("   `ln-sendpay failure decode` → the routing failure object:")
+for k in ["code", "erring_index", "erring_node", "erring_channel", "erring_direction", "failcode", "failcodename"]:
+    print(f"     {k:<17} {f[k]}")
+print(f"   {f['code']} = try another route: node {f['erring_index']} of the route (0 is us) could not forward over {f['erring_channel']}.")
