@@ -26,6 +26,7 @@ pub mod ids;
 pub mod json;
 pub mod payload;
 pub mod route;
+pub mod rpc;
 pub mod sphinx;
 #[cfg(feature = "wasm")]
 pub mod wasm;
