@@ -232,7 +232,9 @@ struct Prepared {
     frames: Vec<payload::HopFrame>,
 }
 
-fn prepare(input: &Value) -> Result<Prepared, Error> {
+/// The route checked (fields, then the route rules and the man page's msatoshi rule) and
+/// the payment hash.
+fn checked_route(input: &Value) -> Result<(Route, [u8; 32]), Error> {
     input_object(input)?;
     let route = route_param(input)?;
     let msatoshi = match input.get("amount_msat").or(input.get("msatoshi")) {
@@ -255,6 +257,11 @@ fn prepare(input: &Value) -> Result<Prepared, Error> {
     })?;
     let payment_hash = hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)
         .map_err(|e| Error::from(e).in_field("payment_hash"))?;
+    Ok((route, payment_hash))
+}
+
+fn prepare(input: &Value) -> Result<Prepared, Error> {
+    let (route, payment_hash) = checked_route(input)?;
     let block_height = param(input, "block_height")?
         .as_u64()
         .and_then(|b| u32::try_from(b).ok())
@@ -520,6 +527,373 @@ pub fn short_channel_id(s: &str) -> Result<Value, Error> {
         out.push(("direction".into(), Value::u64(u64::from(d))));
     }
     Ok(Value::Object(out))
+}
+
+fn opt_u64_param(input: &Value, field: &str) -> Result<Option<u64>, Error> {
+    match input.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            v.as_u64().map(Some).ok_or(Error::Param { field: field.into(), expected: "an integer from 0 to 2^64-1" })
+        }
+    }
+}
+
+fn opt_str_param(input: &Value, field: &str) -> Result<Option<String>, Error> {
+    match input.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            v.as_str().map(|s| Some(String::from(s))).ok_or(Error::Param { field: field.into(), expected: "a string" })
+        }
+    }
+}
+
+fn amount_param(input: &Value, field: &'static str) -> Result<Option<Msat>, Error> {
+    match input.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => crate::route::amount_from_json(v)
+            .map(Some)
+            .map_err(|kind| Error::from(crate::route::RouteError { hop: None, field, kind })),
+    }
+}
+
+fn node_param(input: &Value, field: &str) -> Result<NodeId, Error> {
+    let s = str_param(input, field, "a node id (hex)")?;
+    NodeId::from_hex(s).map_err(|e| Error::from(e).in_field(field))
+}
+
+fn send_options(input: &Value, secret: Option<[u8; 32]>) -> Result<crate::rpc::SendOptions, Error> {
+    Ok(crate::rpc::SendOptions {
+        label: opt_str_param(input, "label")?,
+        bolt11: opt_str_param(input, "bolt11")?,
+        payment_secret: secret,
+        payment_metadata: match input.get("payment_metadata") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(hex_param(input, "payment_metadata")?),
+        },
+        partid: opt_u64_param(input, "partid")?,
+        groupid: opt_u64_param(input, "groupid")?,
+        total_msat: amount_param(input, "total_msat")?,
+        description: opt_str_param(input, "description")?,
+    })
+}
+
+fn request_json(r: crate::rpc::Request, extra: Vec<(String, Value)>) -> Value {
+    let mut m = alloc::vec![(String::from("method"), Value::str(r.method)), ("params".into(), r.params)];
+    m.extend(extra);
+    Value::Object(m)
+}
+
+/// What the client records of a send: hash, part, destination and the amount it delivers.
+fn attempt_json(hash: &[u8; 32], partid: Option<u64>, route: &Route) -> Value {
+    let last = route.hops.last();
+    object([
+        ("payment_hash", Value::String(hex::encode(hash))),
+        ("partid", Value::u64(partid.unwrap_or(0))),
+        ("destination", last.map_or(Value::Null, |h| Value::String(h.node_id.to_hex()))),
+        ("amount_msat", Value::String(last.map_or(Msat(0), |h| h.amount).to_decimal_string())),
+        // As JSON text: it stores and travels as a plain string, and reads back exactly.
+        ("route", Value::String(route.to_json().to_json())),
+    ])
+}
+
+/// `rpc request`: `{"method", …fields}` → `{"method","params", …}`: the request to send, in
+/// the form today's Core Lightning accepts. `sendpay` and `sendonion` check the route and the
+/// man page's msatoshi rule first and add `"attempt"` (what the client records);
+/// `sendonion` builds the onion here and adds `"shared_secrets"`, which are not sent.
+pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value, Error> {
+    input_object(input)?;
+    let method = str_param(input, "method", "a method name")?;
+    let hash = || -> Result<[u8; 32], Error> {
+        hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)
+            .map_err(|e| Error::from(e).in_field("payment_hash"))
+    };
+    Ok(match method {
+        "getinfo" => request_json(crate::rpc::getinfo(), Vec::new()),
+        "sendpay" => {
+            let (route, payment_hash) = checked_route(input)?;
+            let secret = match input.get("payment_secret") {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(
+                    hash32_from_hex(str_param(input, "payment_secret", "a hex string")?)
+                        .map_err(|e| Error::from(e).in_field("payment_secret"))?,
+                ),
+            };
+            let o = send_options(input, secret)?;
+            let attempt = attempt_json(&payment_hash, o.partid, &route);
+            request_json(crate::rpc::sendpay(&route, &payment_hash, &o), alloc::vec![("attempt".into(), attempt)])
+        }
+        "sendonion" => {
+            let p = prepare(input)?;
+            let session = session_key(input, random_key)?;
+            let hops: Vec<OnionHop<'_>> =
+                p.frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
+            let (onion, secrets) =
+                sphinx::build_onion(&session, &hops, &p.payment_hash).map_err(|e| Error::from(e).in_field("route"))?;
+            // The secret and metadata travel in the onion built here, not as parameters.
+            let o =
+                crate::rpc::SendOptions { payment_secret: None, payment_metadata: None, ..send_options(input, None)? };
+            let attempt = attempt_json(&p.payment_hash, o.partid, &p.route);
+            request_json(
+                crate::rpc::sendonion(onion.as_bytes(), &p.route, &p.payment_hash, &o),
+                alloc::vec![
+                    ("attempt".into(), attempt),
+                    (
+                        "shared_secrets".into(),
+                        Value::Array(secrets.iter().map(|s| Value::String(s.to_hex())).collect())
+                    ),
+                ],
+            )
+        }
+        "waitsendpay" => {
+            let timeout = opt_u64_param(input, "timeout")?.map(|t| t.min(u64::from(u32::MAX)) as u32);
+            request_json(
+                crate::rpc::waitsendpay(
+                    &hash()?,
+                    timeout,
+                    opt_u64_param(input, "partid")?,
+                    opt_u64_param(input, "groupid")?,
+                ),
+                Vec::new(),
+            )
+        }
+        "listsendpays" => {
+            let h = match input.get("payment_hash") {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(hash()?),
+            };
+            request_json(crate::rpc::listsendpays(h.as_ref()), Vec::new())
+        }
+        "getroute" => {
+            let exclude = match input.get("exclude") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(v) => v
+                    .as_array()
+                    .ok_or(Error::Param { field: "exclude".into(), expected: "an array" })?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| {
+                        let field = format!("exclude[{i}]");
+                        let s = x
+                            .as_str()
+                            .ok_or(Error::Param { field: field.clone(), expected: "\"scid/dir\" or a node id" })?;
+                        match crate::ids::ShortChannelId::parse_with_direction(s) {
+                            Ok((c, Some(d))) => Ok(crate::rpc::Exclusion::Channel(c, d)),
+                            _ => NodeId::from_hex(s)
+                                .map(crate::rpc::Exclusion::Node)
+                                .map_err(|e| Error::from(e).in_field(&field)),
+                        }
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?,
+            };
+            let amount = amount_param(input, "amount_msat")?
+                .ok_or(Error::Param { field: "amount_msat".into(), expected: "present" })?;
+            let risk = opt_u64_param(input, "riskfactor")?.unwrap_or(10).min(u64::from(u32::MAX)) as u32;
+            let cltv = opt_u64_param(input, "cltv")?.unwrap_or(18).min(u64::from(u32::MAX)) as u32;
+            request_json(
+                crate::rpc::getroute(&node_param(input, "destination")?, amount, risk, cltv, &exclude),
+                Vec::new(),
+            )
+        }
+        "getroutes" => {
+            let amount = amount_param(input, "amount_msat")?
+                .ok_or(Error::Param { field: "amount_msat".into(), expected: "present" })?;
+            let maxfee = amount_param(input, "maxfee_msat")?
+                .ok_or(Error::Param { field: "maxfee_msat".into(), expected: "present" })?;
+            let layers: Vec<String> = match input.get("layers") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(v) => v
+                    .as_array()
+                    .ok_or(Error::Param { field: "layers".into(), expected: "an array of strings" })?
+                    .iter()
+                    .map(|x| {
+                        x.as_str()
+                            .map(String::from)
+                            .ok_or(Error::Param { field: "layers".into(), expected: "an array of strings" })
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            let layers: Vec<&str> = layers.iter().map(String::as_str).collect();
+            let cltv = opt_u64_param(input, "final_cltv")?.unwrap_or(18).min(u64::from(u32::MAX)) as u32;
+            request_json(
+                crate::rpc::getroutes(
+                    &node_param(input, "source")?,
+                    &node_param(input, "destination")?,
+                    amount,
+                    &layers,
+                    maxfee,
+                    cltv,
+                ),
+                Vec::new(),
+            )
+        }
+        _ => {
+            return Err(Error::Param {
+                field: "method".into(),
+                expected: "one of getinfo, sendpay, sendonion, waitsendpay, listsendpays, getroute, getroutes",
+            });
+        }
+    })
+}
+
+fn answer_value(input: &Value, field: &str) -> Result<Value, Error> {
+    match param(input, field)? {
+        // The node's text, read exactly here.
+        Value::String(text) => crate::rpc::parse_answer(text).map_err(Error::BadAnswer),
+        v => Ok(v.clone()),
+    }
+}
+
+fn payment_json(p: &crate::rpc::Payment) -> Value {
+    use crate::rpc::PaymentStatus;
+    let mut m = alloc::vec![
+        (String::from("created_index"), Value::u64(p.created_index)),
+        ("payment_hash".into(), Value::String(hex::encode(&p.payment_hash))),
+        ("groupid".into(), Value::u64(p.groupid)),
+        ("partid".into(), Value::u64(p.partid)),
+        (
+            "status".into(),
+            Value::str(match p.status {
+                PaymentStatus::Pending => "pending",
+                PaymentStatus::Complete => "complete",
+                PaymentStatus::Failed => "failed",
+            }),
+        ),
+        ("amount_sent_msat".into(), Value::String(p.amount_sent_msat.to_decimal_string())),
+        ("created_at".into(), Value::u64(p.created_at)),
+    ];
+    let mut opt = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            m.push((String::from(k), v));
+        }
+    };
+    opt("destination", p.destination.map(|d| Value::String(d.to_hex())));
+    opt("amount_msat", p.amount_msat.map(|a| Value::String(a.to_decimal_string())));
+    opt("completed_at", p.completed_at.map(Value::u64));
+    opt("payment_preimage", p.payment_preimage.map(|x| Value::String(hex::encode(&x))));
+    opt("label", p.label.as_ref().map(|x| Value::String(x.clone())));
+    opt("bolt11", p.bolt11.as_ref().map(|x| Value::String(x.clone())));
+    opt("erroronion", p.erroronion.as_ref().map(|x| Value::String(hex::encode(x))));
+    Value::Object(m)
+}
+
+/// `rpc answer`: `{"method","answer"}` (the answer as the node's JSON text, or a value) →
+/// the typed result: a payment (`sendpay`, `sendonion`, `waitsendpay`), `{"payments"}`,
+/// `{"routes":[{"probability_ppm"?,"route"}]}` (`getroute`, `getroutes`), or `{"id","blockheight"}`.
+pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let method = str_param(input, "method", "a method name")?;
+    let v = answer_value(input, "answer")?;
+    let bad = Error::BadAnswer;
+    Ok(match method {
+        "sendpay" | "sendonion" | "waitsendpay" => payment_json(&crate::rpc::payment(&v, "").map_err(bad)?),
+        "listsendpays" => object([(
+            "payments",
+            Value::Array(crate::rpc::payments(&v).map_err(bad)?.iter().map(payment_json).collect()),
+        )]),
+        "getroute" | "getroutes" => object([(
+            "routes",
+            Value::Array(
+                crate::rpc::routes_answer(&v)
+                    .map_err(bad)?
+                    .into_iter()
+                    .map(|(ppm, r)| {
+                        let mut m = Vec::new();
+                        if let Some(p) = ppm {
+                            m.push((String::from("probability_ppm"), Value::u64(p)));
+                        }
+                        m.push(("route".into(), r.to_json()));
+                        Value::Object(m)
+                    })
+                    .collect(),
+            ),
+        )]),
+        "getinfo" => {
+            let (id, h) = crate::rpc::getinfo_answer(&v).map_err(bad)?;
+            object([("id", Value::String(id.to_hex())), ("blockheight", Value::u64(u64::from(h)))])
+        }
+        _ => return Err(Error::Param { field: "method".into(), expected: "a method whose answer is read here" }),
+    })
+}
+
+/// `rpc error`: `{"error" (the node's error object, or its JSON text), "route"?,
+/// "shared_secrets"?}` → `{"routing": <routing failure object>}` or `{"rpc": {"code",
+/// "message","data"}}`.
+pub fn rpc_error(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    let v = answer_value(input, "error")?;
+    let route = match input.get("route") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(route_param(input)?),
+    };
+    let secrets = match input.get("shared_secrets") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(secrets_param(input)?),
+    };
+    Ok(match crate::rpc::node_error(&v, route.as_ref(), secrets.as_deref()).map_err(Error::BadAnswer)? {
+        crate::rpc::NodeError::Routing(f) => object([("routing", f.to_json())]),
+        crate::rpc::NodeError::Rpc { code, message, data } => object([(
+            "rpc",
+            object([("code", Value::Number(format!("{code}"))), ("message", Value::String(message)), ("data", data)]),
+        )]),
+    })
+}
+
+/// `payment guard`: `{"attempt":{"partid"?,"destination","amount_msat"},"records":[{"partid"?,
+/// "destination"?,"amount_msat","status"}]}` → `{"decision":"proceed"|"complete"|"in_flight"|
+/// "refuse","index"?,"code"?,"message"?}` (the man page's rules; see [`crate::payment::guard`]).
+pub fn payment_guard(input: &Value) -> Result<Value, Error> {
+    use crate::payment::{AttemptRecord, AttemptStatus, Guard, NewAttempt, guard};
+    input_object(input)?;
+    let a = param(input, "attempt")?;
+    let new = NewAttempt {
+        partid: opt_u64_param(a, "partid").map_err(|e| e.in_field("attempt"))?.unwrap_or(0),
+        destination: node_param(a, "destination").map_err(|e| e.in_field("attempt"))?,
+        amount: amount_param(a, "amount_msat")?
+            .ok_or(Error::Param { field: "attempt.amount_msat".into(), expected: "present" })?,
+    };
+    let recs =
+        param(input, "records")?.as_array().ok_or(Error::Param { field: "records".into(), expected: "an array" })?;
+    let records = recs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let f = format!("records[{i}]");
+            Ok(AttemptRecord {
+                partid: opt_u64_param(r, "partid").map_err(|e| e.in_field(&f))?.unwrap_or(0),
+                destination: match r.get("destination") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(node_param(r, "destination").map_err(|e| e.in_field(&f))?),
+                },
+                amount: amount_param(r, "amount_msat").map_err(|e| e.in_field(&f))?.unwrap_or_default(),
+                status: match r.get("status").and_then(Value::as_str) {
+                    Some("pending") => AttemptStatus::Pending,
+                    Some("complete") => AttemptStatus::Complete,
+                    Some("failed") => AttemptStatus::Failed,
+                    Some("unknown") => AttemptStatus::Unknown,
+                    _ => {
+                        return Err(Error::Param {
+                            field: format!("{f}.status"),
+                            expected: "pending, complete, failed or unknown",
+                        });
+                    }
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(match guard(&new, &records) {
+        Guard::Proceed => object([("decision", Value::str("proceed"))]),
+        Guard::AlreadyComplete { index } => {
+            object([("decision", Value::str("complete")), ("index", Value::u64(index as u64))])
+        }
+        Guard::InFlight { index } => {
+            object([("decision", Value::str("in_flight")), ("index", Value::u64(index as u64))])
+        }
+        Guard::Refuse { code, message } => object([
+            ("decision", Value::str("refuse")),
+            ("code", Value::Number(format!("{code}"))),
+            ("message", Value::String(message)),
+        ]),
+    })
 }
 
 /// What a CLI run prints and how it exits.

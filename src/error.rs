@@ -44,6 +44,8 @@ pub enum Error {
         /// What was expected.
         expected: &'static str,
     },
+    /// An answer from the node that does not have the promised shape.
+    BadAnswer(crate::rpc::AnswerError),
     /// Another error, with the parameter it concerns.
     Field {
         /// The parameter's name.
@@ -90,6 +92,7 @@ impl Error {
             Error::Payload(e) => e.code(),
             Error::Onion(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
+            Error::BadAnswer(e) => e.code(),
             Error::Field { .. } => "UNKNOWN",
         }
     }
@@ -99,6 +102,7 @@ impl Error {
     pub fn rpc_code(&self) -> i32 {
         match self.root() {
             Error::Onion(OnionError::PayloadsTooLarge { .. }) => LIGHTNINGD,
+            Error::BadAnswer(_) => crate::rpc::BAD_ANSWER,
             _ => INVALID_PARAMS,
         }
     }
@@ -120,6 +124,7 @@ impl Error {
                 (None, f) => String::from(f),
             }),
             Error::Payload(p) => Some(String::from(p.field())),
+            Error::BadAnswer(e) => Some(e.field.clone()),
             _ => None,
         }
     }
@@ -145,6 +150,7 @@ impl fmt::Display for Error {
             Error::Payload(e) => e.fmt(f),
             Error::Onion(e) => e.fmt(f),
             Error::Param { expected: "present", .. } => f.write_str("missing"),
+            Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
             Error::Param { expected, .. } => write!(f, "should be {expected}"),
             Error::Field { .. } => Ok(()),
         }

@@ -25,6 +25,7 @@ pub mod hex;
 pub mod ids;
 pub mod json;
 pub mod payload;
+pub mod payment;
 pub mod route;
 pub mod rpc;
 pub mod sphinx;

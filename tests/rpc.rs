@@ -181,3 +181,94 @@ fn node_errors_become_routing_failures_or_stay_rpc_errors() {
     assert!(matches!(rpc::node_error(&bad_params, None, None).unwrap(), NodeError::Rpc { code: -32602, .. }));
     assert_eq!(rpc::node_error(&json::parse(r#"{"message":"x"}"#).unwrap(), None, None).unwrap_err().field, "code");
 }
+
+#[test]
+fn rpc_commands_build_requests_check_the_rules_and_read_answers() {
+    use ln_sendpay::commands;
+    use ln_sendpay::sphinx::{self, SecretKey};
+    let keys: Vec<SecretKey> = (1..=2u8).map(|i| SecretKey::from_bytes(&[i; 32]).unwrap()).collect();
+    let ids: Vec<String> = keys.iter().map(|k| k.public_key().to_hex()).collect();
+    let route = format!(
+        r#"[{{"id":"{}","channel":"103x1x0","amount_msat":1001,"delay":15}},{{"id":"{}","channel":"104x1x0","amount_msat":1000,"delay":9}}]"#,
+        ids[0], ids[1]
+    );
+    let hash = "42".repeat(32);
+    // sendpay: the man page's rule is checked before anything is built.
+    let req = |extra: &str| {
+        json::parse(&format!(r#"{{"method":"sendpay","route":{route},"payment_hash":"{hash}"{extra}}}"#)).unwrap()
+    };
+    let e = commands::rpc_request(&req(r#","msatoshi":400"#), None).unwrap_err();
+    assert_eq!((e.code(), e.field().as_deref()), ("ROUTE_ABOVE_TWICE_MSATOSHI", Some("msatoshi")));
+    let ok = commands::rpc_request(&req(r#","msatoshi":"600","label":"x""#), None).unwrap();
+    assert_eq!(ok.get("method").unwrap().as_str(), Some("sendpay"));
+    assert_eq!(
+        ok.get("params").unwrap().get("amount_msat").unwrap().as_str(),
+        Some("1000msat"),
+        "today's exact-match rule on the wire"
+    );
+    assert_eq!(ok.get("attempt").unwrap().get("amount_msat").unwrap().as_str(), Some("1000"));
+    // sendonion: the onion is built here, its secrets returned, not sent; every hop peels it.
+    let so = json::parse(&format!(
+        r#"{{"method":"sendonion","route":{route},"payment_hash":"{hash}","payment_secret":"{}","block_height":800000,"session_key":"{}"}}"#,
+        "11".repeat(32),
+        "43".repeat(32)
+    ))
+    .unwrap();
+    let out = commands::rpc_request(&so, None).unwrap();
+    assert!(out.get("params").unwrap().get("shared_secrets").is_none());
+    assert_eq!(out.get("shared_secrets").unwrap().as_array().unwrap().len(), 2);
+    let onion = hex::decode(out.get("params").unwrap().get("onion").unwrap().as_str().unwrap()).unwrap();
+    let p0 = sphinx::peel_onion(&keys[0], &onion, &hex::decode(&hash).unwrap()).unwrap();
+    let p1 = sphinx::peel_onion(&keys[1], p0.next.unwrap().as_bytes(), &hex::decode(&hash).unwrap()).unwrap();
+    assert!(p1.next.is_none());
+    // Answers: the node's text is read exactly; an HTML page is a typed error.
+    let text = r#"{"created_index":9,"payment_hash":"4242424242424242424242424242424242424242424242424242424242424242","groupid":8645223729089888574,"amount_sent_msat":1001,"created_at":1,"status":"pending"}"#;
+    let a =
+        commands::rpc_answer(&json::object([("method", Value::str("sendpay")), ("answer", Value::str(text))])).unwrap();
+    assert_eq!(a.get("groupid").unwrap().token_text(), Some("8645223729089888574"));
+    let e = commands::rpc_answer(&json::object([
+        ("method", Value::str("waitsendpay")),
+        ("answer", Value::str("<html>502</html>")),
+    ]))
+    .unwrap_err();
+    assert_eq!((e.code(), e.rpc_code(), e.field().as_deref()), ("NODE_BAD_ANSWER", -32001, Some("(text)")));
+    // A 202 decoded with the secrets and the route the client recorded (as text).
+    let secrets: Vec<SharedSecret> = out
+        .get("shared_secrets")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| SharedSecret::from_bytes(hex::decode_array(s.as_str().unwrap()).unwrap()))
+        .collect();
+    let reply = failure::reply_from_hop(&secrets, 0, &[0x10, 0x07, 0, 0]).unwrap();
+    let err = json::object([
+        (
+            "error",
+            Value::String(format!(
+                r#"{{"code":202,"message":"Malformed error reply","data":{{"onionreply":"{}"}}}}"#,
+                hex::encode(&reply)
+            )),
+        ),
+        ("route", out.get("attempt").unwrap().get("route").unwrap().clone()),
+        ("shared_secrets", out.get("shared_secrets").unwrap().clone()),
+    ]);
+    let r = commands::rpc_error(&err).unwrap();
+    let f = r.get("routing").unwrap();
+    assert_eq!(f.get("code").unwrap().token_text(), Some("204"));
+    assert_eq!(f.get("erring_channel").unwrap().as_str(), Some("104x1x0"));
+    // The guard, through its JSON form.
+    let g = |records: &str| {
+        let v = json::parse(&format!(
+            r#"{{"attempt":{{"destination":"{}","amount_msat":"1000"}},"records":{records}}}"#,
+            ids[1]
+        ))
+        .unwrap();
+        commands::payment_guard(&v).unwrap()
+    };
+    assert_eq!(g("[]").get("decision").unwrap().as_str(), Some("proceed"));
+    let done = format!(r#"[{{"destination":"{}","amount_msat":"1000","status":"complete"}}]"#, ids[1]);
+    assert_eq!(g(&done).get("decision").unwrap().as_str(), Some("complete"));
+    let other = format!(r#"[{{"destination":"{}","amount_msat":"999","status":"complete"}}]"#, ids[1]);
+    assert_eq!(g(&other).get("code").unwrap().token_text(), Some("201"));
+}
