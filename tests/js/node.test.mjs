@@ -18,7 +18,36 @@ for (const name of CASE_NAMES) {
   });
 }
 
-test('the node entry is the one resolved', () => {
+test('randomness: none at import time, fresh per call, from crypto.getRandomValues', async () => {
+  // A separate process, so the spy is in place before the package is first imported.
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    let calls = 0;
+    const orig = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+    globalThis.crypto.getRandomValues = (a) => { calls++; return orig(a); };
+    const ln = await import('ln-sendpay');
+    const atImport = calls;
+    const route = [{ id: '02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619', channel: '1x1x1', amount_msat: '1000', delay: 9 }];
+    ln.buildOnion({ route, paymentHash: '42'.repeat(32), blockHeight: 1, sessionKey: '41'.repeat(32) });
+    const withKey = calls - atImport;
+    ln.buildOnion({ route, paymentHash: '42'.repeat(32), blockHeight: 1 });
+    console.log(JSON.stringify({ atImport, withKey, without: calls - atImport - withKey }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { atImport: 0, withKey: 0, without: 1 });
+});
+
+test('exports: the node entry here; workerd before node; types first', async () => {
   assert.equal(typeof ln.init, 'function');
   assert.ok(import.meta.resolve('ln-sendpay').endsWith('/node_modules/ln-sendpay/index.node.js'));
+  const { spawnSync } = await import('node:child_process');
+  const resolveWith = (cond) =>
+    spawnSync(process.execPath, [`--conditions=${cond}`, '--input-type=module', '-e', "console.log(import.meta.resolve('ln-sendpay'))"], { encoding: 'utf8' }).stdout.trim();
+  assert.ok(resolveWith('workerd').endsWith('/index.workerd.js'), resolveWith('workerd'));
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL(import.meta.resolve('ln-sendpay/package.json')), 'utf8'));
+  assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'workerd', 'node', 'browser', 'default']);
+  assert.equal(pkg.type, 'module');
+  assert.equal(pkg.sideEffects, false);
 });
