@@ -304,3 +304,93 @@ export declare function parseShortChannelId(scid: ShortChannelIdInput): ShortCha
 export declare function runCli(args: string[], stdin: string, files?: Record<string, string>): CliResult;
 /** The library version. */
 export declare function version(): string;
+
+// ─── Transports and attempt stores (the sendpay client builds on these) ───────────────────
+
+/** A request for the node: CLN's method and params (snake_case; JSON-safe). */
+export interface RpcRequest {
+  method: string;
+  params: Record<string, unknown>;
+  /** The exact JSON text of `params`, when the library built it (preferred by clnrest). */
+  paramsJson?: string;
+}
+
+/** The node's JSON-RPC error, as a transport rejects with it. */
+export interface NodeRpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+  /** The error's raw JSON text, when the transport had it (read exactly by the library). */
+  raw?: string;
+}
+
+/**
+ * How requests reach a node: resolve with the result (its raw JSON text where available, so
+ * 64-bit values stay exact), reject with a `NodeRpcError`; anything else thrown is a transport
+ * error.
+ */
+export type Transport = (request: RpcRequest, options: { signal?: AbortSignal; timeoutMs?: number }) => Promise<string | object>;
+
+/** Our code for a transport failure (`data.error`: TRANSPORT_TIMEOUT, TRANSPORT_ABORTED, TRANSPORT_NETWORK, TRANSPORT_HTTP_STATUS, TRANSPORT_FAILED). */
+export declare const TRANSPORT_ERROR: -32000;
+
+/** Core Lightning's REST plugin: `POST {url}/v1/{method}` with a `Rune` header. */
+export declare function clnrest(options: { url: string; rune: string; fetch?: typeof fetch; timeoutMs?: number }): Transport;
+
+/** lnmessage's `commando` (params must survive JSON.stringify). */
+export declare function commando(ln: { commando(args: { method: string; params: unknown; rune: string }): Promise<unknown> }, options: { rune: string; timeoutMs?: number }): Transport;
+
+/** What the client records of one attempt (plain JSON: amounts as decimal strings). */
+export interface AttemptRecord {
+  paymentHash: Hex;
+  partid: number;
+  groupid?: string;
+  destination?: NodeId;
+  amountMsat: string;
+  /** The route as JSON text. */
+  route?: string;
+  sharedSecrets?: Hex[];
+  status: 'pending' | 'complete' | 'failed' | 'unknown';
+  createdAt: number;
+  updatedAt: number;
+  [other: string]: unknown;
+}
+
+/** Where attempts are kept. */
+export interface AttemptStore {
+  get(key: string): Promise<AttemptRecord | undefined>;
+  put(key: string, record: AttemptRecord): Promise<void>;
+  list(): Promise<AttemptRecord[]>;
+}
+
+export declare class MemoryStore implements AttemptStore {
+  get(key: string): Promise<AttemptRecord | undefined>;
+  put(key: string, record: AttemptRecord): Promise<void>;
+  list(): Promise<AttemptRecord[]>;
+}
+
+/** Over any namespace with get/put of strings (Workers KV…). */
+export declare class KeyValueStore implements AttemptStore {
+  constructor(kv: { get(key: string): Promise<string | null>; put(key: string, value: string): Promise<unknown> }, options?: { prefix?: string });
+  get(key: string): Promise<AttemptRecord | undefined>;
+  put(key: string, record: AttemptRecord): Promise<void>;
+  list(): Promise<AttemptRecord[]>;
+}
+
+/** IndexedDB (browsers). */
+export declare class IndexedDBStore implements AttemptStore {
+  constructor(options?: { name?: string; indexedDB?: IDBFactory });
+  get(key: string): Promise<AttemptRecord | undefined>;
+  put(key: string, record: AttemptRecord): Promise<void>;
+  list(): Promise<AttemptRecord[]>;
+}
+
+/** `"<payment_hash>/<partid>"`. */
+export declare function attemptKey(paymentHash: Hex, partid?: number): string;
+export declare function exportAttempts(store: AttemptStore): Promise<string>;
+export declare function importAttempts(store: AttemptStore, json: string): Promise<number>;
+
+/** One operation per key at a time: same fingerprint joins, another is refused. */
+export declare class KeyedLock {
+  run<T>(key: string, fingerprint: string, fn: () => Promise<T>, conflict: (current: string) => unknown): Promise<T>;
+}

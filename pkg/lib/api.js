@@ -52,3 +52,6 @@ export const decodeChannelUpdate = wrap(raw.decodeChannelUpdate);
 export const parseShortChannelId = wrap(raw.parseShortChannelId);
 export const runCli = wrap(raw.runCli);
 export const version = wrap(raw.version);
+
+export { clnrest, commando, TRANSPORT_ERROR } from './transport.js';
+export { MemoryStore, KeyValueStore, IndexedDBStore, KeyedLock, attemptKey, exportAttempts, importAttempts } from './store.js';

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-node-'));
 try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed[0].files.map((f) => f.path).sort();
-  const expected = ['README.md', 'bin/ln-sendpay.js', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json'].sort();
+  const expected = ['README.md', 'bin/ln-sendpay.js', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json'].sort();
   if (JSON.stringify(files) !== JSON.stringify(expected)) {
     console.error(`npm pack holds ${JSON.stringify(files)}, expected ${JSON.stringify(expected)}`);
     process.exit(1);
@@ -21,7 +21,8 @@ try {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(dir, packed[0].filename)], { cwd: dir, stdio: 'inherit' });
   copyFileSync(join(root, 'tests/js/suite.mjs'), join(dir, 'suite.mjs'));
   copyFileSync(join(root, 'tests/js/node.test.mjs'), join(dir, 'node.test.mjs'));
-  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared } });
+  copyFileSync(join(root, 'tests/js/transport.test.mjs'), join(dir, 'transport.test.mjs'));
+  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared } });
   if (t.status !== 0) process.exit(t.status ?? 1);
 
   // The packaged CLI (npx ln-sendpay) gives the Rust CLI's answers.

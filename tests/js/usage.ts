@@ -12,6 +12,14 @@ import {
   decodeChannelUpdate,
   parseShortChannelId,
   LnSendpayError,
+  clnrest,
+  commando,
+  MemoryStore,
+  KeyValueStore,
+  attemptKey,
+  exportAttempts,
+  type Transport,
+  type AttemptStore,
   type BuildOnionResult,
   type RoutingFailure,
 } from 'ln-sendpay';
@@ -70,4 +78,18 @@ export async function example(): Promise<void> {
     }
   }
   void [text, first, next, amt, notACode, fee, scid];
+}
+
+export async function transports(): Promise<void> {
+  const rest: Transport = clnrest({ url: 'https://node.example:3010', rune: 'r' });
+  const answer: string | object = await rest({ method: 'getinfo', params: {} }, { signal: new AbortController().signal });
+  // @ts-expect-error: the rune is required
+  clnrest({ url: 'https://node.example:3010' });
+  const viaCommando: Transport = commando({ commando: async () => ({}) }, { rune: 'r', timeoutMs: 5000 });
+  const store: AttemptStore = Math.random() > 0.5 ? new MemoryStore() : new KeyValueStore({ get: async () => null, put: async () => undefined });
+  await store.put(attemptKey('00'.repeat(32)), { paymentHash: '00'.repeat(32), partid: 0, amountMsat: '1000', status: 'unknown', createdAt: 0, updatedAt: 0 });
+  // @ts-expect-error: amounts are kept as decimal strings
+  await store.put('k', { paymentHash: '00', partid: 0, amountMsat: 1000n, status: 'unknown', createdAt: 0, updatedAt: 0 });
+  const exported: string = await exportAttempts(store);
+  void [answer, viaCommando, exported];
 }

@@ -7,13 +7,19 @@ const json = (v, status = 200) =>
   new Response(JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x)), { status, headers: { 'content-type': 'application/json' } });
 
 export default {
-  async fetch(request) {
+  async fetch(request, env) {
     const { pathname } = new URL(request.url);
     const body = request.method === 'POST' ? await request.json() : {};
     try {
       if (pathname === '/suite') return json(await runSuite(ln, body));
       if (pathname === '/onion') return json(ln.buildOnion(body));
       if (pathname === '/failure') return json(ln.decodeFailure(body));
+      if (pathname === '/kv') {
+        // Workers KV through KeyValueStore: write, then read back through a new instance.
+        await new ln.KeyValueStore(env.ATTEMPTS).put(ln.attemptKey(body.paymentHash, 0), body);
+        const again = new ln.KeyValueStore(env.ATTEMPTS);
+        return json({ got: await again.get(ln.attemptKey(body.paymentHash, 0)), count: (await again.list()).length });
+      }
       return json({ error: 'not found' }, 404);
     } catch (e) {
       return json({ name: e.name, message: e.message, code: e.code, data: e.data }, 400);

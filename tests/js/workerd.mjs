@@ -16,6 +16,7 @@ const mf = new Miniflare({
     { type: 'CompiledWasm', include: ['**/*.wasm'] },
   ],
   compatibilityDate: '2026-04-01',
+  kvNamespaces: ['ATTEMPTS'],
 });
 let passed = 0;
 let failed = 0;
@@ -48,6 +49,9 @@ try {
   const err = JSON.parse(texts['vectors/bolt04/onion-error-test.json']);
   const f = await post('/failure', { reply: err.errorpacket, sharedSecrets: err.generate.hops.map((h) => h.hop_shared_secret) });
   report(f.status === 200 && f.body.originIndex === 4 && f.body.code === 204, 'decodeFailure per request', JSON.stringify(f));
+  const rec = { paymentHash: 'cd'.repeat(32), partid: 0, amountMsat: '1000', status: 'unknown', createdAt: 1, updatedAt: 1 };
+  const kv = await post('/kv', rec);
+  report(kv.status === 200 && JSON.stringify(kv.body.got) === JSON.stringify(rec) && kv.body.count === 1, 'KeyValueStore over Workers KV', JSON.stringify(kv));
   const bad = await post('/onion', { route: [{ ...route[0], amount_msat: 5 }], paymentHash: '42'.repeat(32), blockHeight: 1 });
   report(bad.status === 400 && bad.body.name === 'TypeError' && bad.body.data.field === 'route[0].amount_msat', 'a JS number amount is a TypeError', JSON.stringify(bad));
 } finally {
