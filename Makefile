@@ -12,7 +12,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 WASM_RUSTFLAGS ?= --cfg cpubits="32"
 WASM_OUT := target/$(WASM_TARGET)/wasm/ln_sendpay.wasm
 
-FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel
+FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel payer
 FUZZ_SECONDS ?= 10
 
 .PHONY: demo test bench pkg setup-wasm setup-node setup-chromium test-js test-wasm-browser setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
@@ -63,7 +63,7 @@ test-rust:
 
 # The core builds for a bare-metal target: no std, no getrandom, no wasm-bindgen.
 test-nostd: setup-rust
-	$(CARGO) build --lib --no-default-features --target $(NOSTD_TARGET)
+	$(CARGO) rustc --lib --crate-type rlib --no-default-features --target $(NOSTD_TARGET)
 
 test-cli:
 	$(CARGO) run --quiet --bin ln-sendpay -- onion runtest $(SHARED)/vectors/bolt04/onion-test.json > /dev/null

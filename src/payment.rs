@@ -148,3 +148,487 @@ mod tests {
         );
     }
 }
+
+// ─── Pay with retries, sans I/O ─────────────────────────────────────────────────────────────
+
+use alloc::vec::Vec;
+
+use crate::failure::{ErringChannel, PAY_TRY_OTHER_ROUTE, RoutingFailure};
+use crate::json::Value;
+use crate::payload::{self, FinalHopData};
+use crate::route::Route;
+use crate::rpc::{self, AnswerError, ChannelChange, Exclusion, NodeError, Request};
+use crate::sphinx::{self, OnionHop, SecretKey, SharedSecret};
+
+/// How routes are asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Router {
+    /// `getroutes` (askrene), exclusions and fee updates through a layer of this payment's.
+    /// Falls back to `getroute` when the node does not know `getroutes`.
+    GetRoutes,
+    /// `getroute` with `exclude` (deprecated since v26.06).
+    GetRoute,
+}
+
+/// What to pay.
+#[derive(Debug, Clone)]
+pub struct PayConfig {
+    /// The payee.
+    pub destination: NodeId,
+    /// What the payee must receive (the man page's msatoshi: up to twice this may arrive).
+    pub amount: Msat,
+    /// The payment hash.
+    pub payment_hash: [u8; 32],
+    /// The invoice's payment secret.
+    pub payment_secret: Option<[u8; 32]>,
+    /// The invoice's payment metadata.
+    pub payment_metadata: Option<alloc::vec::Vec<u8>>,
+    /// The payee's final CLTV delta (18 when the invoice says nothing).
+    pub final_cltv: u32,
+    /// How many routes to try.
+    pub max_attempts: u32,
+    /// The most fees to pay.
+    pub maxfee: Msat,
+    /// How to ask for routes.
+    pub router: Router,
+    /// A label for the node's records.
+    pub label: Option<String>,
+}
+
+/// What a step is for (progress for UIs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Learning our node id and the block height.
+    GetInfo,
+    /// Preparing this payment's askrene layer.
+    Layer,
+    /// Asking for a route (attempt number, 1-based).
+    FindRoute(u32),
+    /// Sending the onion.
+    Send(u32),
+    /// Waiting for the outcome.
+    Wait(u32),
+    /// Asking the node what became of an attempt the transport lost.
+    Settle(u32),
+}
+
+/// The answer to the last request.
+#[derive(Debug, Clone, Copy)]
+pub enum Reply<'a> {
+    /// The node's result.
+    Answer(&'a Value),
+    /// The node's error object `{code, message, data}`.
+    NodeError(&'a Value),
+    /// The transport failed: the node may or may not have acted.
+    TransportFailed,
+}
+
+/// One attempt, for the log.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    /// The route tried.
+    pub route: Route,
+    /// The onion's shared secrets (kept to decode the failure).
+    pub shared_secrets: Vec<SharedSecret>,
+    /// What became of it.
+    pub status: AttemptStatus,
+    /// Its routing failure, when it failed along the way.
+    pub failure: Option<RoutingFailure>,
+}
+
+/// Why a payment stopped without succeeding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PayError {
+    /// A final routing failure (203 at the destination, or an unattributable 202).
+    Routing(RoutingFailure),
+    /// The node refused (201 already paid, 205 no route…).
+    Rpc {
+        /// Its code.
+        code: i64,
+        /// Its message.
+        message: String,
+    },
+    /// Every attempt allowed failed along the route (the last failure).
+    TooManyAttempts(Option<RoutingFailure>),
+    /// The transport kept failing; the last attempt's fate is unknown.
+    Transport,
+    /// The node's answer was malformed.
+    BadAnswer(AnswerError),
+    /// The route the node gave does not pay what was asked.
+    BadRoute(crate::error::Error),
+}
+
+/// The end of a payment.
+#[derive(Debug, Clone)]
+pub struct PayOutcome {
+    /// The preimage, when paid.
+    pub preimage: Option<[u8; 32]>,
+    /// Why not, otherwise.
+    pub error: Option<PayError>,
+    /// Every attempt, first first.
+    pub attempts: Vec<Attempt>,
+}
+
+/// What to do next.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Send this request and call [`Payer::step`] with what came back.
+    Send {
+        /// What it is for.
+        stage: Stage,
+        /// The request.
+        request: Request,
+    },
+    /// Finished.
+    Done(alloc::boxed::Box<PayOutcome>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Start,
+    Info,
+    Layer,
+    Route,
+    Send,
+    Wait,
+    Settle,
+    Done,
+}
+
+/// A payment as a state machine: feed it the node's replies, send what it asks for.
+#[derive(Debug)]
+pub struct Payer {
+    cfg: PayConfig,
+    state: State,
+    our_id: Option<NodeId>,
+    height: u32,
+    layer_created: bool,
+    changes: Vec<(Exclusion, ChannelChange, bool)>,
+    attempts: Vec<Attempt>,
+    settle_tries: u32,
+    wait_tries: u32,
+}
+
+const SETTLE_TRIES: u32 = 3;
+const WAIT_TRIES: u32 = 5;
+
+impl Payer {
+    /// A payment to make.
+    pub fn new(cfg: PayConfig) -> Payer {
+        Payer {
+            cfg,
+            state: State::Start,
+            our_id: None,
+            height: 0,
+            layer_created: false,
+            changes: Vec::new(),
+            attempts: Vec::new(),
+            settle_tries: 0,
+            wait_tries: 0,
+        }
+    }
+
+    fn layer(&self) -> String {
+        format!("ln-sendpay-{}", crate::hex::encode(&self.cfg.payment_hash[..8]))
+    }
+
+    fn done(&mut self, preimage: Option<[u8; 32]>, error: Option<PayError>) -> Step {
+        self.state = State::Done;
+        Step::Done(alloc::boxed::Box::new(PayOutcome {
+            preimage,
+            error,
+            attempts: core::mem::take(&mut self.attempts),
+        }))
+    }
+
+    fn attempt_no(&self) -> u32 {
+        self.attempts.len() as u32
+    }
+
+    /// The next step. Call first with `None`, then with the reply to each request sent.
+    /// `random` is 32 fresh bytes from a CSPRNG (used as a session key when an onion is built).
+    pub fn step(&mut self, reply: Option<Reply<'_>>, random: &[u8; 32]) -> Step {
+        match (self.state, reply) {
+            (State::Start, _) => {
+                self.state = State::Info;
+                Step::Send { stage: Stage::GetInfo, request: rpc::getinfo() }
+            }
+            (State::Done, _) => self.done(None, Some(PayError::Transport)),
+            (_, None) => self.done(None, Some(PayError::Transport)),
+            (State::Info, Some(Reply::Answer(v))) => match rpc::getinfo_answer(v) {
+                Ok((id, h)) => {
+                    self.our_id = Some(id);
+                    self.height = h;
+                    self.next_route()
+                }
+                Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
+            },
+            (State::Layer, Some(Reply::Answer(_))) => self.next_route(),
+            (State::Route, Some(Reply::Answer(v))) => self.got_routes(v, random),
+            (State::Route, Some(Reply::NodeError(e)))
+                if self.cfg.router == Router::GetRoutes && error_code(e) == Some(-32601) =>
+            {
+                // An older node, or getroutes disabled: getroute with exclude.
+                self.cfg.router = Router::GetRoute;
+                self.next_route()
+            }
+            (State::Send, Some(Reply::Answer(v))) => match rpc::payment(v, "") {
+                Ok(p) if p.status == PaymentStatus::Complete => self.done(p.payment_preimage, None),
+                Ok(_) => self.wait(),
+                Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
+            },
+            (State::Send | State::Wait, Some(Reply::NodeError(e))) => self.failed(e),
+            (State::Wait, Some(Reply::Answer(v))) => match rpc::payment(v, "") {
+                Ok(p) if p.status == PaymentStatus::Complete => {
+                    self.set_last(AttemptStatus::Complete, None);
+                    self.done(p.payment_preimage, None)
+                }
+                Ok(_) => self.wait(),
+                Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
+            },
+            (State::Send | State::Wait | State::Settle, Some(Reply::TransportFailed)) => self.settle(),
+            (State::Settle, Some(Reply::Answer(v))) => self.settled(v, random),
+            (_, Some(Reply::NodeError(e))) => {
+                let (code, message) = error_parts(e);
+                self.done(None, Some(PayError::Rpc { code, message }))
+            }
+            (_, Some(Reply::TransportFailed)) => self.done(None, Some(PayError::Transport)),
+        }
+    }
+
+    fn next_route(&mut self) -> Step {
+        let n = self.attempt_no() + 1;
+        if n > self.cfg.max_attempts {
+            let last = self.attempts.last().and_then(|a| a.failure.clone());
+            return self.done(None, Some(PayError::TooManyAttempts(last)));
+        }
+        let Some(our_id) = self.our_id else { return self.done(None, Some(PayError::Transport)) };
+        let cltv = self.cfg.final_cltv;
+        match self.cfg.router {
+            Router::GetRoute => {
+                self.state = State::Route;
+                let exclude: Vec<Exclusion> = self.changes.iter().map(|(e, _, _)| *e).collect();
+                Step::Send {
+                    stage: Stage::FindRoute(n),
+                    request: rpc::getroute(&self.cfg.destination, self.cfg.amount, 10, cltv, &exclude),
+                }
+            }
+            Router::GetRoutes => {
+                let layer = self.layer();
+                if !self.changes.is_empty() && !self.layer_created {
+                    self.layer_created = true;
+                    self.state = State::Layer;
+                    return Step::Send { stage: Stage::Layer, request: rpc::askrene_create_layer(&layer) };
+                }
+                if let Some(c) = self.changes.iter_mut().find(|c| !c.2) {
+                    c.2 = true;
+                    if let Exclusion::Channel(scid, dir) = c.0 {
+                        self.state = State::Layer;
+                        return Step::Send {
+                            stage: Stage::Layer,
+                            request: rpc::askrene_update_channel(&layer, scid, dir, c.1),
+                        };
+                    }
+                    // Nodes cannot be disabled through update-channel: retry without them.
+                    return self.next_route();
+                }
+                let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree", "auto.no_mpp_support"];
+                if self.layer_created {
+                    layers.push(&layer);
+                }
+                self.state = State::Route;
+                let request =
+                    rpc::getroutes(&our_id, &self.cfg.destination, self.cfg.amount, &layers, self.cfg.maxfee, cltv);
+                Step::Send { stage: Stage::FindRoute(n), request }
+            }
+        }
+    }
+
+    fn got_routes(&mut self, v: &Value, random: &[u8; 32]) -> Step {
+        let routes = match rpc::routes_answer(v) {
+            Ok(r) => r,
+            Err(e) => return self.done(None, Some(PayError::BadAnswer(e))),
+        };
+        let route = match routes.as_slice() {
+            [(_, r)] => r.clone(),
+            _ => {
+                return self.done(
+                    None,
+                    Some(PayError::Rpc {
+                        code: 205,
+                        message: String::from(
+                            "the node split the payment into several routes (MPP is not supported yet)",
+                        ),
+                    }),
+                );
+            }
+        };
+        if let Err(e) = route.validate(Some(self.cfg.amount)) {
+            return self.done(None, Some(PayError::BadRoute(e.into())));
+        }
+        if route.destination() != Some(&self.cfg.destination) {
+            let e = crate::error::Error::Param { field: "route".into(), expected: "a route to the destination" };
+            return self.done(None, Some(PayError::BadRoute(e)));
+        }
+        let fin = FinalHopData {
+            payment_secret: self.cfg.payment_secret,
+            payment_metadata: self.cfg.payment_metadata.clone(),
+            ..Default::default()
+        };
+        let frames = match payload::route_payloads(&route, self.height, &fin) {
+            Ok(f) => f,
+            Err(e) => return self.done(None, Some(PayError::BadRoute(e.into()))),
+        };
+        let session = match SecretKey::from_bytes(random) {
+            Ok(k) => k,
+            Err(e) => return self.done(None, Some(PayError::BadRoute(e.into()))),
+        };
+        let hops: Vec<OnionHop<'_>> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
+        let (onion, secrets) = match sphinx::build_onion(&session, &hops, &self.cfg.payment_hash) {
+            Ok(x) => x,
+            Err(e) => return self.done(None, Some(PayError::BadRoute(e.into()))),
+        };
+        let n = self.attempt_no() + 1;
+        let opts = rpc::SendOptions { label: self.cfg.label.clone(), ..Default::default() };
+        let request = rpc::sendonion(onion.as_bytes(), &route, &self.cfg.payment_hash, &opts);
+        self.attempts.push(Attempt {
+            number: n,
+            route,
+            shared_secrets: secrets,
+            status: AttemptStatus::Unknown,
+            failure: None,
+        });
+        self.state = State::Send;
+        self.settle_tries = 0;
+        self.wait_tries = 0;
+        Step::Send { stage: Stage::Send(n), request }
+    }
+
+    fn set_last(&mut self, status: AttemptStatus, failure: Option<RoutingFailure>) {
+        if let Some(a) = self.attempts.last_mut() {
+            a.status = status;
+            if failure.is_some() {
+                a.failure = failure;
+            }
+        }
+    }
+
+    fn wait(&mut self) -> Step {
+        self.wait_tries += 1;
+        if self.wait_tries > WAIT_TRIES {
+            return self.done(None, Some(PayError::Transport));
+        }
+        self.set_last(AttemptStatus::Pending, None);
+        self.state = State::Wait;
+        Step::Send {
+            stage: Stage::Wait(self.attempt_no()),
+            request: rpc::waitsendpay(&self.cfg.payment_hash, Some(60), None, None),
+        }
+    }
+
+    fn settle(&mut self) -> Step {
+        self.settle_tries += 1;
+        if self.settle_tries > SETTLE_TRIES {
+            return self.done(None, Some(PayError::Transport));
+        }
+        self.state = State::Settle;
+        Step::Send { stage: Stage::Settle(self.attempt_no()), request: rpc::listsendpays(Some(&self.cfg.payment_hash)) }
+    }
+
+    fn settled(&mut self, v: &Value, _random: &[u8; 32]) -> Step {
+        let payments = match rpc::payments(v) {
+            Ok(p) => p,
+            Err(e) => return self.done(None, Some(PayError::BadAnswer(e))),
+        };
+        // The newest record for this hash tells what became of the lost request.
+        match payments.iter().max_by_key(|p| p.created_index) {
+            Some(p) if p.status == PaymentStatus::Complete => {
+                self.set_last(AttemptStatus::Complete, None);
+                self.done(p.payment_preimage, None)
+            }
+            Some(p) if p.status == PaymentStatus::Pending => self.wait(),
+            // Never sent, or failed: ask waitsendpay for the failure when there is one.
+            Some(_) => self.wait(),
+            None => {
+                self.set_last(AttemptStatus::Failed, None);
+                self.next_route()
+            }
+        }
+    }
+
+    fn failed(&mut self, e: &Value) -> Step {
+        let (route, secrets) = match self.attempts.last() {
+            Some(a) => (Some(a.route.clone()), Some(a.shared_secrets.clone())),
+            None => (None, None),
+        };
+        match rpc::node_error(e, route.as_ref(), secrets.as_deref()) {
+            Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
+            Ok(NodeError::Rpc { code: 200, .. }) => self.wait(),
+            Ok(NodeError::Rpc { code, message, .. }) => {
+                self.set_last(AttemptStatus::Failed, None);
+                self.done(None, Some(PayError::Rpc { code, message }))
+            }
+            Ok(NodeError::Routing(f)) => {
+                self.set_last(AttemptStatus::Failed, Some(f.clone()));
+                match self.blame(&f) {
+                    Some(change)
+                        if f.code == PAY_TRY_OTHER_ROUTE || f.code == crate::failure::PAY_UNPARSEABLE_ONION =>
+                    {
+                        self.changes.push((change.0, change.1, false));
+                        self.next_route()
+                    }
+                    _ => self.done(None, Some(PayError::Routing(f))),
+                }
+            }
+        }
+    }
+
+    /// What to change before the next route: the erring channel direction disabled, or — when
+    /// the failure carried a verified update for the route's channel — its new policy.
+    fn blame(&self, f: &RoutingFailure) -> Option<(Exclusion, ChannelChange)> {
+        // A local failure (erring_index 0: our own channel refused) names no channel after
+        // sendonion; we know it: the route's first, from us.
+        if f.erring_index == Some(0) && f.erring_channel.is_none() {
+            let first = self.attempts.last()?.route.hops.first()?;
+            let dir = crate::ids::direction(&self.our_id?, &first.node_id);
+            return Some((Exclusion::Channel(first.channel, dir), ChannelChange::Disable));
+        }
+        let ErringChannel::Channel(scid) = f.erring_channel? else {
+            return None;
+        };
+        let dir = f.erring_direction.unwrap_or(0);
+        let already =
+            self.changes.iter().any(|(e, c, _)| *e == Exclusion::Channel(scid, dir) && *c != ChannelChange::Disable);
+        if let (Some(u), Some(true), Some(true)) =
+            (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route)
+            && !already
+            && self.cfg.router == Router::GetRoutes
+            && !u.disabled()
+        {
+            let policy = ChannelChange::Policy {
+                fee_base_msat: u.fee_base_msat,
+                fee_proportional_millionths: u.fee_proportional_millionths,
+                cltv_expiry_delta: u.cltv_expiry_delta,
+            };
+            return Some((Exclusion::Channel(scid, dir), policy));
+        }
+        Some((Exclusion::Channel(scid, dir), ChannelChange::Disable))
+    }
+}
+
+fn error_code(e: &Value) -> Option<i64> {
+    let t = e.get("code")?.token_text()?;
+    match t.strip_prefix('-') {
+        Some(d) => crate::json::parse_u64_digits(d).and_then(|x| i64::try_from(x).ok()).map(|x| -x),
+        None => crate::json::parse_u64_digits(t).and_then(|x| i64::try_from(x).ok()),
+    }
+}
+
+fn error_parts(e: &Value) -> (i64, String) {
+    (error_code(e).unwrap_or(-1), e.get("message").and_then(Value::as_str).map(String::from).unwrap_or_default())
+}
+
+use crate::rpc::PaymentStatus;

@@ -253,6 +253,45 @@ pub fn getroutes(
     Request { method: "getroutes", params: Value::Object(m) }
 }
 
+/// `askrene-create-layer`: a layer for this payment's exclusions and fee updates.
+pub fn askrene_create_layer(layer: &str) -> Request {
+    let mut m = Vec::new();
+    put(&mut m, "layer", Value::str(layer));
+    Request { method: "askrene-create-layer", params: Value::Object(m) }
+}
+
+/// What a layer says about one channel direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelChange {
+    /// Never route through it.
+    Disable,
+    /// Its fees and delta as a verified `channel_update` gave them.
+    Policy {
+        /// Base fee.
+        fee_base_msat: u32,
+        /// Proportional fee.
+        fee_proportional_millionths: u32,
+        /// CLTV delta.
+        cltv_expiry_delta: u16,
+    },
+}
+
+/// `askrene-update-channel`: disable a channel direction in a layer, or set its policy.
+pub fn askrene_update_channel(layer: &str, channel: ShortChannelId, direction: u8, change: ChannelChange) -> Request {
+    let mut m = Vec::new();
+    put(&mut m, "layer", Value::str(layer));
+    put(&mut m, "short_channel_id_dir", Value::String(format!("{}/{direction}", channel.to_string_form())));
+    match change {
+        ChannelChange::Disable => put(&mut m, "enabled", Value::Bool(false)),
+        ChannelChange::Policy { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta } => {
+            put(&mut m, "fee_base_msat", msat(Msat(u64::from(fee_base_msat))));
+            put(&mut m, "fee_proportional_millionths", Value::u64(u64::from(fee_proportional_millionths)));
+            put(&mut m, "cltv_expiry_delta", Value::u64(u64::from(cltv_expiry_delta)));
+        }
+    }
+    Request { method: "askrene-update-channel", params: Value::Object(m) }
+}
+
 /// A payment's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentStatus {

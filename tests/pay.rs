@@ -1,0 +1,376 @@
+//! Pay with retries against a scripted node that really peels the onions with the hops' keys
+//! and answers failures with real, hop-by-hop wrapped replies.
+
+use std::collections::HashMap;
+
+use ln_sendpay::amount::Msat;
+use ln_sendpay::failure::{self, ErringChannel, UnsignedChannelUpdate};
+use ln_sendpay::hex;
+use ln_sendpay::ids::{NodeId, ShortChannelId, direction};
+use ln_sendpay::json::{self, Value};
+use ln_sendpay::payload;
+use ln_sendpay::payment::{PayConfig, PayError, Payer, Reply, Router, Stage, Step};
+use ln_sendpay::route::{Hop, Route};
+use ln_sendpay::rpc::Request;
+use ln_sendpay::sphinx::{self, SecretKey};
+
+const HEIGHT: u32 = 900_000;
+
+/// us → A → B → C (3x1x0 from B to C fails), or us → A → D → C.
+struct FakeNode {
+    keys: HashMap<NodeId, SecretKey>,
+    us: NodeId,
+    names: HashMap<&'static str, NodeId>,
+    preimage: [u8; 32],
+    secret: [u8; 32],
+    disabled: Vec<String>,
+    failing: &'static str,
+    failure: Vec<u8>,
+    lose_next_send: bool,
+    fail_at_destination: bool,
+    payments: Vec<(String, Value)>, // (status, payment object)
+    last_reply: Option<Value>,
+    log: Vec<String>,
+    getroutes_known: bool,
+}
+
+fn key(b: u8) -> SecretKey {
+    SecretKey::from_bytes(&[b; 32]).unwrap()
+}
+
+impl FakeNode {
+    fn new() -> FakeNode {
+        let mut keys = HashMap::new();
+        let mut names = HashMap::new();
+        for (name, b) in [("us", 1u8), ("A", 2), ("B", 3), ("C", 4), ("D", 5)] {
+            let k = key(b);
+            names.insert(name, k.public_key());
+            keys.insert(k.public_key(), k);
+        }
+        FakeNode {
+            us: names["us"],
+            keys,
+            names,
+            preimage: [7; 32],
+            secret: [9; 32],
+            disabled: vec![],
+            failing: "3x1x0",
+            failure: vec![0x10, 0x07, 0, 0],
+            lose_next_send: false,
+            fail_at_destination: false,
+            payments: vec![],
+            last_reply: None,
+            log: vec![],
+            getroutes_known: true,
+        }
+    }
+    fn hash(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.preimage).into()
+    }
+    fn route(&self) -> Route {
+        let via_b = !self.disabled.iter().any(|d| d.starts_with(self.failing));
+        let path: [(&str, &str); 3] = if via_b {
+            [("A", "1x1x0"), ("B", "2x1x0"), ("C", "3x1x0")]
+        } else {
+            [("A", "1x1x0"), ("D", "4x1x0"), ("C", "5x1x0")]
+        };
+        let n = path.len();
+        Route::from_hops(
+            path.iter()
+                .enumerate()
+                .map(|(i, (node, ch))| Hop {
+                    node_id: self.names[node],
+                    channel: ShortChannelId::parse(ch).unwrap(),
+                    direction: None,
+                    amount: Msat(100_000 + 10 * (n - 1 - i) as u64),
+                    delay: 18 + 40 * (n - 1 - i) as u32,
+                })
+                .collect(),
+        )
+    }
+    fn payment(&self, status: &str) -> Value {
+        let mut m = vec![
+            ("created_index".to_string(), Value::u64(self.payments.len() as u64 + 1)),
+            ("payment_hash".into(), Value::String(hex::encode(&self.hash()))),
+            ("groupid".into(), Value::u64(8_645_223_729_089_888_574)),
+            ("amount_sent_msat".into(), Value::u64(100_020)),
+            ("created_at".into(), Value::u64(1)),
+            ("status".into(), Value::str(status)),
+        ];
+        if status == "complete" {
+            m.push(("payment_preimage".into(), Value::String(hex::encode(&self.preimage))));
+        }
+        Value::Object(m)
+    }
+
+    /// The HTLC's journey: every hop peels its layer; the failing channel's sender fails.
+    fn deliver(&mut self, onion: &[u8]) -> Result<(), Vec<u8>> {
+        let hash = self.hash();
+        let mut packet = onion.to_vec();
+        let mut secrets = vec![];
+        let route = self.route();
+        for (i, hop) in route.hops.iter().enumerate() {
+            let p = sphinx::peel_onion(&self.keys[&hop.node_id], &packet, &hash).expect("every hop can peel its layer");
+            secrets.push(p.shared_secret.clone());
+            let fields = payload::decode_payload(&p.payload).unwrap();
+            match &p.next {
+                Some(next) => {
+                    let out = fields.short_channel_id.unwrap();
+                    if out.to_string_form() == self.failing {
+                        let reply = failure::reply_from_hop(&secrets, i, &self.failure).unwrap();
+                        return Err(reply);
+                    }
+                    packet = next.as_bytes().to_vec();
+                }
+                None => {
+                    if self.fail_at_destination {
+                        // incorrect_or_unknown_payment_details: htlc_msat, height.
+                        let mut msg = vec![0x40, 0x0f];
+                        msg.extend_from_slice(&hop.amount.0.to_be_bytes());
+                        msg.extend_from_slice(&HEIGHT.to_be_bytes());
+                        return Err(failure::reply_from_hop(&secrets, i, &msg).unwrap());
+                    }
+                    assert_eq!(fields.payment_data.unwrap().0, self.secret, "payment secret at the destination");
+                    assert_eq!(fields.amt_to_forward, Some(hop.amount));
+                    assert_eq!(fields.outgoing_cltv_value, Some(HEIGHT + 1 + hop.delay));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, r: &Request) -> Result<Result<Value, Value>, ()> {
+        self.log.push(r.method.to_string());
+        let p = &r.params;
+        Ok(match r.method {
+            "getinfo" => Ok(json::object([
+                ("id", Value::String(self.us.to_hex())),
+                ("blockheight", Value::u64(u64::from(HEIGHT))),
+            ])),
+            "getroutes" if !self.getroutes_known => {
+                Err(json::parse(r#"{"code":-32601,"message":"Unknown command 'getroutes'"}"#).unwrap())
+            }
+            "getroutes" => Ok(json::object([(
+                "routes",
+                Value::Array(vec![json::object([
+                    ("probability_ppm", Value::u64(900_000)),
+                    ("path", self.route().to_json()),
+                ])]),
+            )])),
+            "getroute" => {
+                if let Some(ex) = p.get("exclude").and_then(Value::as_array) {
+                    self.disabled.extend(ex.iter().map(|e| e.as_str().unwrap().to_string()));
+                }
+                Ok(json::object([("route", self.route().to_json())]))
+            }
+            "askrene-create-layer" => Ok(json::object([])),
+            "askrene-update-channel" => {
+                let scid = p.get("short_channel_id_dir").unwrap().as_str().unwrap().to_string();
+                if p.get("enabled") == Some(&Value::Bool(false)) {
+                    self.disabled.push(scid);
+                } else {
+                    // A fee update: this fake then routes around the channel too.
+                    self.disabled.push(scid);
+                }
+                Ok(json::object([]))
+            }
+            "sendonion" => {
+                assert!(p.get("shared_secrets").is_none());
+                let onion = hex::decode(p.get("onion").unwrap().as_str().unwrap()).unwrap();
+                let outcome = self.deliver(&onion);
+                let status = if outcome.is_ok() { "complete" } else { "failed" };
+                self.payments.push((status.to_string(), self.payment(status)));
+                self.last_reply = outcome.err().map(|reply| {
+                    json::parse(&format!(
+                        r#"{{"code":202,"message":"Malformed error reply","data":{{"onionreply":"{}"}}}}"#,
+                        hex::encode(&reply)
+                    ))
+                    .unwrap()
+                });
+                if self.lose_next_send {
+                    self.lose_next_send = false;
+                    return Err(());
+                }
+                Ok(self.payment("pending"))
+            }
+            "waitsendpay" => match &self.last_reply {
+                Some(e) => Err(e.clone()),
+                None => Ok(self.payments.last().unwrap().1.clone()),
+            },
+            "listsendpays" => {
+                let mut p = self.payments.last().unwrap().1.clone();
+                if let Value::Object(m) = &mut p {
+                    // As the node saw it while the HTLC was in flight.
+                    for (k, v) in m.iter_mut() {
+                        if k == "status" {
+                            *v = Value::str("pending");
+                        }
+                    }
+                    m.retain(|(k, _)| k != "payment_preimage");
+                }
+                Ok(json::object([("payments", Value::Array(vec![p]))]))
+            }
+            other => panic!("unexpected {other}"),
+        })
+    }
+}
+
+fn pay(
+    node: &mut FakeNode,
+    router: Router,
+    max_attempts: u32,
+) -> (ln_sendpay::payment::PayOutcome, Vec<Stage>, Vec<Request>) {
+    let mut payer = Payer::new(PayConfig {
+        destination: node.names["C"],
+        amount: Msat(100_000),
+        payment_hash: node.hash(),
+        payment_secret: Some(node.secret),
+        payment_metadata: None,
+        final_cltv: 18,
+        max_attempts,
+        maxfee: Msat(5_000),
+        router,
+        label: None,
+    });
+    let mut stages = vec![];
+    let mut requests = vec![];
+    let mut step = payer.step(None, &[0x41; 32]);
+    for i in 0..50u8 {
+        match step {
+            Step::Done(outcome) => return (*outcome, stages, requests),
+            Step::Send { stage, request } => {
+                stages.push(stage);
+                let answer = node.handle(&request);
+                requests.push(request);
+                let random = [0x41 ^ i; 32];
+                step = match &answer {
+                    Ok(Ok(v)) => payer.step(Some(Reply::Answer(v)), &random),
+                    Ok(Err(e)) => payer.step(Some(Reply::NodeError(e)), &random),
+                    Err(()) => payer.step(Some(Reply::TransportFailed), &random),
+                };
+            }
+        }
+    }
+    panic!("no end after 50 steps");
+}
+
+#[test]
+fn a_failure_along_the_route_is_decoded_here_and_routed_around() {
+    let mut node = FakeNode::new();
+    let (out, stages, requests) = pay(&mut node, Router::GetRoutes, 3);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    assert_eq!(
+        node.log,
+        [
+            "getinfo",
+            "getroutes",
+            "sendonion",
+            "waitsendpay",
+            "askrene-create-layer",
+            "askrene-update-channel",
+            "getroutes",
+            "sendonion",
+            "waitsendpay"
+        ]
+    );
+    assert_eq!(stages.first(), Some(&Stage::GetInfo));
+    assert_eq!(out.attempts.len(), 2);
+    let f = out.attempts[0].failure.as_ref().unwrap();
+    assert_eq!((f.code, f.erring_index, f.failcodename), (204, Some(2), Some("WIRE_TEMPORARY_CHANNEL_FAILURE")));
+    assert_eq!(f.erring_channel, Some(ErringChannel::Channel(ShortChannelId::parse("3x1x0").unwrap())));
+    let dir = direction(&node.names["B"], &node.names["C"]);
+    let upd = requests.iter().find(|r| r.method == "askrene-update-channel").unwrap();
+    assert_eq!(upd.params.get("short_channel_id_dir").unwrap().as_str().unwrap(), format!("3x1x0/{dir}"));
+    assert_eq!(upd.params.get("enabled"), Some(&Value::Bool(false)));
+    let second = requests.iter().filter(|r| r.method == "getroutes").nth(1).unwrap();
+    assert!(second.params.get("layers").unwrap().to_json().contains("ln-sendpay-"));
+}
+
+#[test]
+fn a_verified_channel_update_sets_the_channels_fees_instead_of_excluding_it() {
+    let mut node = FakeNode::new();
+    let upd = UnsignedChannelUpdate {
+        short_channel_id: ShortChannelId::parse("3x1x0").unwrap(),
+        channel_flags: direction(&node.names["B"], &node.names["C"]),
+        cltv_expiry_delta: 80,
+        fee_base_msat: 2000,
+        fee_proportional_millionths: 300,
+        htlc_maximum_msat: 1 << 30,
+        ..Default::default()
+    }
+    .sign(&key(3))
+    .unwrap()
+    .to_bytes_with_type();
+    let mut msg = vec![0x10, 0x0c];
+    msg.extend_from_slice(&100_010u64.to_be_bytes());
+    msg.extend_from_slice(&(upd.len() as u16).to_be_bytes());
+    msg.extend_from_slice(&upd);
+    node.failure = msg;
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some());
+    assert_eq!(out.attempts[0].failure.as_ref().unwrap().channel_update_verified, Some(true));
+    let u = requests.iter().find(|r| r.method == "askrene-update-channel").unwrap();
+    assert_eq!(u.params.get("fee_base_msat").unwrap().as_str(), Some("2000msat"));
+    assert_eq!(u.params.get("fee_proportional_millionths").unwrap().as_u64(), Some(300));
+    assert_eq!(u.params.get("cltv_expiry_delta").unwrap().as_u64(), Some(80));
+    assert!(u.params.get("enabled").is_none());
+}
+
+#[test]
+fn older_nodes_get_getroute_with_exclude() {
+    let mut node = FakeNode::new();
+    node.getroutes_known = false;
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some());
+    assert_eq!(
+        node.log,
+        ["getinfo", "getroutes", "getroute", "sendonion", "waitsendpay", "getroute", "sendonion", "waitsendpay"]
+    );
+    let second = requests.iter().filter(|r| r.method == "getroute").nth(1).unwrap();
+    assert!(second.params.get("exclude").unwrap().to_json().contains("3x1x0/"));
+}
+
+#[test]
+fn a_permanent_failure_at_the_destination_stops() {
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.fail_at_destination = true;
+    let (out, _, _) = pay(&mut node, Router::GetRoutes, 3);
+    assert_eq!(out.preimage, None);
+    match out.error {
+        Some(PayError::Routing(f)) => {
+            assert_eq!(
+                (f.code, f.erring_index, f.failcodename),
+                (203, Some(3), Some("WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS"))
+            );
+            assert_eq!(f.erring_channel, Some(ErringChannel::Destination));
+            assert_eq!(f.failure.as_ref().unwrap().height, Some(HEIGHT));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(node.log, ["getinfo", "getroutes", "sendonion", "waitsendpay"], "no retry after 203");
+}
+
+#[test]
+fn every_attempt_allowed_failing_ends_with_the_last_failure() {
+    let mut node = FakeNode::new();
+    let (out, _, _) = pay(&mut node, Router::GetRoutes, 1);
+    match out.error {
+        Some(PayError::TooManyAttempts(Some(f))) => assert_eq!(f.failcodename, Some("WIRE_TEMPORARY_CHANNEL_FAILURE")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(out.attempts.len(), 1);
+}
+
+#[test]
+fn a_send_lost_by_the_transport_is_settled_not_resent() {
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.lose_next_send = true;
+    let (out, stages, _) = pay(&mut node, Router::GetRoutes, 3);
+    assert_eq!(out.preimage, Some(node.preimage));
+    assert_eq!(node.log, ["getinfo", "getroutes", "sendonion", "listsendpays", "waitsendpay"]);
+    assert!(stages.contains(&Stage::Settle(1)));
+    assert_eq!(node.log.iter().filter(|m| *m == "sendonion").count(), 1, "never sent twice");
+}
