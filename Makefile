@@ -77,7 +77,8 @@ setup-fuzz:
 # `make fuzz-long FUZZ_SECONDS=300` for a longer one.
 test-fuzz fuzz-long: setup-fuzz
 	mkdir -p target && cd fuzz && for t in $(FUZZ_TARGETS); do \
-	  cargo fuzz run $$t --sanitizer none -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \
+	  mkdir -p corpus/$$t; seeds=$$( [ -d seeds/$$t ] && echo seeds/$$t ); \
+	  cargo fuzz run $$t --sanitizer none corpus/$$t $$seeds -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \
 	    || { tail -40 ../target/fuzz-$$t.log; exit 1; }; \
 	  echo "fuzz $$t: $$(grep -E '^#[0-9]+[[:space:]]+DONE' ../target/fuzz-$$t.log)"; \
 	done
