@@ -58,9 +58,35 @@ impl fmt::Display for IdError {
     }
 }
 
-/// A node id: a 33-byte compressed secp256k1 public key, checked to be on the curve.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct NodeId([u8; 33]);
+/// A node id: a 33-byte compressed secp256k1 public key, checked to be on the curve. The
+/// decoded point is kept, so building an onion does not decompress it a second time.
+#[derive(Clone, Copy)]
+pub struct NodeId {
+    bytes: [u8; 33],
+    point: AffinePoint,
+}
+
+impl PartialEq for NodeId {
+    fn eq(&self, o: &Self) -> bool {
+        self.bytes == o.bytes
+    }
+}
+impl Eq for NodeId {}
+impl PartialOrd for NodeId {
+    fn partial_cmp(&self, o: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for NodeId {
+    fn cmp(&self, o: &Self) -> core::cmp::Ordering {
+        self.bytes.cmp(&o.bytes)
+    }
+}
+impl core::hash::Hash for NodeId {
+    fn hash<H: core::hash::Hasher>(&self, h: &mut H) {
+        self.bytes.hash(h)
+    }
+}
 
 impl NodeId {
     /// From 33 bytes; fails unless they are a compressed point on the curve.
@@ -68,8 +94,8 @@ impl NodeId {
         if b[0] != 2 && b[0] != 3 {
             return Err(IdError::NotOnCurve);
         }
-        AffinePoint::from_sec1_bytes(b).map_err(|_| IdError::NotOnCurve)?;
-        Ok(NodeId(*b))
+        let point = AffinePoint::from_sec1_bytes(b).map_err(|_| IdError::NotOnCurve)?;
+        Ok(NodeId { bytes: *b, point })
     }
     /// From 66 hex digits.
     pub fn from_hex(s: &str) -> Result<NodeId, IdError> {
@@ -77,24 +103,23 @@ impl NodeId {
     }
     /// The compressed encoding.
     pub fn as_bytes(&self) -> &[u8; 33] {
-        &self.0
+        &self.bytes
     }
     /// Lowercase hex.
     pub fn to_hex(&self) -> String {
-        hex::encode(&self.0)
+        hex::encode(&self.bytes)
     }
-    /// The curve point (checked on construction).
+    /// The curve point (decoded and checked on construction).
     pub(crate) fn point(&self) -> ProjectivePoint {
-        // Checked in `from_bytes`/`from_point`; the identity fallback is never reached.
-        AffinePoint::from_sec1_bytes(&self.0).map(ProjectivePoint::from).unwrap_or(ProjectivePoint::IDENTITY)
+        ProjectivePoint::from(self.point)
     }
     /// From an affine point already known valid (not the identity).
     pub(crate) fn from_point(p: &AffinePoint) -> NodeId {
         use k256::elliptic_curve::sec1::ToSec1Point;
         let c = p.to_compressed_point();
-        let mut b = [0u8; 33];
-        b.copy_from_slice(&c);
-        NodeId(b)
+        let mut bytes = [0u8; 33];
+        bytes.copy_from_slice(&c);
+        NodeId { bytes, point: *p }
     }
 }
 
@@ -108,7 +133,7 @@ impl fmt::Debug for NodeId {
 /// `node_id_1` (the lesser of the two compressed keys), else 1. Core Lightning's
 /// `erring_direction` and `short_channel_id_dir`'s `/D` use this meaning.
 pub fn direction(from: &NodeId, to: &NodeId) -> u8 {
-    if from.0 < to.0 { 0 } else { 1 }
+    if from.bytes < to.bytes { 0 } else { 1 }
 }
 
 /// A short channel id: 3-byte block height, 3-byte transaction index, 2-byte output index.
@@ -148,8 +173,7 @@ impl ShortChannelId {
             Some(_) => Err(IdError::Direction),
         }
     }
-    /// From the u64 form; fails only if the parts cannot be printed back (never: every u64
-    /// splits into 24/24/16 bits), kept for symmetry.
+    /// From the u64 form (every u64 splits into valid 24/24/16-bit parts).
     pub fn from_u64(v: u64) -> Self {
         ShortChannelId(v)
     }

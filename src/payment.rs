@@ -390,7 +390,7 @@ impl Payer {
                 Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
             },
             (State::Send | State::Wait | State::Settle, Some(Reply::TransportFailed)) => self.settle(),
-            (State::Settle, Some(Reply::Answer(v))) => self.settled(v, random),
+            (State::Settle, Some(Reply::Answer(v))) => self.settled(v),
             (_, Some(Reply::NodeError(e))) => {
                 let (code, message) = error_parts(e);
                 self.done(None, Some(PayError::Rpc { code, message }))
@@ -538,7 +538,7 @@ impl Payer {
         Step::Send { stage: Stage::Settle(self.attempt_no()), request: rpc::listsendpays(Some(&self.cfg.payment_hash)) }
     }
 
-    fn settled(&mut self, v: &Value, _random: &[u8; 32]) -> Step {
+    fn settled(&mut self, v: &Value) -> Step {
         let payments = match rpc::payments(v) {
             Ok(p) => p,
             Err(e) => return self.done(None, Some(PayError::BadAnswer(e))),
