@@ -35,12 +35,16 @@ setup-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	  || { apt-get update && apt-get install -y chromium chromium-driver; }
 
-## The npm package: the wasm build and its glue, generated into pkg/.
+## The npm package: the wasm build and its glue, generated into pkg/; and the CLI's own
+## module (the same bindings plus runCli) into pkg/cli/, so apps never load the CLI.
 pkg: setup-wasm
+	RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --lib --target $(WASM_TARGET) --no-default-features --features wasm-cli --profile wasm
+	wasm-bindgen --target web --remove-name-section --remove-producers-section \
+	  --out-dir pkg/cli --out-name ln_sendpay_cli $(WASM_OUT)
 	RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --lib --target $(WASM_TARGET) --no-default-features --features wasm --profile wasm
 	wasm-bindgen --target web --remove-name-section --remove-producers-section \
 	  --out-dir pkg --out-name ln_sendpay $(WASM_OUT)
-	rm -f pkg/ln_sendpay.d.ts pkg/ln_sendpay_bg.wasm.d.ts
+	rm -f pkg/ln_sendpay.d.ts pkg/ln_sendpay_bg.wasm.d.ts pkg/cli/ln_sendpay_cli.d.ts pkg/cli/ln_sendpay_cli_bg.wasm.d.ts
 	cp README.md pkg/README.md
 	@echo "pkg/ln_sendpay_bg.wasm: $$(stat -c %s pkg/ln_sendpay_bg.wasm) bytes, $$(gzip -9 -c pkg/ln_sendpay_bg.wasm | wc -c) gzip"
 

@@ -151,27 +151,55 @@ fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
     Err(type_error(path, "unsupported value"))
 }
 
+/// How [`to_js`] writes a subtree.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The API's form: camelCase keys, amounts as bigint.
+    Api,
+    /// Store records: camelCase keys, plain JSON (amounts and u64s past 2^53 as strings).
+    Plain,
+    /// A request's params: the node's snake_case keys, plain JSON.
+    Raw,
+}
+
+/// A request: `{method, params, paramsJson}`: `params` survives `JSON.stringify` (a u64 past
+/// 2^53 is a decimal string, which Core Lightning's `json_to_u64` accepts), `paramsJson` is
+/// the exact text.
+fn request_js(v: &Value) -> JsValue {
+    let o = Object::new();
+    let params = v.get("params").cloned().unwrap_or(Value::Object(Vec::new()));
+    let _ = Reflect::set(&o, &"method".into(), &to_js(v.get("method").unwrap_or(&Value::Null), "", Mode::Raw));
+    let _ = Reflect::set(&o, &"params".into(), &to_js(&params, "", Mode::Raw));
+    let _ = Reflect::set(&o, &"paramsJson".into(), &JsValue::from_str(&params.to_json()));
+    o.into()
+}
+
 /// The core's JSON model → a JS value, `key` being the snake_case member name.
-fn to_js(v: &Value, key: &str) -> JsValue {
+fn to_js(v: &Value, key: &str, mode: Mode) -> JsValue {
     let big = |text: &str| {
         BigInt::new(&JsValue::from_str(text)).map(JsValue::from).unwrap_or_else(|_| JsValue::from_str(text))
     };
+    let api = mode == Mode::Api;
     match v {
         Value::Null => JsValue::NULL,
         Value::Bool(b) => JsValue::from(*b),
         Value::Number(n) => match crate::json::parse_u64_digits(n) {
-            Some(x) if !is_bigint_key(key) && x <= MAX_SAFE => JsValue::from(x as f64),
-            Some(_) => big(n),
+            Some(x) if !(api && is_bigint_key(key)) && x <= MAX_SAFE => JsValue::from(x as f64),
+            Some(_) if api => big(n),
+            Some(_) => JsValue::from_str(n),
             // Fractions and negatives: JS parses them (keeps float parsing out of the wasm).
             None => JsValue::from(js_sys::Number::parse_float(n)),
         },
-        Value::String(s) if is_bigint_key(key) && crate::json::parse_u64_digits(s).is_some() => big(s),
+        Value::String(s) if api && is_bigint_key(key) && crate::json::parse_u64_digits(s).is_some() => big(s),
         Value::String(s) => JsValue::from_str(s),
-        Value::Array(a) => a.iter().map(|x| to_js(x, key)).collect::<Array>().into(),
+        Value::Array(a) => a.iter().map(|x| to_js(x, key, mode)).collect::<Array>().into(),
+        Value::Object(_) if api && key == "request" => request_js(v),
         Value::Object(m) => {
             let o = Object::new();
             for (k, x) in m {
-                let _ = Reflect::set(&o, &JsValue::from_str(&camel(k)), &to_js(x, k));
+                let sub = if api && (k == "record" || k == "attempt") { Mode::Plain } else { mode };
+                let name = if mode == Mode::Raw { JsValue::from_str(k) } else { JsValue::from_str(&camel(k)) };
+                let _ = Reflect::set(&o, &name, &to_js(x, k, sub));
             }
             o.into()
         }
@@ -183,7 +211,7 @@ fn call(req: &JsValue, f: impl FnOnce(&Value) -> Result<Value, Error>) -> Result
         return Err(type_error("request", "pass an object"));
     }
     let v = to_value(req, "", "")?;
-    f(&v).map(|out| to_js(&out, "")).map_err(|e| lib_error(&e))
+    f(&v).map(|out| to_js(&out, "", Mode::Api)).map_err(|e| lib_error(&e))
 }
 
 /// 32 bytes from `crypto.getRandomValues`, drawn when a call needs them.
@@ -223,7 +251,7 @@ fn msat_from_js(v: &JsValue, field: &str) -> Result<Msat, JsValue> {
 #[wasm_bindgen(js_name = parseAmount, skip_typescript)]
 pub fn parse_amount(v: JsValue) -> Result<JsValue, JsValue> {
     let m = msat_from_js(&v, "amount")?;
-    Ok(to_js(&Value::Number(m.to_decimal_string()), "msat"))
+    Ok(to_js(&Value::Number(m.to_decimal_string()), "msat", Mode::Api))
 }
 
 /// Format msat as `"123msat"`, `"123.456sat"` or `"0.00000123btc"`.
@@ -301,10 +329,77 @@ pub fn parse_short_channel_id(v: JsValue) -> Result<JsValue, JsValue> {
         Value::String(s) | Value::Number(s) => s,
         _ => return Err(type_error("shortChannelId", "pass a string or a bigint")),
     };
-    commands::short_channel_id(&s).map(|out| to_js(&out, "")).map_err(|e| lib_error(&e))
+    commands::short_channel_id(&s).map(|out| to_js(&out, "", Mode::Api)).map_err(|e| lib_error(&e))
 }
 
-/// The CLI, for `npx ln-sendpay`: `files` maps paths to contents for `onion runtest`.
+/// A request for the node (`{method, ...fields}` → `{method, params, paramsJson, attempt?,
+/// sharedSecrets?}`), in the form today's Core Lightning accepts.
+#[wasm_bindgen(js_name = rpcRequest, skip_typescript)]
+pub fn rpc_request(req: JsValue) -> Result<JsValue, JsValue> {
+    let key = if needs_key(&req) { fresh_key() } else { None };
+    if !req.is_object() || Array::is_array(&req) {
+        return Err(type_error("request", "pass an object"));
+    }
+    let v = commands::rpc_request(&to_value(&req, "", "")?, key.as_deref().copied()).map_err(|e| lib_error(&e))?;
+    let o = request_js(&v);
+    if let Some(a) = v.get("attempt") {
+        let _ = Reflect::set(&o, &"attempt".into(), &to_js(a, "", Mode::Plain));
+    }
+    if let Some(s) = v.get("shared_secrets") {
+        let _ = Reflect::set(&o, &"sharedSecrets".into(), &to_js(s, "", Mode::Api));
+    }
+    Ok(o)
+}
+
+/// A node's answer (`{method, answer}`, the answer as text for exact numbers) → typed result.
+#[wasm_bindgen(js_name = rpcAnswer, skip_typescript)]
+pub fn rpc_answer(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::rpc_answer)
+}
+
+/// A node's error (`{error, route?, sharedSecrets?}`) → `{routing}` or `{rpc}`.
+#[wasm_bindgen(js_name = rpcError, skip_typescript)]
+pub fn rpc_error(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::rpc_error)
+}
+
+/// The man page's same-hash rules: `{attempt, records}` → `{decision, index?, code?, message?}`.
+#[wasm_bindgen(js_name = paymentGuard, skip_typescript)]
+pub fn payment_guard(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::payment_guard)
+}
+
+/// Pay with retries, as a state machine the JS client drives through its transport.
+#[wasm_bindgen(js_name = Payer, skip_typescript)]
+pub struct PayerJs {
+    inner: crate::payment::Payer,
+}
+
+#[wasm_bindgen(js_class = Payer)]
+impl PayerJs {
+    /// A payment (`{destination, amountMsat, paymentHash, paymentSecret?, ...}`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<PayerJs, JsValue> {
+        if !config.is_object() || Array::is_array(&config) {
+            return Err(type_error("config", "pass an object"));
+        }
+        let v = to_value(&config, "", "")?;
+        let cfg = commands::pay_config(&v).map_err(|e| lib_error(&e))?;
+        Ok(PayerJs { inner: crate::payment::Payer::new(cfg) })
+    }
+
+    /// The next step: call with nothing first, then with `{answer}`, `{error}` or
+    /// `{transportFailed: true}` for the last request.
+    pub fn step(&mut self, reply: JsValue) -> Result<JsValue, JsValue> {
+        let reply = if reply.is_undefined() || reply.is_null() { None } else { Some(to_value(&reply, "", "reply")?) };
+        let key = fresh_key().ok_or_else(|| type_error("crypto", "crypto.getRandomValues is unavailable"))?;
+        Ok(to_js(&commands::pay_step(&mut self.inner, reply.as_ref(), &key), "", Mode::Api))
+    }
+}
+
+/// The CLI, for `npx ln-sendpay`: `files` maps paths to contents for `onion runtest`. Only in
+/// the CLI's own module (feature `wasm-cli`): apps do not load it.
+#[cfg(feature = "wasm-cli")]
 #[wasm_bindgen(js_name = runCli, skip_typescript)]
 pub fn run_cli(args: Vec<String>, stdin: String, files: JsValue) -> JsValue {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-node-'));
 try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed[0].files.map((f) => f.path).sort();
-  const expected = ['README.md', 'bin/ln-sendpay.js', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json'].sort();
+  const expected = ['README.md', 'bin/ln-sendpay.js', 'cli/ln_sendpay_cli.js', 'cli/ln_sendpay_cli_bg.wasm', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/client.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json'].sort();
   if (JSON.stringify(files) !== JSON.stringify(expected)) {
     console.error(`npm pack holds ${JSON.stringify(files)}, expected ${JSON.stringify(expected)}`);
     process.exit(1);
@@ -22,7 +22,8 @@ try {
   copyFileSync(join(root, 'tests/js/suite.mjs'), join(dir, 'suite.mjs'));
   copyFileSync(join(root, 'tests/js/node.test.mjs'), join(dir, 'node.test.mjs'));
   copyFileSync(join(root, 'tests/js/transport.test.mjs'), join(dir, 'transport.test.mjs'));
-  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared } });
+  copyFileSync(join(root, 'tests/js/client.test.mjs'), join(dir, 'client.test.mjs'));
+  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs', 'client.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared, LN_SENDPAY_ROOT: root } });
   if (t.status !== 0) process.exit(t.status ?? 1);
 
   // The packaged CLI (npx ln-sendpay) gives the Rust CLI's answers.
