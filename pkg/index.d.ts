@@ -259,12 +259,6 @@ export interface ShortChannelIdInfo {
   direction?: 0 | 1;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Every library error: `code` is Core Lightning's number where one exists. */
 export declare class LnSendpayError extends Error {
   readonly name: 'LnSendpayError';
@@ -300,8 +294,6 @@ export declare function forwardFailureReply(request: { sharedSecret: Bytes; repl
 export declare function decodeChannelUpdate(request: { channelUpdate: Bytes; signer?: NodeId }): ChannelUpdateResult;
 /** Parse a short channel id. */
 export declare function parseShortChannelId(scid: ShortChannelIdInput): ShortChannelIdInfo;
-/** The CLI's commands (what `npx ln-sendpay` runs). `files` maps paths to contents. */
-export declare function runCli(args: string[], stdin: string, files?: Record<string, string>): CliResult;
 /** The library version. */
 export declare function version(): string;
 
@@ -394,3 +386,115 @@ export declare function importAttempts(store: AttemptStore, json: string): Promi
 export declare class KeyedLock {
   run<T>(key: string, fingerprint: string, fn: () => Promise<T>, conflict: (current: string) => unknown): Promise<T>;
 }
+
+// ─── The sendpay client ─────────────────────────────────────────────────────────────────
+
+/** A payment as the node reports it (sendpay, sendonion, waitsendpay, listsendpays). */
+export interface Payment {
+  createdIndex: number | bigint;
+  paymentHash: Hex;
+  groupid: number | bigint;
+  partid: number | bigint;
+  status: 'pending' | 'complete' | 'failed';
+  amountSentMsat: bigint;
+  createdAt: number;
+  destination?: NodeId;
+  amountMsat?: bigint;
+  completedAt?: number;
+  paymentPreimage?: Hex;
+  label?: string;
+  bolt11?: string;
+  erroronion?: Hex;
+  /** Set when the client answered from its store (the man page's "already complete"). */
+  fromStore?: true;
+}
+
+/** A route as the client returns it: getroute's hops (`amountMsat` as bigint). */
+export type HopsRoute = Array<{ id: NodeId; channel: string; direction?: 0 | 1; amountMsat: bigint; delay: number; style?: 'tlv' }>;
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** What `onProgress` receives while `pay` runs. */
+export interface PayProgress {
+  stage: 'getinfo' | 'layer' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
+  /** 1-based attempt number. */
+  attempt?: number;
+  /** The method being sent. */
+  method?: string;
+  /** attempt_failed: the routing failure object. */
+  failure?: RoutingFailure;
+  error?: unknown;
+  fromStore?: boolean;
+}
+
+export interface PayAttempt {
+  number: number;
+  status: 'pending' | 'complete' | 'failed' | 'unknown';
+  route: HopsRoute;
+  failure?: RoutingFailure;
+}
+
+export interface PayRequest {
+  destination: NodeId;
+  amountMsat: AmountInput;
+  paymentHash: Bytes;
+  paymentSecret?: Bytes;
+  paymentMetadata?: Bytes;
+  /** The payee's final CLTV delta (default 18). */
+  finalCltv?: number;
+  /** Default 5. */
+  maxAttempts?: number;
+  /** Default 0.5% of the amount, at least 5000 msat (Core Lightning's pay). */
+  maxfeeMsat?: AmountInput;
+  /** Default "getroutes" (falls back to getroute when the node does not know it). */
+  router?: 'getroutes' | 'getroute';
+  label?: string;
+  /** Build onions at this height instead of the node's. */
+  blockHeight?: number;
+}
+
+export interface SendRequest {
+  route: Route;
+  paymentHash: Bytes;
+  paymentSecret?: Bytes;
+  paymentMetadata?: Bytes;
+  label?: string;
+  /** The man page's msatoshi: the route's final amount may be up to twice it. */
+  msatoshi?: AmountInput;
+  amountMsat?: AmountInput;
+  bolt11?: string;
+  partid?: number;
+  groupid?: number | bigint | string;
+  description?: string;
+}
+
+/** Core Lightning's sendpay family over a transport, with the man page's rules and a store. */
+export declare class Client {
+  constructor(options: { transport: Transport; store?: AttemptStore; timeoutMs?: number; now?: () => number });
+  readonly store: AttemptStore;
+  getinfo(options?: CallOptions): Promise<{ id: NodeId; blockheight: number }>;
+  getroutes(request: { source: NodeId; destination: NodeId; amountMsat: AmountInput; layers?: string[]; maxfeeMsat: AmountInput; finalCltv?: number }, options?: CallOptions): Promise<{ routes: Array<{ probabilityPpm?: number; route: HopsRoute }> }>;
+  /** Deprecated in Core Lightning since v26.06. */
+  getroute(request: { destination: NodeId; amountMsat: AmountInput; riskfactor?: number; cltv?: number; exclude?: string[] }, options?: CallOptions): Promise<{ route: HopsRoute }>;
+  createonion(request: Parameters<typeof createOnion>[0]): ReturnType<typeof createOnion>;
+  sendpay(request: SendRequest, options?: CallOptions): Promise<Payment>;
+  /** The onion is built here; `blockHeight` defaults to the node's (getinfo). */
+  sendonion(request: SendRequest & { blockHeight?: number; customRecords?: Record<string, Hex> }, options?: CallOptions): Promise<Payment>;
+  /** Rejects with the routing failure object as `data` (decoded here from stored secrets). */
+  waitsendpay(request: { paymentHash: Bytes; timeout?: number; partid?: number; groupid?: number | bigint | string }, options?: CallOptions): Promise<Payment>;
+  listsendpays(request?: { paymentHash?: Bytes }, options?: CallOptions): Promise<{ payments: Payment[] }>;
+  /** Rejects with an LnSendpayError whose `data.attempts` is the log. */
+  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<{ status: 'complete'; paymentPreimage: Hex; attempts: PayAttempt[]; fromStore?: true }>;
+}
+
+/** Low level (what the client uses): a request in the form Core Lightning accepts. */
+export declare function rpcRequest(request: { method: string; [field: string]: unknown }): RpcRequest & { attempt?: AttemptRecord; sharedSecrets?: Hex[] };
+/** Low level: a node's answer (its JSON text, for exact u64s) → the typed result. */
+export declare function rpcAnswer(request: { method: string; answer: string | object }): unknown;
+/** Low level: a node's error → `{routing}` (the routing failure object) or `{rpc}`. */
+export declare function rpcError(request: { error: string | object; route?: Route; sharedSecrets?: Bytes[] }): { routing?: RoutingFailure; rpc?: { code: number; message: string; data: unknown } };
+/** Low level: the man page's same-hash rules. */
+export declare function paymentGuard(request: { attempt: { partid?: number; destination: NodeId; amountMsat: AmountInput }; records: Array<{ partid?: number; destination?: NodeId; amountMsat: AmountInput; status: AttemptRecord['status'] }> }): { decision: 'proceed' | 'complete' | 'in_flight' | 'refuse'; index?: number; code?: number; message?: string };

@@ -193,6 +193,8 @@ pub struct PayConfig {
     pub router: Router,
     /// A label for the node's records.
     pub label: Option<String>,
+    /// The block height to build onions at; `None`: the node's, from `getinfo`.
+    pub block_height: Option<u32>,
 }
 
 /// What a step is for (progress for UIs).
@@ -344,6 +346,23 @@ impl Payer {
         }))
     }
 
+    /// End the payment now (the driver gave up, or could not read an answer): the outcome
+    /// logs the attempts so far.
+    pub fn abort(&mut self, error: PayError) -> Step {
+        self.done(None, Some(error))
+    }
+
+    /// The payment hash.
+    pub fn payment_hash(&self) -> [u8; 32] {
+        self.cfg.payment_hash
+    }
+
+    /// The attempt being made (the latest), with its route and shared secrets: what a client
+    /// records before it sends the onion.
+    pub fn current_attempt(&self) -> Option<&Attempt> {
+        self.attempts.last()
+    }
+
     fn attempt_no(&self) -> u32 {
         self.attempts.len() as u32
     }
@@ -361,7 +380,7 @@ impl Payer {
             (State::Info, Some(Reply::Answer(v))) => match rpc::getinfo_answer(v) {
                 Ok((id, h)) => {
                     self.our_id = Some(id);
-                    self.height = h;
+                    self.height = self.cfg.block_height.unwrap_or(h);
                     self.next_route()
                 }
                 Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
@@ -602,8 +621,12 @@ impl Payer {
         let dir = f.erring_direction.unwrap_or(0);
         let already =
             self.changes.iter().any(|(e, c, _)| *e == Exclusion::Channel(scid, dir) && *c != ChannelChange::Disable);
+        // Only a failure about the policy (fee_insufficient, incorrect_cltv_expiry) is mended by
+        // the update's fees and delta; any other (temporary_channel_failure: no balance) is not.
+        let about_policy = matches!(f.failcode, Some(0x100c) | Some(0x100d));
         if let (Some(u), Some(true), Some(true)) =
             (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route)
+            && about_policy
             && !already
             && self.cfg.router == Router::GetRoutes
             && !u.disabled()

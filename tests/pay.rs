@@ -232,6 +232,7 @@ fn pay(
         maxfee: Msat(5_000),
         router,
         label: None,
+        block_height: None,
     });
     let mut stages = vec![];
     let mut requests = vec![];
@@ -287,9 +288,9 @@ fn a_failure_along_the_route_is_decoded_here_and_routed_around() {
     assert!(second.params.get("layers").unwrap().to_json().contains("ln-sendpay-"));
 }
 
-#[test]
-fn a_verified_channel_update_sets_the_channels_fees_instead_of_excluding_it() {
-    let mut node = FakeNode::new();
+/// A failure message `code ‖ fields ‖ len ‖ channel_update`, the update for 3x1x0 (B → C)
+/// signed by B with new fees (2000 msat + 300 ppm) and delta (80).
+fn failure_with_update(node: &FakeNode, code: [u8; 2], fields: &[u8]) -> Vec<u8> {
     let upd = UnsignedChannelUpdate {
         short_channel_id: ShortChannelId::parse("3x1x0").unwrap(),
         channel_flags: direction(&node.names["B"], &node.names["C"]),
@@ -302,11 +303,18 @@ fn a_verified_channel_update_sets_the_channels_fees_instead_of_excluding_it() {
     .sign(&key(3))
     .unwrap()
     .to_bytes_with_type();
-    let mut msg = vec![0x10, 0x0c];
-    msg.extend_from_slice(&100_010u64.to_be_bytes());
+    let mut msg = code.to_vec();
+    msg.extend_from_slice(fields);
     msg.extend_from_slice(&(upd.len() as u16).to_be_bytes());
     msg.extend_from_slice(&upd);
-    node.failure = msg;
+    msg
+}
+
+#[test]
+fn a_verified_channel_update_sets_the_channels_fees_instead_of_excluding_it() {
+    let mut node = FakeNode::new();
+    // fee_insufficient (UPDATE|12) with htlc_msat.
+    node.failure = failure_with_update(&node, [0x10, 0x0c], &100_010u64.to_be_bytes());
     let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
     assert!(out.preimage.is_some());
     assert_eq!(out.attempts[0].failure.as_ref().unwrap().channel_update_verified, Some(true));
@@ -315,6 +323,20 @@ fn a_verified_channel_update_sets_the_channels_fees_instead_of_excluding_it() {
     assert_eq!(u.params.get("fee_proportional_millionths").unwrap().as_u64(), Some(300));
     assert_eq!(u.params.get("cltv_expiry_delta").unwrap().as_u64(), Some(80));
     assert!(u.params.get("enabled").is_none());
+}
+
+#[test]
+fn a_verified_update_with_a_balance_failure_still_excludes_the_channel() {
+    let mut node = FakeNode::new();
+    // temporary_channel_failure (UPDATE|7): new fees would not mend a missing balance.
+    node.failure = failure_with_update(&node, [0x10, 0x07], &[]);
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some());
+    let f = out.attempts[0].failure.as_ref().unwrap();
+    assert_eq!((f.channel_update_verified, f.channel_update_matches_route), (Some(true), Some(true)));
+    let u = requests.iter().find(|r| r.method == "askrene-update-channel").unwrap();
+    assert_eq!(u.params.get("enabled"), Some(&Value::Bool(false)));
+    assert!(u.params.get("fee_base_msat").is_none());
 }
 
 #[test]
@@ -373,4 +395,24 @@ fn a_send_lost_by_the_transport_is_settled_not_resent() {
     assert_eq!(node.log, ["getinfo", "getroutes", "sendonion", "listsendpays", "waitsendpay"]);
     assert!(stages.contains(&Stage::Settle(1)));
     assert_eq!(node.log.iter().filter(|m| *m == "sendonion").count(), 1, "never sent twice");
+}
+
+#[test]
+fn the_pay_config_json_names_what_is_wrong() {
+    use ln_sendpay::commands::pay_config;
+    use ln_sendpay::json::parse;
+    let ok = r#"{"destination":"034f355bdcb7cc0af728ef3cceb9615d90684bb5b2ca5f859ab0f0b704075871aa","amount_msat":"2000000sat","payment_hash":"4242424242424242424242424242424242424242424242424242424242424242"}"#;
+    let cfg = pay_config(&parse(ok).unwrap()).unwrap();
+    // Core Lightning's pay defaults: 0.5% fee budget (at least 5000msat), 18 blocks, retries.
+    assert_eq!((cfg.maxfee, cfg.final_cltv, cfg.max_attempts), (Msat(10_000_000), 18, 5));
+    let field = |patch: &str| {
+        let text = ok.replacen('{', &format!("{{{patch},"), 1);
+        pay_config(&parse(&text).unwrap()).unwrap_err().field()
+    };
+    assert_eq!(field(r#""max_attempts":0"#).as_deref(), Some("max_attempts"));
+    assert_eq!(field(r#""router":"dijkstra""#).as_deref(), Some("router"));
+    assert_eq!(field(r#""block_height":4294967296"#).as_deref(), Some("block_height"));
+    assert_eq!(field(r#""payment_secret":"zz""#).as_deref(), Some("payment_secret"));
+    let no_amount = ok.replace(r#""amount_msat":"2000000sat","#, "");
+    assert_eq!(pay_config(&parse(&no_amount).unwrap()).unwrap_err().field().as_deref(), Some("amount_msat"));
 }

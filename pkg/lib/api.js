@@ -21,19 +21,29 @@ export function markReady() {
   ready = true;
 }
 
+/** @internal throws unless the module is initialised. */
+export function assertReady() {
+  if (!ready) {
+    throw new LnSendpayError('ln-sendpay is not initialised: `await init()` first', -1, { error: 'NOT_INITIALISED' });
+  }
+}
+
+/** @internal an error thrown by the bindings, as the API throws it. */
+export function convertError(e) {
+  // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
+  if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
+    return new LnSendpayError(e.message, e.code, e.data);
+  }
+  return e;
+}
+
 function wrap(fn) {
   return (...args) => {
-    if (!ready) {
-      throw new LnSendpayError('ln-sendpay is not initialised: `await init()` first', -1, { error: 'NOT_INITIALISED' });
-    }
+    assertReady();
     try {
       return fn(...args);
     } catch (e) {
-      // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
-      if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
-        throw new LnSendpayError(e.message, e.code, e.data);
-      }
-      throw e;
+      throw convertError(e);
     }
   };
 }
@@ -50,8 +60,12 @@ export const createFailureReply = wrap(raw.createFailureReply);
 export const forwardFailureReply = wrap(raw.forwardFailureReply);
 export const decodeChannelUpdate = wrap(raw.decodeChannelUpdate);
 export const parseShortChannelId = wrap(raw.parseShortChannelId);
-export const runCli = wrap(raw.runCli);
+export const rpcRequest = wrap(raw.rpcRequest);
+export const rpcAnswer = wrap(raw.rpcAnswer);
+export const rpcError = wrap(raw.rpcError);
+export const paymentGuard = wrap(raw.paymentGuard);
 export const version = wrap(raw.version);
 
 export { clnrest, commando, TRANSPORT_ERROR } from './transport.js';
+export { Client } from './client.js';
 export { MemoryStore, KeyValueStore, IndexedDBStore, KeyedLock, attemptKey, exportAttempts, importAttempts } from './store.js';

@@ -18,6 +18,8 @@ import {
   KeyValueStore,
   attemptKey,
   exportAttempts,
+  Client,
+  type PayProgress,
   type Transport,
   type AttemptStore,
   type BuildOnionResult,
@@ -92,4 +94,22 @@ export async function transports(): Promise<void> {
   await store.put('k', { paymentHash: '00', partid: 0, amountMsat: 1000n, status: 'unknown', createdAt: 0, updatedAt: 0 });
   const exported: string = await exportAttempts(store);
   void [answer, viaCommando, exported];
+}
+
+export async function payExample(transport: Transport): Promise<string> {
+  const client = new Client({ transport, store: new MemoryStore(), timeoutMs: 30_000 });
+  const info = await client.getinfo();
+  const { route } = await client.getroute({ destination: info.id, amountMsat: 1000n });
+  const sent = await client.sendonion({ route, paymentHash: '00'.repeat(32), msatoshi: '1sat' });
+  const status: 'pending' | 'complete' | 'failed' = sent.status;
+  void status;
+  const events: PayProgress[] = [];
+  const ctrl = new AbortController();
+  const paid = await client.pay(
+    { destination: info.id, amountMsat: 1000n, paymentHash: '00'.repeat(32), paymentSecret: '11'.repeat(32), maxAttempts: 3 },
+    { signal: ctrl.signal, onProgress: (e) => events.push(e) },
+  );
+  // @ts-expect-error amounts are never JS numbers
+  await client.pay({ destination: info.id, amountMsat: 1000, paymentHash: '00'.repeat(32) });
+  return paid.paymentPreimage;
 }

@@ -20,6 +20,16 @@ export default {
         const again = new ln.KeyValueStore(env.ATTEMPTS);
         return json({ got: await again.get(ln.attemptKey(body.paymentHash, 0)), count: (await again.list()).length });
       }
+      if (pathname === '/pay') {
+        // The sendpay client inside a Worker: clnrest over the Worker's fetch to the dev node,
+        // attempts recorded in Workers KV.
+        const client = new ln.Client({ transport: ln.clnrest({ url: body.url, rune: body.rune }), store: new ln.KeyValueStore(env.ATTEMPTS) });
+        const stages = [];
+        const r = await client.pay(body.pay, { onProgress: (e) => stages.push(e.stage) });
+        const again = await client.pay(body.pay);
+        const stored = await client.store.get(ln.attemptKey(body.pay.paymentHash, 0));
+        return json({ ...r, stages, again: again.fromStore === true, stored: stored.status });
+      }
       return json({ error: 'not found' }, 404);
     } catch (e) {
       return json({ name: e.name, message: e.message, code: e.code, data: e.data }, 400);

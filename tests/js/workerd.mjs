@@ -4,6 +4,8 @@ import { Miniflare } from 'miniflare';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VECTOR_FILES } from './suite.mjs';
+import * as lnNode from '../../pkg/index.node.js';
+import { startDevNode } from '../../www/devnode/server.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const shared = resolve(root, '..', 'shared');
@@ -54,6 +56,19 @@ try {
   report(kv.status === 200 && JSON.stringify(kv.body.got) === JSON.stringify(rec) && kv.body.count === 1, 'KeyValueStore over Workers KV', JSON.stringify(kv));
   const bad = await post('/onion', { route: [{ ...route[0], amount_msat: 5 }], paymentHash: '42'.repeat(32), blockHeight: 1 });
   report(bad.status === 400 && bad.body.name === 'TypeError' && bad.body.data.field === 'route[0].amount_msat', 'a JS number amount is a TypeError', JSON.stringify(bad));
+
+  // End to end: the client in the Worker pays through the dev node (CLNRest over fetch).
+  const dev = await startDevNode(lnNode);
+  try {
+    const inv = dev.network.invoice({ node: 'dave', amount_msat: 120000 });
+    const pay = { destination: inv.destination, amountMsat: '120000msat', paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret };
+    const r = await post('/pay', { url: dev.url, rune: dev.rune, pay });
+    const ok = r.status === 200 && r.body.status === 'complete' && r.body.attempts.length === 2 &&
+      r.body.attempts[0].failure.erringChannel === '105x1x0' && r.body.stages.includes('attempt_failed') && r.body.again && r.body.stored === 'complete';
+    report(ok, 'pay through the dev node: a failure decoded, a retry, paid; the store in KV', JSON.stringify(r).slice(0, 2000));
+  } finally {
+    await dev.close();
+  }
 } finally {
   await mf.dispose();
 }

@@ -1,0 +1,419 @@
+// The sendpay client: Core Lightning's methods over any transport, with the man page's
+// rules applied before anything is sent and every attempt recorded in a store.
+//
+// No protocol logic here. Requests are built, answers read (from the node's text, so u64s stay
+// exact), errors decoded and the same-hash rules applied in Rust (rpcRequest, rpcAnswer,
+// rpcError, paymentGuard, Payer); this file only moves bytes, keeps the store and the locks,
+// and honours timeouts and AbortSignals.
+import * as raw from '../ln_sendpay.js';
+import { LnSendpayError, convertError, assertReady } from './api.js';
+import { TRANSPORT_ERROR } from './transport.js';
+import { MemoryStore, KeyedLock, attemptKey } from './store.js';
+
+/** Core Lightning's codes the client raises itself. */
+const PAY_IN_PROGRESS = 200;
+const PAY_RHASH_ALREADY_USED = 201;
+const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 210: 'PAY_STOPPED_RETRYING' };
+
+function lib(fn, arg) {
+  assertReady();
+  try {
+    return fn(arg);
+  } catch (e) {
+    throw convertError(e);
+  }
+}
+
+function transportError(message, error, extra = {}) {
+  return new LnSendpayError(message, TRANSPORT_ERROR, { error, ...extra });
+}
+
+/** A rejection is the node's JSON-RPC error when it is a plain `{code, message}` object. */
+function isNodeError(e) {
+  return e !== null && typeof e === 'object' && !(e instanceof Error) && Number.isInteger(e.code) && typeof e.message === 'string';
+}
+
+function hex(v) {
+  if (v instanceof Uint8Array) return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+  return typeof v === 'string' ? v.toLowerCase() : v;
+}
+
+/** The error a node error becomes: the routing failure object as `data` when it is one. */
+function nodeErrorToError(decoded) {
+  if (decoded.routing) {
+    const f = decoded.routing;
+    return new LnSendpayError(f.message, Number(f.code), { error: NAMES[f.code] ?? 'ROUTING_FAILURE', ...f });
+  }
+  const { code, message, data } = decoded.rpc;
+  const extra = data !== null && typeof data === 'object' && !Array.isArray(data) ? data : data === null || data === undefined ? {} : { value: data };
+  return new LnSendpayError(message, Number(code), { ...extra, error: NAMES[code] ?? 'NODE_ERROR' });
+}
+
+/** Plain JSON for the store (bigints as decimal strings). */
+function plain(v) {
+  return JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x)));
+}
+
+function paymentFromRecord(r) {
+  const p = { paymentHash: r.paymentHash, partid: r.partid, status: r.status, amountMsat: BigInt(r.amountMsat), fromStore: true };
+  if (r.destination) p.destination = r.destination;
+  if (r.groupid !== undefined) p.groupid = BigInt(r.groupid);
+  if (r.paymentPreimage) p.paymentPreimage = r.paymentPreimage;
+  return p;
+}
+
+/**
+ * A sendpay client over a transport (see `clnrest`, `commando`, or write your own).
+ * Options: `store` (an attempt store; in memory by default), `timeoutMs` (per request,
+ * default 60 s; `waitsendpay` adds its own timeout), `now` (a clock, for tests).
+ */
+export class Client {
+  #transport;
+  #store;
+  #timeoutMs;
+  #now;
+  #lock = new KeyedLock();
+
+  constructor({ transport, store = new MemoryStore(), timeoutMs = 60_000, now = () => Date.now() } = {}) {
+    if (typeof transport !== 'function') throw new TypeError('Client: pass a transport: (request, {signal}) => Promise<result>');
+    for (const m of ['get', 'put', 'list']) {
+      if (!store || typeof store[m] !== 'function') throw new TypeError(`Client: the store has no ${m}()`);
+    }
+    this.#transport = transport;
+    this.#store = store;
+    this.#timeoutMs = timeoutMs;
+    this.#now = now;
+  }
+
+  /** The attempt store. */
+  get store() {
+    return this.#store;
+  }
+
+  /**
+   * One request through the transport: `{answer}` (the result's JSON text) or `{error}` (the
+   * node's error as JSON text); a transport failure, a timeout or an abort throws a transport
+   * error (code -32000).
+   */
+  async #send(request, opts = {}) {
+    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
+    const outer = opts.signal;
+    const { method } = request;
+    if (outer?.aborted) throw transportError(`${method}: aborted`, 'TRANSPORT_ABORTED');
+    const ctrl = new AbortController();
+    let timer;
+    let onAbort;
+    // A transport that ignores the signal still cannot hang the client.
+    const stop = new Promise((_, reject) => {
+      onAbort = () => {
+        ctrl.abort(outer.reason);
+        reject(transportError(`${method}: aborted`, 'TRANSPORT_ABORTED'));
+      };
+      outer?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs > 0) {
+        timer = setTimeout(() => {
+          ctrl.abort(new Error('timeout'));
+          reject(transportError(`${method}: no answer within ${timeoutMs} ms`, 'TRANSPORT_TIMEOUT'));
+        }, timeoutMs);
+      }
+    });
+    try {
+      const answer = await Promise.race([
+        Promise.resolve().then(() => this.#transport({ method, params: request.params, paramsJson: request.paramsJson }, { signal: ctrl.signal, timeoutMs })),
+        stop,
+      ]);
+      return { answer: typeof answer === 'string' ? answer : JSON.stringify(answer === undefined ? null : answer) };
+    } catch (e) {
+      if (isNodeError(e)) {
+        return { error: typeof e.raw === 'string' ? e.raw : JSON.stringify({ code: e.code, message: e.message, data: e.data }) };
+      }
+      if (e instanceof LnSendpayError && e.code === TRANSPORT_ERROR) throw e;
+      throw transportError(`${method}: ${e && e.message ? e.message : String(e)}`, 'TRANSPORT_FAILED');
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #call(fields, opts) {
+    const request = lib(raw.rpcRequest, fields);
+    const r = await this.#send(request, opts);
+    if ('error' in r) throw nodeErrorToError(lib(raw.rpcError, { error: r.error }));
+    return lib(raw.rpcAnswer, { method: fields.method, answer: r.answer });
+  }
+
+  async #update(key, record, changes) {
+    const next = { ...record, ...changes, updatedAt: this.#now() };
+    await this.#store.put(key, next);
+    return next;
+  }
+
+  /** Record what a node error says of an attempt; the error to throw. */
+  async #failed(key, record, errorText) {
+    const decoded = lib(raw.rpcError, { error: errorText, route: record?.route, sharedSecrets: record?.sharedSecrets });
+    const err = nodeErrorToError(decoded);
+    // 200 (still in progress, or a wait that timed out) leaves the attempt as it was; any
+    // other error means it failed, or never went out.
+    if (record && err.code !== PAY_IN_PROGRESS) {
+      const changes = { status: 'failed' };
+      if (decoded.routing) changes.failure = plain(decoded.routing);
+      else changes.error = { code: err.code, message: err.message };
+      await this.#update(key, record, changes);
+    }
+    return err;
+  }
+
+  /** What a payment answer says of an attempt. */
+  async #answered(key, record, p) {
+    const changes = { status: p.status };
+    if (p.groupid !== undefined) changes.groupid = String(p.groupid);
+    if (p.paymentPreimage) changes.paymentPreimage = p.paymentPreimage;
+    return this.#update(key, record, changes);
+  }
+
+  /**
+   * The man page's rules for a new attempt, given the recorded ones for its hash: `null` to
+   * send; a payment (complete, or pending with the same amount and destination) to return
+   * instead; a 201 error otherwise. An attempt whose fate is unknown is settled first.
+   */
+  async #guard(att, opts) {
+    for (let round = 0; round < 2; round++) {
+      const records = (await this.#store.list()).filter((r) => r.paymentHash === att.paymentHash);
+      const d = lib(raw.paymentGuard, {
+        attempt: { partid: att.partid, destination: att.destination, amountMsat: att.amountMsat },
+        records: records.map((r) => ({ partid: r.partid, destination: r.destination, amountMsat: r.amountMsat, status: r.status })),
+      });
+      if (d.decision === 'proceed') return null;
+      if (d.decision === 'refuse') throw new LnSendpayError(d.message, Number(d.code), { error: 'PAY_RHASH_ALREADY_USED' });
+      const rec = records[d.index];
+      if (d.decision === 'complete' || rec.status === 'pending') return paymentFromRecord(rec);
+      if (round === 1) break;
+      await this.#settle(rec, opts);
+    }
+    throw new LnSendpayError('an earlier attempt for this payment hash is still unsettled', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
+  }
+
+  /** Ask the node what became of a recorded attempt (`listsendpays`) and record it. */
+  async #settle(rec, opts) {
+    const { payments } = await this.#call({ method: 'listsendpays', paymentHash: rec.paymentHash }, opts);
+    return this.#settleFrom(rec, payments);
+  }
+
+  async #settleFrom(rec, payments) {
+    const key = attemptKey(rec.paymentHash, rec.partid);
+    const mine = payments.filter((p) => p.paymentHash === rec.paymentHash && Number(p.partid) === Number(rec.partid));
+    if (mine.length === 0) {
+      // The node never saw it: nothing was sent.
+      return this.#update(key, rec, { status: rec.status === 'unknown' ? 'failed' : rec.status, note: rec.status === 'unknown' ? 'never reached the node' : rec.note });
+    }
+    const newest = mine.reduce((a, b) => (b.createdIndex > a.createdIndex ? b : a));
+    const changes = { status: newest.status, groupid: String(newest.groupid) };
+    if (newest.paymentPreimage) changes.paymentPreimage = newest.paymentPreimage;
+    if (newest.status === 'failed' && newest.erroronion && rec.sharedSecrets) {
+      // The failure reply is on record at the node: decode it here.
+      const d = lib(raw.rpcError, { error: JSON.stringify({ code: 202, message: 'failed', data: { onionreply: newest.erroronion } }), route: rec.route, sharedSecrets: rec.sharedSecrets });
+      if (d.routing) changes.failure = plain(d.routing);
+    }
+    return this.#update(key, rec, changes);
+  }
+
+  async #attempt(method, args, opts = {}) {
+    const request = lib(raw.rpcRequest, { ...args, method });
+    const att = request.attempt;
+    const key = attemptKey(att.paymentHash, att.partid);
+    const fingerprint = `${att.destination}|${att.amountMsat}`;
+    return this.#lock.run(key, fingerprint, async () => {
+      const earlier = await this.#guard(att, opts);
+      if (earlier) return earlier;
+      const now = this.#now();
+      let rec = { ...att, method, status: 'unknown', createdAt: now, updatedAt: now };
+      if (request.sharedSecrets) rec.sharedSecrets = request.sharedSecrets;
+      // Recorded before sending: a transport that fails mid-call leaves it 'unknown', to settle.
+      await this.#store.put(key, rec);
+      const r = await this.#send(request, opts);
+      if ('error' in r) throw await this.#failed(key, rec, r.error);
+      const p = lib(raw.rpcAnswer, { method, answer: r.answer });
+      rec = await this.#answered(key, rec, p);
+      return p;
+    }, (current) => new LnSendpayError(`a payment for this hash is already being sent (${current.replace('|', ', ')} msat)`, PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' }));
+  }
+
+  /** `getinfo`: `{id, blockheight}`. */
+  getinfo(opts) {
+    return this.#call({ method: 'getinfo' }, opts);
+  }
+
+  /** `getroutes` (askrene): `{routes: [{probabilityPpm, route}]}`, each route in getroute's shape. */
+  getroutes(args, opts) {
+    return this.#call({ ...args, method: 'getroutes' }, opts);
+  }
+
+  /** `getroute` (deprecated since v26.06): `{route}`. */
+  async getroute(args, opts) {
+    const { routes } = await this.#call({ ...args, method: 'getroute' }, opts);
+    return { route: routes[0]?.route ?? [] };
+  }
+
+  /** `createonion`, done here: `{onion, sharedSecrets}`. */
+  createonion(args) {
+    return lib(raw.createOnion, args);
+  }
+
+  /** `sendpay`: the node builds the onion from the route. */
+  sendpay(args, opts) {
+    return this.#attempt('sendpay', args, opts);
+  }
+
+  /**
+   * `sendonion`: the onion is built here from the route (at `blockHeight`, else the node's);
+   * the shared secrets stay here, in the store, to decode the failure.
+   */
+  async sendonion(args, opts) {
+    let a = args;
+    if (a.blockHeight === undefined && a.block_height === undefined) a = { ...a, blockHeight: (await this.getinfo(opts)).blockheight };
+    return this.#attempt('sendonion', a, opts);
+  }
+
+  /**
+   * `waitsendpay`: the payment once it completes; a failure throws the routing failure object
+   * (decoded here with the stored shared secrets, also after a reload).
+   */
+  async waitsendpay(args, opts = {}) {
+    const request = lib(raw.rpcRequest, { ...args, method: 'waitsendpay' });
+    const hash = hex(args.paymentHash ?? args.payment_hash);
+    const key = attemptKey(hash, args.partid ?? 0);
+    const rec = await this.#store.get(key);
+    // The node waits up to `timeout` seconds: the transport must wait longer.
+    const waitMs = args.timeout !== undefined ? Number(args.timeout) * 1000 + 10_000 : 0;
+    const timeoutMs = Math.max(opts.timeoutMs ?? this.#timeoutMs, waitMs);
+    const r = await this.#send(request, { ...opts, timeoutMs });
+    if ('error' in r) throw await this.#failed(key, rec, r.error);
+    const p = lib(raw.rpcAnswer, { method: 'waitsendpay', answer: r.answer });
+    if (rec) await this.#answered(key, rec, p);
+    return p;
+  }
+
+  /** `listsendpays`: `{payments}`; recorded attempts of the hash are settled from it. */
+  async listsendpays(args = {}, opts) {
+    const out = await this.#call({ ...args, method: 'listsendpays' }, opts);
+    const hash = args.paymentHash ?? args.payment_hash;
+    const records = await this.#store.list();
+    for (const rec of records) {
+      if (hash !== undefined && rec.paymentHash !== hex(hash)) continue;
+      if (rec.status === 'unknown' || rec.status === 'pending' || (rec.status === 'failed' && !rec.failure)) await this.#settleFrom(rec, out.payments);
+    }
+    return out;
+  }
+
+  /**
+   * Pay with retries: `getroutes` (or `getroute` on older nodes) → the onion built here →
+   * `sendonion` → `waitsendpay`; on a failure along the route, the erring channel direction is
+   * excluded (or its new fees used, when the failure carried a verified channel_update) and
+   * another route tried; stops on 203, 201 or after `maxAttempts`.
+   * Resolves `{status: 'complete', paymentPreimage, attempts}`; rejects with an
+   * `LnSendpayError` whose `data.attempts` is the log. `onProgress(event)` follows each step.
+   */
+  async pay(args, opts = {}) {
+    assertReady();
+    const { onProgress, signal } = opts;
+    const progress = (e) => {
+      try {
+        onProgress?.(e);
+      } catch {
+        // a UI callback cannot break a payment
+      }
+    };
+    const payer = (() => {
+      try {
+        return new raw.Payer(args);
+      } catch (e) {
+        throw convertError(e);
+      }
+    })();
+    try {
+      const hash = hex(args.paymentHash ?? args.payment_hash);
+      const destination = hex(args.destination);
+      const amount = String(lib(raw.parseAmount, args.amountMsat ?? args.amount_msat));
+      const key = attemptKey(hash, 0);
+      return await this.#lock.run(key, `${destination}|${amount}`, async () => {
+        const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs });
+        if (earlier && earlier.status === 'complete') {
+          progress({ stage: 'complete', fromStore: true });
+          return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
+        }
+        if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
+        return this.#drive(payer, key, { signal, timeoutMs: opts.timeoutMs }, progress);
+      }, () => new LnSendpayError('a payment for this hash is already being sent with another amount or destination', PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' }));
+    } finally {
+      payer.free();
+    }
+  }
+
+  async #drive(payer, key, opts, progress) {
+    const step = (reply) => {
+      try {
+        return payer.step(reply);
+      } catch (e) {
+        throw convertError(e);
+      }
+    };
+    let s = step(undefined);
+    let rec;
+    while (!s.done) {
+      const { stage, attempt, request } = s;
+      progress({ stage, attempt, method: request.method });
+      if (s.record) {
+        const now = this.#now();
+        rec = { ...s.record, method: 'sendonion', attemptNumber: attempt, status: 'unknown', createdAt: now, updatedAt: now };
+        await this.#store.put(key, rec);
+      }
+      const waitMs = request.method === 'waitsendpay' ? Number(request.params.timeout ?? 60) * 1000 + 10_000 : 0;
+      let reply;
+      try {
+        reply = await this.#send(request, { ...opts, timeoutMs: Math.max(opts.timeoutMs ?? this.#timeoutMs, waitMs) });
+      } catch (e) {
+        if (opts.signal?.aborted) throw e; // the attempt stays as recorded, to settle later
+        progress({ stage: 'transport_failed', attempt, method: request.method, error: e });
+        reply = { transportFailed: true };
+      }
+      if (rec && (stage === 'send' || stage === 'wait' || stage === 'settle')) rec = await this.#bookkeep(key, rec, stage, attempt, reply, progress);
+      s = step(reply);
+    }
+    const out = s.done;
+    if (out.status === 'complete') {
+      progress({ stage: 'complete', attempts: out.attempts.length });
+      return { status: 'complete', paymentPreimage: out.paymentPreimage, attempts: out.attempts };
+    }
+    progress({ stage: 'failed', error: out.error });
+    const e = out.error;
+    const routing = e.routing ?? {};
+    const name = e.error === 'ROUTING_FAILURE' || e.error === 'NODE_ERROR' ? (NAMES[e.code] ?? e.error) : e.error;
+    const data = { ...routing, error: name, attempts: out.attempts };
+    if (e.field !== undefined) data.field = e.field;
+    throw new LnSendpayError(e.message, Number(e.code), data);
+  }
+
+  /** Keep the store in step with what the node said (the Payer decides what to do next). */
+  async #bookkeep(key, rec, stage, attempt, reply, progress) {
+    try {
+      if (reply.error !== undefined) {
+        if (stage === 'settle') return rec;
+        const err = await this.#failed(key, rec, reply.error);
+        if (err.code !== PAY_IN_PROGRESS) progress({ stage: 'attempt_failed', attempt, failure: err.data });
+        return (await this.#store.get(key)) ?? rec;
+      }
+      if (reply.answer !== undefined) {
+        if (stage === 'settle') {
+          const { payments } = lib(raw.rpcAnswer, { method: 'listsendpays', answer: reply.answer });
+          return await this.#settleFrom(rec, payments);
+        }
+        const p = lib(raw.rpcAnswer, { method: stage === 'send' ? 'sendonion' : 'waitsendpay', answer: reply.answer });
+        return await this.#answered(key, rec, p);
+      }
+    } catch (e) {
+      // A malformed answer: the record keeps its last known state; the Payer reports it.
+      if (!(e instanceof LnSendpayError)) throw e;
+    }
+    return rec;
+  }
+}

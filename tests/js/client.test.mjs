@@ -1,0 +1,257 @@
+// The sendpay client (Node, against the packed tarball): scripted fake transports and the
+// dev node's simulated network in-process, then end to end over HTTP (clnrest) against the
+// dev node server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import * as ln from 'ln-sendpay';
+
+const root = process.env.LN_SENDPAY_ROOT ?? resolve(new URL('../..', import.meta.url).pathname);
+const { createNetwork, defaultNetwork } = await import(resolve(root, 'www/devnode/network.mjs'));
+const { startDevNode } = await import(resolve(root, 'www/devnode/server.mjs'));
+
+/** A transport over the simulated network that counts what reaches the node. */
+function counted(net, hook) {
+  const inner = net.transport();
+  const calls = [];
+  const t = async (request, options) => {
+    calls.push(request.method);
+    if (hook) return hook(request, options, inner);
+    return inner(request, options);
+  };
+  return { t, calls };
+}
+
+function setup(config) {
+  const net = createNetwork(ln, config ?? defaultNetwork());
+  const inv = net.invoice({ node: 'dave', amount_msat: 100000 });
+  return { net, inv, payArgs: { destination: inv.destination, amountMsat: 100000n, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret } };
+}
+
+const rejects = async (p, code, error) => {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ln.LnSendpayError, `an LnSendpayError, not ${e}`);
+    assert.equal(e.code, code, `${e.message}`);
+    if (error) assert.equal(e.data.error, error, e.message);
+    return e;
+  }
+  assert.fail(`expected an error ${code}`);
+};
+
+test('pay: the first route fails at an intermediate hop, decoded here; retried on another route; paid', async () => {
+  const { net, payArgs } = setup();
+  const { t, calls } = counted(net);
+  const client = new ln.Client({ transport: t });
+  const events = [];
+  const r = await client.pay(payArgs, { onProgress: (e) => events.push(e) });
+  assert.equal(r.status, 'complete');
+  assert.equal(r.attempts.length, 2);
+  const f = r.attempts[0].failure;
+  assert.equal(f.code, 204);
+  assert.equal(f.failcodename, 'WIRE_TEMPORARY_CHANNEL_FAILURE');
+  assert.equal(f.erringIndex, 1);
+  assert.equal(f.erringNode, net.nodes.bob);
+  assert.equal(f.erringChannel, '105x1x0');
+  assert.equal(f.channelUpdateVerified, true);
+  assert.equal(typeof r.attempts[1].route[0].amountMsat, 'bigint');
+  assert.deepEqual(calls, ['getinfo', 'getroutes', 'sendonion', 'waitsendpay', 'askrene-create-layer', 'askrene-update-channel', 'getroutes', 'sendonion', 'waitsendpay']);
+  assert.deepEqual(events.map((e) => e.stage), ['getinfo', 'find_route', 'send', 'wait', 'attempt_failed', 'layer', 'layer', 'find_route', 'send', 'wait', 'complete']);
+  // The preimage hashes to the payment hash (the destination really released it).
+  const { createHash } = await import('node:crypto');
+  assert.equal(createHash('sha256').update(Buffer.from(r.paymentPreimage, 'hex')).digest('hex'), payArgs.paymentHash);
+  const [rec] = await client.store.list();
+  assert.equal(rec.status, 'complete');
+  assert.equal(rec.paymentPreimage, r.paymentPreimage);
+
+  // The same hash, amount and destination: the complete payment at once, nothing sent.
+  const n = calls.length;
+  const again = await client.pay(payArgs);
+  assert.equal(again.fromStore, true);
+  assert.equal(again.paymentPreimage, r.paymentPreimage);
+  // Another amount: 201, nothing sent.
+  await rejects(client.pay({ ...payArgs, amountMsat: '100001msat' }), 201, 'PAY_RHASH_ALREADY_USED');
+  assert.equal(calls.length, n);
+});
+
+test('pay on a node without getroutes falls back to getroute with exclude', async () => {
+  const { net, payArgs } = setup();
+  const { t, calls } = counted(net, (req, opts, inner) => {
+    if (req.method === 'getroutes') throw { code: -32601, message: "Unknown command 'getroutes'" };
+    return inner(req, opts);
+  });
+  const r = await new ln.Client({ transport: t }).pay(payArgs);
+  assert.equal(r.status, 'complete');
+  const getroute = calls.filter((m) => m === 'getroute').length;
+  assert.equal(getroute, 2);
+});
+
+test('pay stops on 203 (the destination does not know the hash) with the log', async () => {
+  const { net, inv } = setup();
+  const client = new ln.Client({ transport: net.transport() });
+  const e = await rejects(client.pay({ destination: inv.destination, amountMsat: 100000n, paymentHash: 'ab'.repeat(32), paymentSecret: inv.payment_secret }), 203, 'PAY_DESTINATION_PERM_FAIL');
+  assert.equal(e.data.failcodename, 'WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS');
+  assert.equal(e.data.erringChannel, '0:0:0'); // the man page's value for the destination
+  assert.ok(e.data.attempts.length >= 1);
+});
+
+test('two concurrent calls for one hash never both reach the node', async () => {
+  const { net, payArgs } = setup();
+  const { t, calls } = counted(net);
+  const client = new ln.Client({ transport: t });
+  const [a, b] = await Promise.all([client.pay(payArgs), client.pay(payArgs)]);
+  assert.equal(a.paymentPreimage, b.paymentPreimage);
+  assert.equal(calls.filter((m) => m === 'getinfo').length, 1);
+  // Another amount while the first is in flight: refused at once, nothing sent for it.
+  const inv = net.invoice({ amount_msat: 100000 });
+  const c2 = counted(net);
+  const client2 = new ln.Client({ transport: c2.t });
+  const same = { ...payArgs, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret };
+  const p1 = client2.pay(same);
+  const p2 = client2.pay({ ...same, amountMsat: 99999n });
+  await rejects(p2, 201, 'PAY_RHASH_ALREADY_USED');
+  assert.equal((await p1).status, 'complete');
+  assert.equal(c2.calls.filter((m) => m === 'getinfo').length, 1);
+});
+
+test('sendpay: the man page msatoshi rule is checked before sending; the wire carries the final amount', async () => {
+  const { net, inv } = setup();
+  const { t, calls } = counted(net);
+  const client = new ln.Client({ transport: t });
+  const { route } = await client.getroute({ destination: inv.destination, amountMsat: 100000n });
+  await rejects(client.sendpay({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, msatoshi: '40000msat' }), -32602, 'ROUTE_ABOVE_TWICE_MSATOSHI');
+  await rejects(client.sendpay({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, msatoshi: 100001n }), -32602, 'ROUTE_BELOW_MSATOSHI');
+  assert.deepEqual(calls, ['getroute']);
+  const p = await client.sendpay({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, msatoshi: 60000n, label: 'man page 2x' });
+  assert.equal(p.status, 'pending');
+  assert.equal(p.amountMsat, 100000n);
+  // The node built the onion (sendpay): it decodes the failure itself, a 204 with fields.
+  const e = await rejects(client.waitsendpay({ paymentHash: inv.payment_hash }), 204, 'PAY_TRY_OTHER_ROUTE');
+  assert.equal(e.data.erringChannel, '105x1x0');
+  assert.equal((await client.store.get(ln.attemptKey(inv.payment_hash, 0))).status, 'failed');
+});
+
+test('sendonion + waitsendpay: the 202 onionreply decoded here; after a reload too', async () => {
+  const { net, inv } = setup();
+  const store = new ln.MemoryStore();
+  const client = new ln.Client({ transport: net.transport(), store });
+  const { route } = await client.getroute({ destination: inv.destination, amountMsat: 100000n });
+  const sent = await client.sendonion({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret });
+  assert.equal(sent.status, 'pending');
+  const rec = await store.get(ln.attemptKey(inv.payment_hash, 0));
+  assert.equal(rec.sharedSecrets.length, route.length);
+  const e = await rejects(client.waitsendpay({ paymentHash: inv.payment_hash }), 204, 'PAY_TRY_OTHER_ROUTE');
+  assert.equal(e.data.erringNode, net.nodes.bob);
+  assert.equal(e.data.erringChannel, '105x1x0');
+  // A new client over the same store (a page reload): the node replays 202 + onionreply, and
+  // the stored secrets still decode it.
+  const exported = await ln.exportAttempts(store);
+  const fresh = new ln.MemoryStore();
+  await ln.importAttempts(fresh, exported);
+  const reloaded = new ln.Client({ transport: net.transport(), store: fresh });
+  const e2 = await rejects(reloaded.waitsendpay({ paymentHash: inv.payment_hash }), 204);
+  assert.equal(e2.data.failcodename, 'WIRE_TEMPORARY_CHANNEL_FAILURE');
+  // Without the secrets it stays a 202 with the reply.
+  const bare = new ln.Client({ transport: net.transport() });
+  const e3 = await rejects(bare.waitsendpay({ paymentHash: inv.payment_hash }), 202, 'PAY_UNPARSEABLE_ONION');
+  assert.match(e3.data.onionreply, /^[0-9a-f]+$/);
+});
+
+test('a transport that throws mid-call loses nothing: unknown, then settled with listsendpays, never resent', async () => {
+  const { net, inv } = setup();
+  let dropNext = true;
+  const { t, calls } = counted(net, async (req, opts, inner) => {
+    const answer = await inner(req, opts);
+    if (req.method === 'sendonion' && dropNext) {
+      dropNext = false;
+      throw new Error('socket hang up'); // the node has it; we never heard back
+    }
+    return answer;
+  });
+  const client = new ln.Client({ transport: t });
+  const { route } = await client.getroute({ destination: inv.destination, amountMsat: 100000n, exclude: ['105x1x0/0', '105x1x0/1'] });
+  const args = { route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret };
+  await rejects(client.sendonion(args), ln.TRANSPORT_ERROR, 'TRANSPORT_FAILED');
+  assert.equal((await client.store.get(ln.attemptKey(inv.payment_hash, 0))).status, 'unknown');
+  // Sending the same again settles the earlier one first: it was sent (and paid).
+  await new Promise((r) => setTimeout(r, 5));
+  const p = await client.sendonion(args);
+  assert.equal(p.status, 'complete');
+  assert.equal(calls.filter((m) => m === 'sendonion').length, 1);
+  assert.ok(calls.includes('listsendpays'));
+});
+
+test('bad node answers are typed errors and leave the store consistent', async () => {
+  const { net, inv } = setup();
+  const { route } = await new ln.Client({ transport: net.transport() }).getroute({ destination: inv.destination, amountMsat: 100000n });
+  const answers = {
+    html: ['<html><body>502 Bad Gateway</body></html>', -32001, 'NODE_BAD_ANSWER'],
+    malformed: ['{"created_index":1,"status":', -32001, 'NODE_BAD_ANSWER'],
+    wrongType: ['{"created_index":"one","payment_hash":"' + inv.payment_hash + '","status":"pending","amount_sent_msat":1,"created_at":1}', -32001, 'NODE_BAD_ANSWER'],
+    missing: ['{"created_index":1,"status":"pending"}', -32001, 'NODE_BAD_ANSWER'],
+    past2to64: ['{"created_index":1,"id":1,"payment_hash":"' + inv.payment_hash + '","groupid":1,"status":"pending","amount_sent_msat":18446744073709551616,"created_at":1}', -32001, 'NODE_BAD_ANSWER'],
+  };
+  for (const [name, [text, code, error]] of Object.entries(answers)) {
+    const store = new ln.MemoryStore();
+    const client = new ln.Client({ transport: async () => text, store });
+    const e = await rejects(client.sendonion({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, blockHeight: 800000 }), code, error);
+    assert.ok(e.data.field, `${name}: names the field`);
+    const rec = await store.get(ln.attemptKey(inv.payment_hash, 0));
+    assert.equal(rec.status, 'unknown', `${name}: the attempt stays to be settled`);
+    assert.equal(rec.sharedSecrets.length, route.length);
+  }
+  // A hung request: a timeout, whatever the transport does with the signal.
+  const store = new ln.MemoryStore();
+  const hung = new ln.Client({ transport: () => new Promise(() => {}), store, timeoutMs: 50 });
+  await rejects(hung.sendonion({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, blockHeight: 800000 }), ln.TRANSPORT_ERROR, 'TRANSPORT_TIMEOUT');
+  assert.equal((await store.get(ln.attemptKey(inv.payment_hash, 0))).status, 'unknown');
+  // An abort.
+  const ctrl = new AbortController();
+  const p = hung.waitsendpay({ paymentHash: inv.payment_hash }, { signal: ctrl.signal, timeoutMs: 10_000 });
+  ctrl.abort();
+  await rejects(p, ln.TRANSPORT_ERROR, 'TRANSPORT_ABORTED');
+  // pay with a broken node: a typed error with the log.
+  const bad = new ln.Client({ transport: async (req) => (req.method === 'getinfo' ? '{"id":"zz"}' : '{}') });
+  await rejects(bad.pay({ destination: inv.destination, amountMsat: 1000n, paymentHash: inv.payment_hash }), -32001, 'NODE_BAD_ANSWER');
+  // JS numbers for amounts are refused before anything is sent.
+  await assert.rejects(bad.pay({ destination: inv.destination, amountMsat: 1000, paymentHash: inv.payment_hash }), TypeError);
+});
+
+test('commando: payloads survive JSON.stringify; the client pays through lnmessage', async () => {
+  const { net, payArgs } = setup();
+  const seen = [];
+  const fakeLn = {
+    async commando({ method, params, rune }) {
+      seen.push({ method, json: JSON.stringify(params), rune });
+      try {
+        return await net.call(method, JSON.parse(JSON.stringify(params)));
+      } catch (e) {
+        throw { code: e.code, message: e.message, data: e.data };
+      }
+    },
+  };
+  const r = await new ln.Client({ transport: ln.commando(fakeLn, { rune: 'r' }) }).pay(payArgs);
+  assert.equal(r.status, 'complete');
+  assert.ok(seen.every((s) => s.rune === 'r' && typeof s.json === 'string'));
+  assert.ok(seen.some((s) => s.method === 'sendonion' && !s.json.includes('shared_secrets')));
+});
+
+test('end to end over HTTP: clnrest against the dev node', async () => {
+  const dev = await startDevNode(ln);
+  try {
+    const client = new ln.Client({ transport: ln.clnrest({ url: dev.url, rune: dev.rune }) });
+    const info = await client.getinfo();
+    assert.equal(info.id, dev.network.nodes.alice);
+    const inv = dev.network.invoice({ node: 'dave', amount_msat: 250000 });
+    const r = await client.pay({ destination: inv.destination, amountMsat: '250sat', paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret });
+    assert.equal(r.status, 'complete');
+    assert.equal(r.attempts[0].failure.erringChannel, '105x1x0');
+    const { payments } = await client.listsendpays({ paymentHash: inv.payment_hash });
+    assert.deepEqual(payments.map((p) => p.status).sort(), ['complete', 'failed']);
+    const bad = new ln.Client({ transport: ln.clnrest({ url: dev.url, rune: 'wrong' }) });
+    await rejects(bad.getinfo(), 1501);
+  } finally {
+    await dev.close();
+  }
+});

@@ -1,0 +1,538 @@
+// The dev node's simulated Lightning network: a handful of nodes with keys, channels with
+// balances and fee/cltv policies, and "our" node answering Core Lightning's sendpay family
+// (getinfo, getroutes, getroute, askrene layers, sendpay, sendonion, waitsendpay,
+// listsendpays) as the man page and CLN's schemas say.
+//
+// Real where it counts: every simulated hop peels the onion with ln-sendpay's hop-side code
+// (peelOnion), checks amount, cltv and channel against its own policy and balance, and a
+// failure comes back as a real failure reply (createFailureReply at the erring hop,
+// forwardFailureReply at every hop before it) carrying a signed channel_update where BOLT #4
+// says so. Failures can be injected by configuration.
+import { createECDH, createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
+
+const REGTEST = '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f';
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const UPDATE = 0x1000;
+const PERM = 0x4000;
+const BADONION = 0x8000;
+
+class RpcError extends Error {
+  constructor(code, message, data) {
+    super(message);
+    this.code = code;
+    this.data = data;
+  }
+}
+export { RpcError };
+
+const sha256 = (b) => createHash('sha256').update(b).digest();
+const hexOf = (b) => Buffer.from(b).toString('hex');
+const u16 = (n) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
+const u32 = (n) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+const u64 = (n) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
+};
+const b64url = (b) => Buffer.from(b).toString('base64url');
+
+/** A node's keys from its 32-byte secret. */
+function keys(privHex) {
+  const ecdh = createECDH('secp256k1');
+  ecdh.setPrivateKey(Buffer.from(privHex, 'hex'));
+  const pub = ecdh.getPublicKey();
+  const jwk = { kty: 'EC', crv: 'secp256k1', d: b64url(Buffer.from(privHex, 'hex')), x: b64url(pub.subarray(1, 33)), y: b64url(pub.subarray(33)) };
+  return { priv: privHex, id: hexOf(ecdh.getPublicKey(null, 'compressed')), key: createPrivateKey({ key: jwk, format: 'jwk' }) };
+}
+
+/** ECDSA over sha256d(data), compact and low-S (as BOLT #7 signatures are). */
+function signSha256d(key, data) {
+  const sig = sign('sha256', sha256(data), { key, dsaEncoding: 'ieee-p1363' });
+  let s = BigInt('0x' + sig.subarray(32).toString('hex'));
+  if (s > N / 2n) s = N - s;
+  return Buffer.concat([sig.subarray(0, 32), Buffer.from(s.toString(16).padStart(64, '0'), 'hex')]);
+}
+
+/** The default network: us (alice) with two ways to dave; the cheap one (via bob) fails. */
+export function defaultNetwork() {
+  return {
+    blockheight: 800_000,
+    us: 'alice',
+    nodes: {
+      alice: '11'.repeat(32),
+      bob: '22'.repeat(32),
+      carol: '33'.repeat(32),
+      dave: '44'.repeat(32),
+      erin: '55'.repeat(32),
+    },
+    // Balances in msat on each side; policy per direction (by the forwarding node).
+    channels: [
+      { scid: '103x1x0', a: 'alice', b: 'bob', balance: { alice: 500_000_000, bob: 500_000_000 }, policy: { alice: pol(0, 0, 6), bob: pol(1000, 100, 40) } },
+      { scid: '104x1x0', a: 'alice', b: 'carol', balance: { alice: 500_000_000, carol: 500_000_000 }, policy: { alice: pol(0, 0, 6), carol: pol(1000, 100, 40) } },
+      // Bob's side to dave is nearly empty: a route through it fails at bob.
+      { scid: '105x1x0', a: 'bob', b: 'dave', balance: { bob: 20_000, dave: 900_000_000 }, policy: { bob: pol(500, 10, 40), dave: pol(1000, 100, 40) } },
+      { scid: '106x1x0', a: 'carol', b: 'dave', balance: { carol: 900_000_000, dave: 900_000_000 }, policy: { carol: pol(2000, 500, 40), dave: pol(1000, 100, 40) } },
+      { scid: '107x1x0', a: 'carol', b: 'erin', balance: { carol: 900_000_000, erin: 900_000_000 }, policy: { carol: pol(1000, 100, 40), erin: pol(1000, 100, 40) } },
+      { scid: '108x1x0', a: 'erin', b: 'dave', balance: { erin: 900_000_000, dave: 900_000_000 }, policy: { erin: pol(1000, 100, 40), dave: pol(1000, 100, 40) } },
+    ],
+    // Injected failures: {node, channel?, kind, times?}; kinds: temporary_channel_failure,
+    // fee_insufficient, incorrect_cltv_expiry, unknown_next_peer, garbage,
+    // incorrect_or_unknown_payment_details.
+    failures: [],
+    // How long a payment takes to resolve (ms).
+    delayMs: 0,
+  };
+}
+
+function pol(base, ppm, delta) {
+  return { fee_base_msat: base, fee_proportional_millionths: ppm, cltv_expiry_delta: delta, htlc_minimum_msat: 1, htlc_maximum_msat: 1_000_000_000 };
+}
+
+const fee = (p, amount) => BigInt(p.fee_base_msat) + (BigInt(amount) * BigInt(p.fee_proportional_millionths)) / 1_000_000n;
+
+/**
+ * The network and our node. `ln` is the ln-sendpay module (its hop-side functions do the
+ * peeling and the failure replies).
+ */
+export function createNetwork(ln, config = defaultNetwork()) {
+  const nodes = Object.fromEntries(Object.entries(config.nodes).map(([name, priv]) => [name, { name, ...keys(priv) }]));
+  const byId = Object.fromEntries(Object.values(nodes).map((n) => [n.id, n]));
+  const channels = config.channels.map((c) => ({ ...c, balance: { ...c.balance }, policy: structuredClone(c.policy), advertised: structuredClone(c.advertised ?? c.policy), timestamp: 1_700_000_000 }));
+  const byScid = Object.fromEntries(channels.map((c) => [c.scid, c]));
+  const us = nodes[config.us];
+  const failures = (config.failures ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
+  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, payments: [], index: 0, invoices: new Map(), layers: new Map(), waiters: new Map(), log: [] };
+
+  const other = (c, name) => (c.a === name ? c.b : c.a);
+  const direction = (fromId, toId) => (Buffer.compare(Buffer.from(fromId, 'hex'), Buffer.from(toId, 'hex')) > 0 ? 1 : 0);
+  const log = (line) => state.log.push(line);
+
+  /** A channel_update from `from` for channel c, signed by `from` (with its 0x0102 type). */
+  function channelUpdate(c, from) {
+    const to = other(c, from);
+    const p = c.policy[from];
+    const [block, tx, out] = c.scid.split('x').map(Number);
+    const scid = Buffer.alloc(8);
+    scid.writeUIntBE(block, 0, 3);
+    scid.writeUIntBE(tx, 3, 3);
+    scid.writeUInt16BE(out, 6);
+    c.timestamp += 1;
+    const body = Buffer.concat([
+      Buffer.from(REGTEST, 'hex'), scid, u32(c.timestamp),
+      Buffer.from([1, direction(nodes[from].id, nodes[to].id)]),
+      u16(p.cltv_expiry_delta), u64(p.htlc_minimum_msat), u32(p.fee_base_msat), u32(p.fee_proportional_millionths), u64(p.htlc_maximum_msat),
+    ]);
+    return Buffer.concat([u16(0x0102), signSha256d(nodes[from].key, body), body]);
+  }
+  const withUpdate = (code, fields, c, from) => {
+    const cu = channelUpdate(c, from);
+    return Buffer.concat([u16(code), ...fields, u16(cu.length), cu]);
+  };
+
+  function takeInjected(node, scid) {
+    const f = failures.find((x) => x.left > 0 && x.node === node && (!x.channel || x.channel === scid));
+    if (f) f.left -= 1;
+    return f?.kind;
+  }
+
+  // ─── routing ───────────────────────────────────────────────────────────────────────────
+
+  function findRoute({ source, destination, amount, finalCltv, disabled, overrides, maxfee }) {
+    const src = byId[source];
+    const dst = byId[destination];
+    if (!src) throw new RpcError(-32602, `Unknown source node ${source}`);
+    if (!dst) throw new RpcError(205, `Unknown destination node ${destination}`);
+    let best;
+    const walk = (at, path, seen) => {
+      if (path.length > 6) return;
+      if (at === dst.name && path.length) {
+        // Amounts and delays backwards from the destination.
+        const hops = [];
+        let amt = BigInt(amount);
+        let delay = finalCltv;
+        for (let i = path.length - 1; i >= 0; i--) {
+          const { c, from, to } = path[i];
+          hops.unshift({ c, from, to, amount: amt, delay });
+          if (i > 0) {
+            const p = overrides.get(`${c.scid}/${direction(nodes[from].id, nodes[to].id)}`) ?? c.advertised[from];
+            amt += fee(p, amt);
+            delay += p.cltv_expiry_delta;
+          }
+        }
+        const total = hops[0].amount - BigInt(amount);
+        if (maxfee !== undefined && total > BigInt(maxfee)) return;
+        if (!best || total < best.fee || (total === best.fee && hops.length < best.hops.length)) best = { fee: total, hops };
+        return;
+      }
+      for (const c of channels) {
+        if (c.a !== at && c.b !== at) continue;
+        const to = other(c, at);
+        if (seen.has(to)) continue;
+        if (disabled.has(`${c.scid}/${direction(nodes[at].id, nodes[to].id)}`) || disabled.has(nodes[to].id)) continue;
+        walk(to, [...path, { c, from: at, to }], new Set([...seen, to]));
+      }
+    };
+    walk(src.name, [], new Set([src.name]));
+    if (!best) throw new RpcError(205, 'Could not find a route');
+    return best.hops;
+  }
+
+  const layerState = (names) => {
+    const disabled = new Set();
+    const overrides = new Map();
+    for (const n of names ?? []) {
+      const l = state.layers.get(n);
+      if (!l) continue;
+      for (const d of l.disabled) disabled.add(d);
+      for (const [k, v] of l.overrides) overrides.set(k, v);
+    }
+    return { disabled, overrides };
+  };
+
+  function getroutes(p) {
+    for (const n of p.layers ?? []) {
+      if (!n.startsWith('auto.') && !state.layers.has(n)) throw new RpcError(-32602, `Unknown layer ${n}`);
+    }
+    const { disabled, overrides } = layerState(p.layers);
+    const amount = msat(p.amount_msat, 'amount_msat');
+    const hops = findRoute({ source: p.source, destination: p.destination, amount, finalCltv: Number(p.final_cltv ?? 18), disabled, overrides, maxfee: p.maxfee_msat === undefined ? undefined : msat(p.maxfee_msat, 'maxfee_msat') });
+    const path = hops.map((h, i) => {
+      const dir = direction(nodes[h.from].id, nodes[h.to].id);
+      const amountIn = i === 0 ? h.amount : hops[i - 1].amount;
+      const cltvIn = i === 0 ? h.delay : hops[i - 1].delay;
+      return {
+        short_channel_id_dir: `${h.c.scid}/${dir}`,
+        node_id_in: nodes[h.from].id,
+        node_id_out: nodes[h.to].id,
+        amount_in_msat: Number(amountIn),
+        amount_out_msat: Number(h.amount),
+        cltv_in: cltvIn,
+        cltv_out: h.delay,
+        next_node_id: nodes[h.to].id,
+        amount_msat: Number(amountIn),
+        delay: cltvIn,
+      };
+    });
+    return { probability_ppm: 950000, routes: [{ probability_ppm: 950000, amount_msat: Number(amount), final_cltv: Number(p.final_cltv ?? 18), path }] };
+  }
+
+  function getroute(p) {
+    const disabled = new Set(p.exclude ?? []);
+    const hops = findRoute({ source: us.id, destination: p.id, amount: msat(p.amount_msat, 'amount_msat'), finalCltv: Number(p.cltv ?? 9), disabled, overrides: new Map() });
+    return {
+      route: hops.map((h) => ({ id: nodes[h.to].id, channel: h.c.scid, direction: direction(nodes[h.from].id, nodes[h.to].id), amount_msat: Number(h.amount), delay: h.delay, style: 'tlv' })),
+    };
+  }
+
+  // ─── payments ──────────────────────────────────────────────────────────────────────────
+
+  function msat(v, field) {
+    const s = String(v);
+    const m = /^(\d+)(msat)?$/.exec(s);
+    if (!m) throw new RpcError(-32602, `${field}: should be a millisatoshi amount: invalid token '${s}'`);
+    return BigInt(m[1]);
+  }
+
+  function row(p) {
+    const out = { created_index: p.created_index, id: p.created_index, payment_hash: p.payment_hash, groupid: p.groupid, status: p.status, amount_sent_msat: Number(p.amount_sent_msat), created_at: p.created_at };
+    if (p.partid) out.partid = p.partid;
+    if (p.destination) out.destination = p.destination;
+    if (p.amount_msat !== undefined) out.amount_msat = Number(p.amount_msat);
+    if (p.completed_at) out.completed_at = p.completed_at;
+    if (p.payment_preimage) out.payment_preimage = p.payment_preimage;
+    if (p.label !== undefined) out.label = p.label;
+    if (p.bolt11 !== undefined) out.bolt11 = p.bolt11;
+    if (p.erroronion) out.erroronion = p.erroronion;
+    return out;
+  }
+
+  /** A dev-only helper: an invoice at `node` (a name), i.e. a preimage it knows. */
+  function invoice({ node = 'dave', amount_msat: amount }) {
+    const n = nodes[node];
+    if (!n) throw new RpcError(-32602, `no node named ${node}`);
+    const preimage = randomBytes(32);
+    const hash = hexOf(sha256(preimage));
+    const secret = hexOf(randomBytes(32));
+    state.invoices.set(hash, { node: n.name, preimage: hexOf(preimage), secret, amount: amount === undefined ? undefined : msat(amount, 'amount_msat') });
+    return { payment_hash: hash, payment_secret: secret, destination: n.id, amount_msat: amount === undefined ? undefined : Number(msat(amount, 'amount_msat')) };
+  }
+
+  /** The 201 rule (man page): same hash already complete or pending. */
+  function checkDuplicate(hash, partid, amount, destination) {
+    for (const p of state.payments) {
+      if (p.payment_hash !== hash || (p.partid ?? 0) !== partid) continue;
+      if (p.status === 'complete') {
+        if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already succeeded with amount ${p.amount_msat}msat (not ${amount}msat)`);
+        return p;
+      }
+      if (p.status === 'pending') {
+        if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already pending with amount ${p.amount_msat}msat (not ${amount}msat)`);
+        return p;
+      }
+    }
+    return null;
+  }
+
+  function start({ hash, partid, amount, destination, sent, label, bolt11, firstHop, onion, secrets, route }) {
+    const existing = checkDuplicate(hash, partid, amount, destination);
+    if (existing) return { ...row(existing), message: 'Already pending or complete' };
+    const groupid = 1 + state.payments.filter((p) => p.payment_hash === hash).reduce((m, p) => Math.max(m, p.groupid), 0);
+    const p = { created_index: ++state.index, payment_hash: hash, groupid, partid, status: 'pending', amount_msat: amount, destination, amount_sent_msat: sent, created_at: Math.floor(Date.now() / 1000), label, bolt11, secrets, route };
+    state.payments.push(p);
+    const first = byId[firstHop.id];
+    const c = byScid[firstHop.channel];
+    if (!first || !c || (c.a !== us.name && c.b !== us.name) || other(c, us.name) !== first.name) {
+      p.status = 'failed';
+      throw new RpcError(204, 'No connection to first peer found', { erring_index: 0, failcode: 16394, failcodename: 'WIRE_UNKNOWN_NEXT_PEER', erring_node: us.id });
+    }
+    p.done = new Promise((resolve) => {
+      const run = () => resolve(forward(p, { node: first, channel: c, amount: msat(firstHop.amount_msat, 'first_hop.amount_msat'), cltv: state.blockheight + 1 + Number(firstHop.delay), onion }));
+      if (state.delayMs > 0) setTimeout(run, state.delayMs);
+      else queueMicrotask(run);
+    });
+    return { ...row(p), message: 'Monitor status with listpays or waitsendpay' };
+  }
+
+  /** The HTLC travels: each hop peels, checks, forwards; a failure is wrapped back. */
+  function forward(p, first) {
+    const secrets = []; // the hops' shared secrets, to wrap a failure back
+    const held = []; // [channel, from, amount] reserved along the way
+    let { node, channel, amount, cltv, onion } = first;
+    let from = us.name;
+    let reply;
+    let erring;
+    const fail = (msg, at) => {
+      reply = ln.createFailureReply({ sharedSecret: secrets[secrets.length - 1], failureMessage: hexOf(msg) }).reply;
+      erring = at;
+    };
+    if (BigInt(channel.balance[from]) < amount) {
+      // Our own channel: a local failure.
+      return finish(p, held, { local: true });
+    }
+    held.push([channel, from, amount]);
+    for (let hop = 0; hop < 30; hop++) {
+      let peeled;
+      try {
+        peeled = ln.peelOnion({ onion, associatedData: p.payment_hash, privkey: node.priv });
+      } catch {
+        // Cannot parse the onion: the previous hop reports it (update_fail_malformed_htlc).
+        return finish(p, held, { malformed: true, at: hop });
+      }
+      secrets.push(peeled.sharedSecret);
+      const f = peeled.fields;
+      const injected = takeInjected(node.name, f?.shortChannelId);
+      if (injected === 'garbage') {
+        reply = hexOf(randomBytes(292));
+        erring = node.name;
+        log(`${node.name}: answers with garbage`);
+        break;
+      }
+      if (!f || f.amtToForward === undefined || f.outgoingCltvValue === undefined) {
+        fail(u16(PERM | 22), node.name); // invalid_onion_payload
+        break;
+      }
+      if (!peeled.nextOnion) {
+        // The destination.
+        const inv = state.invoices.get(p.payment_hash);
+        const details = () => fail(Buffer.concat([u16(PERM | 15), u64(amount), u32(state.blockheight)]), node.name);
+        if (injected === 'incorrect_or_unknown_payment_details' || !inv || inv.node !== node.name) {
+          details();
+          log(`${node.name}: unknown payment hash`);
+        } else if ((inv.amount !== undefined && (amount < inv.amount || amount > 2n * inv.amount)) || (f.paymentSecret !== inv.secret)) {
+          details();
+          log(`${node.name}: wrong amount or payment secret`);
+        } else if (BigInt(f.amtToForward) > amount) {
+          fail(Buffer.concat([u16(19), u64(amount)]), node.name); // final_incorrect_htlc_amount
+        } else if (Number(f.outgoingCltvValue) > cltv) {
+          fail(Buffer.concat([u16(18), u32(cltv)]), node.name); // final_incorrect_cltv_expiry
+        } else {
+          log(`${node.name}: paid, preimage released`);
+          return finish(p, held, { preimage: inv.preimage });
+        }
+        break;
+      }
+      const next = byScid[f.shortChannelId];
+      const nextName = next && (next.a === node.name || next.b === node.name) ? other(next, node.name) : undefined;
+      if (!nextName || injected === 'unknown_next_peer') {
+        fail(u16(PERM | 10), node.name);
+        log(`${node.name}: unknown next peer ${f.shortChannelId}`);
+        break;
+      }
+      const pol = next.policy[node.name];
+      const out = BigInt(f.amtToForward);
+      if (injected === 'fee_insufficient' || amount < out + fee(pol, out)) {
+        fail(withUpdate(UPDATE | 12, [u64(amount)], next, node.name), node.name);
+        log(`${node.name}: fee insufficient on ${next.scid}`);
+        break;
+      }
+      if (injected === 'incorrect_cltv_expiry' || cltv < Number(f.outgoingCltvValue) + pol.cltv_expiry_delta) {
+        fail(withUpdate(UPDATE | 13, [u32(cltv)], next, node.name), node.name);
+        log(`${node.name}: incorrect cltv expiry on ${next.scid}`);
+        break;
+      }
+      if (injected === 'temporary_channel_failure' || BigInt(next.balance[node.name]) < out) {
+        fail(withUpdate(UPDATE | 7, [], next, node.name), node.name);
+        log(`${node.name}: not enough balance on ${next.scid}`);
+        break;
+      }
+      held.push([next, node.name, out]);
+      log(`${node.name}: forwards ${out} msat over ${next.scid} to ${nextName}`);
+      from = node.name;
+      node = nodes[nextName];
+      channel = next;
+      amount = out;
+      cltv = Number(f.outgoingCltvValue);
+      onion = peeled.nextOnion;
+    }
+    // Wrap the reply back through every hop before the erring one.
+    const at = secrets.length - 1;
+    for (let i = at - 1; i >= 0; i--) reply = ln.forwardFailureReply({ sharedSecret: secrets[i], reply }).reply;
+    return finish(p, held, { reply, erring });
+  }
+
+  function finish(p, held, outcome) {
+    p.completed_at = Math.floor(Date.now() / 1000);
+    if (outcome.preimage) {
+      for (const [c, from, amount] of held) {
+        c.balance[from] = Number(BigInt(c.balance[from]) - amount);
+        c.balance[other(c, from)] = Number(BigInt(c.balance[other(c, from)]) + amount);
+      }
+      p.status = 'complete';
+      p.payment_preimage = outcome.preimage;
+      return { ok: true };
+    }
+    p.status = 'failed';
+    if (outcome.local) {
+      p.failure = { code: 204, message: 'failed: WIRE_TEMPORARY_CHANNEL_FAILURE (local failure)', data: { erring_index: 0, failcode: UPDATE | 7, failcodename: 'WIRE_TEMPORARY_CHANNEL_FAILURE', erring_node: us.id } };
+      return { ok: false };
+    }
+    if (outcome.malformed) {
+      // update_fail_malformed_htlc, turned into a failure message by our node (§8.3).
+      p.failure = { code: 204, message: 'failed: WIRE_INVALID_ONION_HMAC (reply from remote)', data: { erring_index: 1, failcode: BADONION | PERM | 5, failcodename: 'WIRE_INVALID_ONION_HMAC' } };
+      return { ok: false };
+    }
+    if (p.secrets) {
+      // sendpay: the node knows the secrets and decodes the reply itself.
+      let f;
+      try {
+        f = ln.decodeFailure({ reply: outcome.reply, sharedSecrets: p.secrets, route: p.route });
+      } catch {
+        f = undefined;
+      }
+      if (!f) {
+        p.erroronion = outcome.reply;
+        p.failure = { code: 202, message: 'Malformed error reply', data: { onionreply: outcome.reply } };
+      } else {
+        const data = { erring_index: f.erringIndex, failcode: f.failcode, failcodename: f.failcodename, erring_node: f.erringNode };
+        if (f.erringChannel) {
+          data.erring_channel = f.erringChannel === '0:0:0' ? p.route[p.route.length - 1].channel : f.erringChannel;
+          data.erring_direction = f.erringDirection;
+        }
+        if (f.rawMessage) data.raw_message = f.rawMessage;
+        p.failure = { code: f.code, message: `failed: ${f.failcodename} (reply from remote)`, data };
+      }
+    } else {
+      // sendonion without shared secrets: every remote failure is 202 + onionreply.
+      p.erroronion = outcome.reply;
+      p.failure = { code: 202, message: 'Malformed error reply', data: { onionreply: outcome.reply } };
+    }
+    return { ok: false };
+  }
+
+  function sendonion(p) {
+    const hash = String(p.payment_hash ?? '');
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new RpcError(-32602, "payment_hash: should be a 32 byte hex value: invalid token");
+    if (!p.first_hop || !p.onion) throw new RpcError(-32602, 'missing required parameter: ' + (p.onion ? 'first_hop' : 'onion'));
+    const amount = p.amount_msat === undefined ? undefined : msat(p.amount_msat, 'amount_msat');
+    if (p.shared_secrets) throw new RpcError(-32602, 'the dev node does not take shared_secrets: keep them in the client');
+    return start({ hash, partid: Number(p.partid ?? 0), amount, destination: p.destination, sent: msat(p.first_hop.amount_msat, 'first_hop.amount_msat'), label: p.label, bolt11: p.bolt11, firstHop: p.first_hop, onion: p.onion });
+  }
+
+  function sendpay(p) {
+    if (!Array.isArray(p.route) || p.route.length === 0) throw new RpcError(-32602, 'route: should be a non-empty array');
+    if ('msatoshi' in p) throw new RpcError(-32602, "'msatoshi' is deprecated: use amount_msat");
+    const route = p.route.map((h) => ({ ...h, amount_msat: String(msat(h.amount_msat, 'route.amount_msat')) }));
+    const last = route[route.length - 1];
+    const amount = p.amount_msat === undefined ? BigInt(last.amount_msat) : msat(p.amount_msat, 'amount_msat');
+    if (amount !== BigInt(last.amount_msat) && !p.partid) throw new RpcError(-32602, `Do not specify msatoshi (${amount}msat) without nonzero partid if you want route amount (${last.amount_msat}msat)`);
+    const built = ln.buildOnion({ route, paymentHash: p.payment_hash, paymentSecret: p.payment_secret, blockHeight: state.blockheight });
+    const first = route[0];
+    return start({ hash: p.payment_hash, partid: Number(p.partid ?? 0), amount: BigInt(last.amount_msat), destination: last.id, sent: BigInt(first.amount_msat), label: p.label, bolt11: p.bolt11, firstHop: { id: first.id, channel: first.channel, amount_msat: first.amount_msat, delay: first.delay }, onion: built.onion, secrets: built.sharedSecrets, route });
+  }
+
+  async function waitsendpay(p) {
+    const hash = p.payment_hash;
+    const partid = Number(p.partid ?? 0);
+    const mine = state.payments.filter((x) => x.payment_hash === hash && (x.partid ?? 0) === partid && (p.groupid === undefined || x.groupid === Number(p.groupid)));
+    if (mine.length === 0) throw new RpcError(208, `Never attempted payment part ${partid} for '${hash}'`);
+    const pay = mine.reduce((a, b) => (b.groupid > a.groupid ? b : a));
+    if (pay.status === 'pending') {
+      const timeout = p.timeout === undefined ? undefined : Number(p.timeout) * 1000;
+      const timedOut = await Promise.race([pay.done.then(() => false), ...(timeout === undefined ? [] : [new Promise((r) => setTimeout(() => r(true), timeout))])]);
+      if (timedOut) throw new RpcError(200, 'Timed out while waiting');
+    }
+    if (pay.status === 'complete') return row(pay);
+    const f = pay.failure;
+    throw new RpcError(f.code, f.message, { ...row(pay), ...f.data });
+  }
+
+  const methods = {
+    getinfo: () => ({ id: us.id, alias: us.name.toUpperCase(), color: '02bf81', num_peers: 2, num_pending_channels: 0, num_active_channels: 2, num_inactive_channels: 0, address: [], binding: [], version: 'ln-sendpay-devnode', blockheight: state.blockheight, network: 'regtest', fees_collected_msat: 0, 'lightning-dir': '/tmp/devnode/regtest', our_features: { init: '08a0000a8a59a1', node: '88a0000a8a59a1', channel: '', invoice: '02000002024100' } }),
+    getroutes,
+    getroute,
+    'askrene-create-layer': (p) => {
+      if (state.layers.has(p.layer)) throw new RpcError(-32602, `Layer ${p.layer} already exists`);
+      state.layers.set(p.layer, { disabled: new Set(), overrides: new Map() });
+      return { layers: [{ layer: p.layer, persistent: false, disabled_nodes: [], created_channels: [], channel_updates: [], constraints: [], biases: [], node_biases: [] }] };
+    },
+    'askrene-update-channel': (p) => {
+      const l = state.layers.get(p.layer);
+      if (!l) throw new RpcError(-32602, `Unknown layer ${p.layer}`);
+      const [scid] = p.short_channel_id_dir.split('/');
+      const c = byScid[scid];
+      if (p.enabled === false) l.disabled.add(p.short_channel_id_dir);
+      if (c && (p.fee_base_msat !== undefined || p.fee_proportional_millionths !== undefined || p.cltv_expiry_delta !== undefined)) {
+        const dir = Number(p.short_channel_id_dir.split('/')[1]);
+        const from = direction(nodes[c.a].id, nodes[c.b].id) === dir ? c.a : c.b;
+        const base = c.advertised[from];
+        l.overrides.set(p.short_channel_id_dir, { ...base, fee_base_msat: p.fee_base_msat === undefined ? base.fee_base_msat : Number(msat(p.fee_base_msat, 'fee_base_msat')), fee_proportional_millionths: Number(p.fee_proportional_millionths ?? base.fee_proportional_millionths), cltv_expiry_delta: Number(p.cltv_expiry_delta ?? base.cltv_expiry_delta) });
+      }
+      return {};
+    },
+    sendonion,
+    sendpay,
+    waitsendpay,
+    listsendpays: (p) => ({ payments: state.payments.filter((x) => p.payment_hash === undefined || x.payment_hash === p.payment_hash).map(row) }),
+    'dev-invoice': invoice,
+  };
+
+  return {
+    nodes: Object.fromEntries(Object.values(nodes).map((n) => [n.name, n.id])),
+    channels,
+    state,
+    log: state.log,
+    /** Run one method: resolves with the result, rejects with an RpcError. */
+    async call(method, params = {}) {
+      const fn = methods[method];
+      if (!fn) throw new RpcError(-32601, `Unknown command '${method}'`);
+      if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new RpcError(-32602, 'params must be an object');
+      return fn(params);
+    },
+    invoice,
+    /** A transport for the ln-sendpay client, without HTTP (for tests). */
+    transport() {
+      return async (request) => {
+        try {
+          return JSON.stringify(await this.call(request.method, request.paramsJson ? JSON.parse(request.paramsJson) : request.params));
+        } catch (e) {
+          if (e instanceof RpcError) throw { code: e.code, message: e.message, data: e.data };
+          throw e;
+        }
+      };
+    },
+  };
+}
