@@ -96,7 +96,9 @@ export class Client {
    * error (code -32000).
    */
   async #send(request, opts = {}) {
-    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
+    // waitsendpay: the node waits up to `timeout` seconds, so the transport must wait longer.
+    const nodeWait = request.method === 'waitsendpay' && request.params.timeout !== undefined ? Number(request.params.timeout) * 1000 + 10_000 : 0;
+    const timeoutMs = Math.max(opts.timeoutMs ?? this.#timeoutMs, nodeWait);
     const outer = opts.signal;
     const { method } = request;
     if (outer?.aborted) throw transportError(`${method}: aborted`, 'TRANSPORT_ABORTED');
@@ -211,8 +213,7 @@ export class Client {
     if (newest.paymentPreimage) changes.paymentPreimage = newest.paymentPreimage;
     if (newest.status === 'failed' && newest.erroronion && rec.sharedSecrets) {
       // The failure reply is on record at the node: decode it here.
-      const d = lib(raw.rpcError, { error: JSON.stringify({ code: 202, message: 'failed', data: { onionreply: newest.erroronion } }), route: rec.route, sharedSecrets: rec.sharedSecrets });
-      if (d.routing) changes.failure = plain(d.routing);
+      changes.failure = plain(lib(raw.decodeFailure, { reply: newest.erroronion, route: rec.route, sharedSecrets: rec.sharedSecrets }));
     }
     return this.#update(key, rec, changes);
   }
@@ -226,14 +227,14 @@ export class Client {
       const earlier = await this.#guard(att, opts);
       if (earlier) return earlier;
       const now = this.#now();
-      let rec = { ...att, method, status: 'unknown', createdAt: now, updatedAt: now };
+      const rec = { ...att, method, status: 'unknown', createdAt: now, updatedAt: now };
       if (request.sharedSecrets) rec.sharedSecrets = request.sharedSecrets;
       // Recorded before sending: a transport that fails mid-call leaves it 'unknown', to settle.
       await this.#store.put(key, rec);
       const r = await this.#send(request, opts);
       if ('error' in r) throw await this.#failed(key, rec, r.error);
       const p = lib(raw.rpcAnswer, { method, answer: r.answer });
-      rec = await this.#answered(key, rec, p);
+      await this.#answered(key, rec, p);
       return p;
     }, (current) => new LnSendpayError(`a payment for this hash is already being sent (${current.replace('|', ', ')} msat)`, PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' }));
   }
@@ -283,10 +284,7 @@ export class Client {
     const hash = hex(args.paymentHash ?? args.payment_hash);
     const key = attemptKey(hash, args.partid ?? 0);
     const rec = await this.#store.get(key);
-    // The node waits up to `timeout` seconds: the transport must wait longer.
-    const waitMs = args.timeout !== undefined ? Number(args.timeout) * 1000 + 10_000 : 0;
-    const timeoutMs = Math.max(opts.timeoutMs ?? this.#timeoutMs, waitMs);
-    const r = await this.#send(request, { ...opts, timeoutMs });
+    const r = await this.#send(request, opts);
     if ('error' in r) throw await this.#failed(key, rec, r.error);
     const p = lib(raw.rpcAnswer, { method: 'waitsendpay', answer: r.answer });
     if (rec) await this.#answered(key, rec, p);
@@ -367,10 +365,9 @@ export class Client {
         rec = { ...s.record, method: 'sendonion', attemptNumber: attempt, status: 'unknown', createdAt: now, updatedAt: now };
         await this.#store.put(key, rec);
       }
-      const waitMs = request.method === 'waitsendpay' ? Number(request.params.timeout ?? 60) * 1000 + 10_000 : 0;
       let reply;
       try {
-        reply = await this.#send(request, { ...opts, timeoutMs: Math.max(opts.timeoutMs ?? this.#timeoutMs, waitMs) });
+        reply = await this.#send(request, opts);
       } catch (e) {
         if (opts.signal?.aborted) throw e; // the attempt stays as recorded, to settle later
         progress({ stage: 'transport_failed', attempt, method: request.method, error: e });

@@ -158,6 +158,20 @@ test('sendonion + waitsendpay: the 202 onionreply decoded here; after a reload t
   assert.match(e3.data.onionreply, /^[0-9a-f]+$/);
 });
 
+test('listsendpays settles a recorded attempt and decodes its erroronion with the stored secrets', async () => {
+  const { net, inv } = setup();
+  const client = new ln.Client({ transport: net.transport() });
+  const { route } = await client.getroute({ destination: inv.destination, amountMsat: 100000n });
+  await client.sendonion({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret });
+  await new Promise((r) => setTimeout(r, 5)); // the node resolves it; nobody waits
+  const { payments } = await client.listsendpays({ paymentHash: inv.payment_hash });
+  assert.equal(payments[0].status, 'failed');
+  const rec = await client.store.get(ln.attemptKey(inv.payment_hash, 0));
+  assert.equal(rec.status, 'failed');
+  assert.equal(rec.failure.failcodename, 'WIRE_TEMPORARY_CHANNEL_FAILURE');
+  assert.equal(rec.failure.erringChannel, '105x1x0');
+});
+
 test('a transport that throws mid-call loses nothing: unknown, then settled with listsendpays, never resent', async () => {
   const { net, inv } = setup();
   let dropNext = true;

@@ -105,7 +105,7 @@ export function createNetwork(ln, config = defaultNetwork()) {
   const byScid = Object.fromEntries(channels.map((c) => [c.scid, c]));
   const us = nodes[config.us];
   const failures = (config.failures ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
-  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, payments: [], index: 0, invoices: new Map(), layers: new Map(), waiters: new Map(), log: [] };
+  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [] };
 
   const other = (c, name) => (c.a === name ? c.b : c.a);
   const direction = (fromId, toId) => (Buffer.compare(Buffer.from(fromId, 'hex'), Buffer.from(toId, 'hex')) > 0 ? 1 : 0);
@@ -302,18 +302,17 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const secrets = []; // the hops' shared secrets, to wrap a failure back
     const held = []; // [channel, from, amount] reserved along the way
     let { node, channel, amount, cltv, onion } = first;
-    let from = us.name;
     let reply;
     let erring;
     const fail = (msg, at) => {
       reply = ln.createFailureReply({ sharedSecret: secrets[secrets.length - 1], failureMessage: hexOf(msg) }).reply;
       erring = at;
     };
-    if (BigInt(channel.balance[from]) < amount) {
+    if (BigInt(channel.balance[us.name]) < amount) {
       // Our own channel: a local failure.
       return finish(p, held, { local: true });
     }
-    held.push([channel, from, amount]);
+    held.push([channel, us.name, amount]);
     for (let hop = 0; hop < 30; hop++) {
       let peeled;
       try {
@@ -381,7 +380,6 @@ export function createNetwork(ln, config = defaultNetwork()) {
       }
       held.push([next, node.name, out]);
       log(`${node.name}: forwards ${out} msat over ${next.scid} to ${nextName}`);
-      from = node.name;
       node = nodes[nextName];
       channel = next;
       amount = out;
