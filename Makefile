@@ -15,7 +15,7 @@ WASM_OUT := target/$(WASM_TARGET)/wasm/ln_sendpay.wasm
 FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel payer
 FUZZ_SECONDS ?= 10
 
-.PHONY: demo test bench pkg setup-wasm setup-node setup-chromium test-js test-wasm-browser setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
+.PHONY: demo demo-cli serve test bench pkg setup-wasm setup-node setup-chromium test-js test-wasm-browser setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
 
 setup-rust:
 	@rustup target list --installed | grep -qx $(NOSTD_TARGET) || rustup target add $(NOSTD_TARGET)
@@ -48,8 +48,17 @@ pkg: setup-wasm
 	cp README.md pkg/README.md
 	@echo "pkg/ln_sendpay_bg.wasm: $$(stat -c %s pkg/ln_sendpay_bg.wasm) bytes, $$(gzip -9 -c pkg/ln_sendpay_bg.wasm | wc -c) gzip"
 
-## The main job: build an onion for a route and peel it at every hop, through the CLI.
-demo:
+## The main job: a payment against the dev node (a simulated network behind CLNRest), in
+## Node: the first route fails at bob, the failure is decoded and printed, a retry succeeds.
+demo: pkg
+	node www/demo.mjs
+
+## The dev node and the demo page (www/) at http://127.0.0.1:9736/.
+serve: pkg
+	node www/devnode/server.mjs --port $(or $(PORT),9736)
+
+## The CLI's own demo: an onion built for a route and peeled at every hop.
+demo-cli:
 	$(CARGO) build --release --bin ln-sendpay
 	python3 www/cli-demo.py target/release/ln-sendpay
 
@@ -88,12 +97,16 @@ test-fuzz fuzz-long: setup-fuzz
 	done
 
 # The one JS suite in Node (packed tarball, fresh project; plus the wasm CLI against the
-# Rust one), a Chromium page and workerd; and the .d.ts against a typed usage file.
+# Rust one), a Chromium page and workerd; `make demo`'s script; the demo page in Chromium
+# against the dev node (screenshots in target/test-output/); and the .d.ts against a typed
+# usage file.
 test-js: pkg setup-node setup-chromium
 	$(CARGO) build --bin ln-sendpay
 	node tests/js/node-pack.mjs
 	node tests/js/browser.mjs
 	node tests/js/workerd.mjs
+	node tests/js/demo-check.mjs
+	node tests/js/www.mjs
 	npx --no-install tsc -p tests/js/tsconfig.json
 	@echo "tsc: pkg/index.d.ts checks against tests/js/usage.ts"
 

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { resolve, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
 import { startStaticServer } from '../tests/js/static-server.mjs';
+import { launchChromium } from '../tests/js/chromium.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const pkgArg = process.argv.indexOf('--pkg');
@@ -51,7 +51,7 @@ const ln = await import(resolve(pkgDir, 'index.node.js'));
 const node = await runBench(ln, requests, samples);
 
 const { server, url } = await startStaticServer(root);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await launchChromium();
 let chrome;
 try {
   const page = await browser.newPage();

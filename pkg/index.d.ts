@@ -422,8 +422,11 @@ export interface PayProgress {
   stage: 'getinfo' | 'layer' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
   /** 1-based attempt number. */
   attempt?: number;
-  /** The method being sent. */
+  /** The method being sent, and its params (as sent: snake_case, u64s past 2^53 as strings). */
   method?: string;
+  params?: Record<string, unknown>;
+  /** send: the route this attempt takes. */
+  route?: HopsRoute;
   /** attempt_failed: the routing failure object. */
   failure?: RoutingFailure;
   error?: unknown;

@@ -1072,8 +1072,8 @@ fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> Value {
 }
 
 /// A step of [`crate::payment::Payer`] as JSON: `{"stage","attempt"?,"request":{"method",
-/// "params"},"record"?}` (`record`, with the route and the shared secrets, comes with the
-/// `sendonion` step: store it before sending), or `{"done":{"status","payment_preimage"?,
+/// "params"},"record"?,"route"?}` (`record`, with the route and the shared secrets, comes with
+/// the `sendonion` step: store it before sending; `route` is that attempt's route), or `{"done":{"status","payment_preimage"?,
 /// "error"?,"attempts"}}`.
 pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) -> Value {
     use crate::payment::{Stage, Step};
@@ -1102,6 +1102,7 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                     Value::Array(a.shared_secrets.iter().map(|s| Value::String(s.to_hex())).collect()),
                 ));
                 m.push(("record".into(), Value::Object(rec)));
+                m.push(("route".into(), a.route.to_json()));
             }
             Value::Object(m)
         }

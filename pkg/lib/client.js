@@ -359,7 +359,7 @@ export class Client {
     let rec;
     while (!s.done) {
       const { stage, attempt, request } = s;
-      progress({ stage, attempt, method: request.method });
+      progress({ stage, attempt, method: request.method, params: request.params, ...(s.route ? { route: s.route } : {}) });
       if (s.record) {
         const now = this.#now();
         rec = { ...s.record, method: 'sendonion', attemptNumber: attempt, status: 'unknown', createdAt: now, updatedAt: now };

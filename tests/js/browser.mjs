@@ -1,14 +1,12 @@
 // Headless Chromium (Debian's, driven by playwright-core): a page loads the package's
 // browser entry and runs the suite. Console errors and page errors fail the run.
-import { chromium } from 'playwright-core';
 import { resolve } from 'node:path';
 import { startStaticServer } from './static-server.mjs';
-
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+import { launchChromium } from './chromium.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const { server, url } = await startStaticServer(root);
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 let failed = 0;
 try {
   const page = await browser.newPage();

@@ -58,6 +58,15 @@ test('pay: the first route fails at an intermediate hop, decoded here; retried o
   assert.equal(typeof r.attempts[1].route[0].amountMsat, 'bigint');
   assert.deepEqual(calls, ['getinfo', 'getroutes', 'sendonion', 'waitsendpay', 'askrene-create-layer', 'askrene-update-channel', 'getroutes', 'sendonion', 'waitsendpay']);
   assert.deepEqual(events.map((e) => e.stage), ['getinfo', 'find_route', 'send', 'wait', 'attempt_failed', 'layer', 'layer', 'find_route', 'send', 'wait', 'complete']);
+  // Each send says which route it takes (the same the outcome logs), and events carry the params sent.
+  const sends = events.filter((e) => e.stage === 'send');
+  assert.deepEqual(sends.map((e) => e.route.map((h) => h.id)), r.attempts.map((a) => a.route.map((h) => h.id)));
+  assert.equal(sends[0].route[1].id, net.nodes.dave);
+  assert.equal(sends[0].route[0].channel, '103x1x0');
+  assert.equal(typeof sends[0].route[0].amountMsat, 'bigint');
+  assert.equal(sends[0].params.first_hop.channel, '103x1x0');
+  assert.deepEqual(events.filter((e) => e.stage === 'layer').map((e) => e.method), ['askrene-create-layer', 'askrene-update-channel']);
+  assert.equal(events.find((e) => e.method === 'askrene-update-channel').params.enabled, false);
   // The preimage hashes to the payment hash (the destination really released it).
   const { createHash } = await import('node:crypto');
   assert.equal(createHash('sha256').update(Buffer.from(r.paymentPreimage, 'hex')).digest('hex'), payArgs.paymentHash);

@@ -109,6 +109,11 @@ export async function payExample(transport: Transport): Promise<string> {
     { destination: info.id, amountMsat: 1000n, paymentHash: '00'.repeat(32), paymentSecret: '11'.repeat(32), maxAttempts: 3 },
     { signal: ctrl.signal, onProgress: (e) => events.push(e) },
   );
+  const firstSend = events.find((e) => e.stage === 'send');
+  const via: string[] = firstSend?.route?.map((h) => h.channel) ?? [];
+  const fees: bigint | undefined = firstSend?.route?.[0].amountMsat;
+  void via;
+  void fees;
   // @ts-expect-error amounts are never JS numbers
   await client.pay({ destination: info.id, amountMsat: 1000, paymentHash: '00'.repeat(32) });
   return paid.paymentPreimage;

@@ -1,7 +1,8 @@
 // The dev node's simulated Lightning network: a handful of nodes with keys, channels with
 // balances and fee/cltv policies, and "our" node answering Core Lightning's sendpay family
 // (getinfo, getroutes, getroute, askrene layers, sendpay, sendonion, waitsendpay,
-// listsendpays) as the man page and CLN's schemas say.
+// listsendpays, listnodes) as the man page and CLN's schemas say, plus two dev-only helpers:
+// dev-invoice (a preimage at a node) and dev-fail (inject a failure).
 //
 // Real where it counts: every simulated hop peels the onion with ln-sendpay's hop-side code
 // (peelOnion), checks amount, cltv and channel against its own policy and balance, and a
@@ -15,6 +16,9 @@ const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const UPDATE = 0x1000;
 const PERM = 0x4000;
 const BADONION = 0x8000;
+
+/** The failures `dev-fail` and `--fail` can inject. */
+export const FAILURE_KINDS = ['temporary_channel_failure', 'fee_insufficient', 'incorrect_cltv_expiry', 'unknown_next_peer', 'garbage', 'incorrect_or_unknown_payment_details'];
 
 class RpcError extends Error {
   constructor(code, message, data) {
@@ -132,6 +136,11 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const cu = channelUpdate(c, from);
     return Buffer.concat([u16(code), ...fields, u16(cu.length), cu]);
   };
+
+  const armed = () => ({
+    kinds: FAILURE_KINDS,
+    failures: failures.filter((f) => f.left > 0).map(({ node, kind, channel, left }) => ({ node, kind, ...(channel ? { channel } : {}), left: Number.isFinite(left) ? left : 'always' })),
+  });
 
   function takeInjected(node, scid) {
     const f = failures.find((x) => x.left > 0 && x.node === node && (!x.channel || x.channel === scid));
@@ -470,7 +479,9 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const pay = mine.reduce((a, b) => (b.groupid > a.groupid ? b : a));
     if (pay.status === 'pending') {
       const timeout = p.timeout === undefined ? undefined : Number(p.timeout) * 1000;
-      const timedOut = await Promise.race([pay.done.then(() => false), ...(timeout === undefined ? [] : [new Promise((r) => setTimeout(() => r(true), timeout))])]);
+      let timer;
+      const timedOut = await Promise.race([pay.done.then(() => false), ...(timeout === undefined ? [] : [new Promise((r) => (timer = setTimeout(() => r(true), timeout)))])]);
+      clearTimeout(timer);
       if (timedOut) throw new RpcError(200, 'Timed out while waiting');
     }
     if (pay.status === 'complete') return row(pay);
@@ -505,7 +516,24 @@ export function createNetwork(ln, config = defaultNetwork()) {
     sendpay,
     waitsendpay,
     listsendpays: (p) => ({ payments: state.payments.filter((x) => p.payment_hash === undefined || x.payment_hash === p.payment_hash).map(row) }),
+    listnodes: (p) => ({
+      nodes: Object.values(nodes)
+        .filter((n) => p.id === undefined || n.id === p.id)
+        .map((n) => ({ nodeid: n.id, alias: n.name.toUpperCase(), color: '02bf81', last_timestamp: 1_700_000_000, features: '88a0000a8a59a1' })),
+    }),
     'dev-invoice': invoice,
+    /** Dev only: make `node` fail the next `times` (default 1) HTLCs it handles with `kind`. */
+    'dev-fail': (p) => {
+      if (!nodes[p.node]) throw new RpcError(-32602, `node: no node named ${p.node}`);
+      if (!FAILURE_KINDS.includes(p.kind)) throw new RpcError(-32602, `kind: one of ${FAILURE_KINDS.join(', ')}`);
+      if (p.channel !== undefined && !byScid[p.channel]) throw new RpcError(-32602, `channel: no channel ${p.channel}`);
+      const times = p.times === undefined ? 1 : Number(p.times);
+      if (!Number.isInteger(times) || times < 1) throw new RpcError(-32602, 'times: a positive integer');
+      failures.push({ node: p.node, kind: p.kind, channel: p.channel, times, left: times });
+      return armed();
+    },
+    /** Dev only: the failures that can be injected, and those armed. */
+    'dev-failures': () => armed(),
   };
 
   return {

@@ -1,21 +1,48 @@
 // The dev node over HTTP, as Core Lightning's REST plugin (clnrest) answers: `POST
 // /v1/{method}` with a `Rune` header and the params as the JSON body; 201 with the result,
-// 500 with `{code, message, data}`, 401/403 with code 1501 for rune problems.
+// 500 with `{code, message, data}`, 401/403 with code 1501 for rune problems. `GET` serves
+// the demo page (www/) at `/` and the npm package (pkg/) at `/pkg/`, so the page talks to
+// the node from the same origin.
 //
 //   node www/devnode/server.mjs [--port 9736] [--rune dev-rune] [--delay-ms 300] [--fail node:kind[:channel][:times]]
 import { createServer } from 'node:http';
-import { createNetwork, defaultNetwork, RpcError } from './network.mjs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createNetwork, defaultNetwork, RpcError, FAILURE_KINDS } from './network.mjs';
+
+const WWW = fileURLToPath(new URL('..', import.meta.url));
+const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.ts': 'text/plain' };
+
+/** A file under `base` for a URL path (no escaping it; `flat`: no subdirectories), or null. */
+async function staticFile(base, rel, flat = false) {
+  const file = normalize(join(base, rel || 'index.html'));
+  if (!file.startsWith(base) || (flat && file.slice(base.length).includes('/'))) return null;
+  try {
+    return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
+  } catch {
+    return null;
+  }
+}
 
 /** Start the dev node; resolves `{url, rune, network, close()}`. */
 export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'dev-rune', config = defaultNetwork() } = {}) {
   const network = createNetwork(ln, config);
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const send = (status, body) => {
       res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-headers': 'rune, content-type' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (req.method === 'OPTIONS') return send(204, '');
-    const m = /^\/v1\/([a-z0-9-]+)$/.exec(req.url ?? '');
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const f = path.startsWith('/pkg/') ? await staticFile(PKG, path.slice(5)) : await staticFile(WWW, path.slice(1), true);
+      if (!f) return send(404, { code: -32601, message: `Not found: ${path}` });
+      res.writeHead(200, { 'content-type': f.type, 'cache-control': 'no-store' });
+      return res.end(req.method === 'HEAD' ? undefined : f.body);
+    }
+    const m = /^\/v1\/([a-z0-9-]+)$/.exec(path);
     if (req.method !== 'POST' || !m) return send(404, { code: -32601, message: `Unknown path ${req.method} ${req.url}` });
     if (!req.headers.rune) return send(403, { code: 1501, message: 'Not authorized: Missing rune' });
     if (req.headers.rune !== rune) return send(401, { code: 1501, message: 'Not authorized: Not derived from master' });
@@ -36,9 +63,25 @@ export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'd
       }
     });
   });
-  await new Promise((ok) => server.listen(port, host, ok));
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, ok);
+  });
   const url = `http://${host}:${server.address().port}`;
-  return { url, rune, network, server, close: () => new Promise((ok) => server.close(ok)) };
+  return { url, rune, network, server, close: () =>
+      new Promise((ok) => {
+        server.close(ok);
+        server.closeAllConnections(); // keep-alive sockets (fetch keeps them) would hold it open
+      }),
+  };
+}
+
+/** `--fail node:kind[:channel][:times]` → a failure for the network's config. */
+export function parseFailure(spec) {
+  const [node, kind, channel, times] = String(spec).split(':');
+  if (!node || !FAILURE_KINDS.includes(kind)) throw new Error(`--fail ${spec}: expected node:kind[:channel][:times], kind one of ${FAILURE_KINDS.join(', ')}`);
+  if (times !== undefined && !/^[1-9]\d*$/.test(times)) throw new Error(`--fail ${spec}: times must be a positive integer`);
+  return { node, kind, channel: channel || undefined, times: times ? Number(times) : undefined };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -49,12 +92,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const config = defaultNetwork();
   config.delayMs = Number(arg('--delay-ms', 300));
-  for (let i = 0; i < process.argv.length; i++) {
-    if (process.argv[i] !== '--fail') continue;
-    const [node, kind, channel, times] = process.argv[i + 1].split(':');
-    config.failures.push({ node, kind, channel: channel || undefined, times: times ? Number(times) : undefined });
+  try {
+    for (let i = 0; i < process.argv.length; i++) if (process.argv[i] === '--fail') config.failures.push(parseFailure(process.argv[i + 1]));
+  } catch (e) {
+    console.error(e.message);
+    process.exit(2);
   }
   const dev = await startDevNode(ln, { port: Number(arg('--port', 9736)), rune: arg('--rune', 'dev-rune'), config });
   console.log(`dev node (CLNRest) at ${dev.url}, rune "${dev.rune}"; our node ${dev.network.nodes[config.us]}`);
   for (const [name, id] of Object.entries(dev.network.nodes)) console.log(`  ${name.padEnd(6)} ${id}`);
+  console.log(`the demo page: ${dev.url}/  (Ctrl-C to stop)`);
 }

@@ -1,0 +1,219 @@
+// The demo page (www/) in headless Chromium (Debian's, driven by playwright-core) against the
+// dev node that serves it: a payment whose first route fails at bob, the failure explained
+// with bob lit up, a retry that succeeds; then the same through `client.pay`; then a route
+// edited by hand. What the page draws is checked against the bytes it sent (peeled here with
+// the hops' keys) and against the dev node's own records. Screenshots go to
+// target/test-output/.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as ln from '../../pkg/index.node.js';
+import { startDevNode } from '../../www/devnode/server.mjs';
+import { defaultNetwork } from '../../www/devnode/network.mjs';
+import { launchChromium } from './chromium.mjs';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const outDir = resolve(root, 'target/test-output');
+mkdirSync(outDir, { recursive: true });
+
+const config = defaultNetwork();
+config.delayMs = 150;
+const dev = await startDevNode(ln, { config });
+const ids = dev.network.nodes;
+const keyOf = Object.fromEntries(Object.entries(config.nodes).map(([name, priv]) => [ids[name], priv]));
+const browser = await launchChromium();
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok - www: ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - www: ${name}\n${e && e.stack ? e.stack : e}`);
+  }
+}
+
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+// Console errors and page errors fail the run, with one exception: Chromium logs every HTTP
+// error status as "Failed to load resource", and CLNRest answers a failed payment's
+// waitsendpay with 500 (as Core Lightning does). Those are counted and must match the
+// failures we caused, one each.
+const problems = [];
+const statusLogs = [];
+page.on('console', (m) => {
+  if (m.type() !== 'error') return;
+  if (/^Failed to load resource: the server responded with a status of 500/.test(m.text())) statusLogs.push(m.location().url);
+  else problems.push(`console: ${m.text()}`);
+});
+page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+// The onions the page sent, as they went over the wire.
+const sentOnions = [];
+page.on('request', (r) => {
+  if (r.method() === 'POST' && r.url().endsWith('/v1/sendonion')) sentOnions.push(JSON.parse(r.postData()));
+});
+
+const text = (sel) => page.locator(sel).first().innerText();
+const sha256 = (hex) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
+
+try {
+  await page.goto(`${dev.url}/`);
+  await page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+
+  await check('connects over CLNRest: our node, the network, a test invoice', async () => {
+    assert.match(await text('#conn'), /ALICE · regtest · block 800000/);
+    assert.equal(await page.inputValue('#destination'), ids.dave);
+    assert.match(await page.inputValue('#payment-hash'), /^[0-9a-f]{64}$/);
+    assert.equal(await page.locator('#send').isDisabled(), true, 'nothing to send before a route');
+  });
+
+  let hash;
+  await check('finds the cheapest route (through bob) and draws it', async () => {
+    hash = await page.inputValue('#payment-hash');
+    await page.click('#find-route');
+    await page.waitForSelector('#route-diagram .node[data-node]');
+    const nodes = await page.locator('#route-diagram .node').evaluateAll((els) => els.map((e) => e.dataset.node));
+    assert.deepEqual(nodes, [ids.alice, ids.bob, ids.dave]);
+    const channels = await page.locator('#route-diagram .link').evaluateAll((els) => els.map((e) => e.dataset.channel));
+    assert.deepEqual(channels, ['103x1x0', '105x1x0']);
+    assert.match(await text('#route-summary'), /2 hops · fee 1,500 msat/);
+  });
+
+  /** The bands of each "as hop k sees it" row: [{cls, bytes}]. */
+  const bands = () => page.locator('#onion .bar').evaluateAll((bars) => bars.map((b) => [...b.children].map((c) => ({ cls: c.className, bytes: Number(c.dataset.bytes) }))));
+
+  await check('the onion picture: one band per hop, padding, filler, as the library built it', async () => {
+    const routeText = await page.inputValue('#route-json');
+    const built = ln.buildOnion({ route: routeText, paymentHash: hash, paymentSecret: await page.inputValue('#payment-secret'), amountMsat: '100000sat', blockHeight: 800_000 });
+    const frames = built.hops.map((h) => h.payloadLength + 32);
+    const used = frames.reduce((a, b) => a + b, 0);
+    const rows = await bands();
+    assert.equal(rows.length, 2, 'a row per hop');
+    assert.deepEqual(rows[0], [{ cls: 'frame own', bytes: frames[0] }, { cls: 'frame', bytes: frames[1] }, { cls: 'pad', bytes: 1300 - used }]);
+    assert.deepEqual(rows[1], [{ cls: 'frame own', bytes: frames[1] }, { cls: 'pad', bytes: 1300 - used }, { cls: 'fill', bytes: frames[0] }]);
+    assert.match(await text('#onion'), new RegExp(`filler: ${frames[0]} bytes`));
+  });
+
+  await check('send: the first attempt fails at bob; the failure is decoded here and explained, bob lit up', async () => {
+    await page.click('#send');
+    await page.waitForSelector('.failure[data-attempt="1"]', { timeout: 30_000 });
+    const card = page.locator('.failure[data-attempt="1"]');
+    assert.match(await card.locator('h3').innerText(), /WIRE_TEMPORARY_CHANNEL_FAILURE \(0x1007 UPDATE\) at BOB, channel 105x1x0/);
+    assert.match(await card.innerText(), /204 PAY_TRY_OTHER_ROUTE/);
+    assert.match(await card.innerText(), /signed by BOB ✓/);
+    // The node could not read the reply (sendonion: the secrets stayed in the page).
+    assert.equal(await card.locator('[data-decoded-here]').count(), 1);
+    assert.deepEqual(await card.locator('.node.erring').evaluateAll((els) => els.map((e) => e.dataset.node)), [ids.bob]);
+    assert.deepEqual(await card.locator('.link.erring').evaluateAll((els) => els.map((e) => e.dataset.channel)), ['105x1x0']);
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'failed');
+    assert.equal(await page.locator('#retry').isDisabled(), false);
+    await page.screenshot({ path: resolve(outDir, 'www-failed.png'), fullPage: true });
+  });
+
+  await check('what the page drew is what it sent: bob and dave peel bands of those sizes', async () => {
+    assert.equal(sentOnions.length, 1);
+    const sent = sentOnions[0];
+    assert.equal(sent.onion.length, 1366 * 2);
+    const atBob = ln.peelOnion({ onion: sent.onion, associatedData: hash, privkey: keyOf[ids.bob] });
+    const atDave = ln.peelOnion({ onion: atBob.nextOnion, associatedData: hash, privkey: keyOf[ids.dave] });
+    assert.equal(atBob.fields.shortChannelId, '105x1x0');
+    assert.equal(atDave.nextOnion, null);
+    const rows = await bands();
+    assert.deepEqual([rows[0][0].bytes, rows[0][1].bytes], [atBob.payload.length / 2 + 32, atDave.payload.length / 2 + 32]);
+    assert.match(await text('#onion'), new RegExp(`as sent \\(sendonion\\)`));
+    assert.ok((await text('#onion .packet')).includes(`key ${sent.onion.slice(2, 12)}`), 'the header shows the sent ephemeral key');
+  });
+
+  await check('retry: bob’s channel left out, a route through carol and erin, paid', async () => {
+    await page.click('#retry');
+    await page.waitForSelector('#success', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'complete');
+    const nodes = await page.locator('#success .node').evaluateAll((els) => els.map((e) => e.dataset.node));
+    assert.deepEqual(nodes, [ids.alice, ids.carol, ids.erin, ids.dave]);
+    const preimage = await page.getAttribute('#success [data-preimage]', 'data-preimage');
+    assert.equal(sha256(preimage), hash, 'the page shows the real preimage');
+    assert.match(await text('#success'), /= payment_hash ✓/);
+    assert.match(await text('#timeline'), /105x1x0\/0 left out of the next routes \(askrene layer/);
+    // The node's side: one failed and one complete attempt; bob's refusal, dave's payment.
+    const { payments } = await dev.network.call('listsendpays', { payment_hash: hash });
+    assert.deepEqual(payments.map((p) => p.status), ['failed', 'complete']);
+    assert.ok(dev.network.log.includes('bob: not enough balance on 105x1x0'));
+    assert.ok(dev.network.log.includes('dave: paid, preimage released'));
+    assert.equal(await page.locator('#retry').isDisabled(), true);
+    await page.screenshot({ path: resolve(outDir, 'www-paid.png'), fullPage: true });
+  });
+
+  await check('pay automatically (client.pay): the same story, driven by the library', async () => {
+    await page.click('#new-invoice');
+    await page.waitForFunction((old) => document.getElementById('payment-hash').value !== old, hash);
+    const hash2 = await page.inputValue('#payment-hash');
+    await page.click('#autopay');
+    await page.waitForSelector('#success', { timeout: 30_000 });
+    assert.equal(await page.locator('.failure').count(), 1, 'one failed attempt');
+    assert.match(await page.locator('.failure h3').innerText(), /at BOB, channel 105x1x0/);
+    assert.match(await text('#timeline'), /askrene-update-channel 105x1x0\/0 disabled/);
+    assert.equal(sha256(await page.getAttribute('#success [data-preimage]', 'data-preimage')), hash2);
+  });
+
+  await check('a route edited by hand: errors name the field; a valid edit redraws the onion', async () => {
+    await page.click('#route-edit summary');
+    const good = await page.inputValue('#route-json');
+    await page.fill('#route-json', good.replace(/"amount_msat": \d+/, '"amount_msat": "lots"'));
+    await page.waitForSelector('#route-error:not([hidden])');
+    assert.match(await text('#route-error'), /route\[0\]\.amount_msat/);
+    assert.equal(await page.locator('#send').isDisabled(), true);
+    // More at the destination than the hop before forwards: refused, the hop named.
+    const route = JSON.parse(good);
+    const last = route.length - 1;
+    await page.fill('#route-json', good.replace(new RegExp(`"amount_msat": ${route[last].amount_msat}(?=,)`), '"amount_msat": 300000000'));
+    await page.waitForFunction((f) => document.getElementById('route-error').textContent.includes(f), `route[${last}].amount_msat`);
+    assert.match(await text('#route-error'), /ROUTE_AMOUNT_INCREASING/);
+    // An invoice for less than half what the route delivers: the man page's 2× rule.
+    await page.fill('#route-json', good);
+    await page.fill('#amount', '40000sat');
+    await page.dispatchEvent('#amount', 'change');
+    await page.waitForFunction(() => document.getElementById('route-error').textContent.includes('ROUTE_ABOVE_TWICE_MSATOSHI'));
+    assert.match(await text('#route-error'), /more than twice msatoshi/);
+    await page.fill('#amount', '100000sat');
+    await page.dispatchEvent('#amount', 'change');
+    await page.fill('#route-json', good);
+    await page.waitForSelector('#route-error', { state: 'hidden' });
+    assert.equal((await bands()).length, 3);
+    assert.equal(await page.locator('#send').isDisabled(), false);
+  });
+
+  await check('an injected failure at the destination: 203, dave lit, no retry offered', async () => {
+    await page.click('#new-invoice');
+    await page.waitForSelector('.failure', { state: 'detached' });
+    await page.selectOption('#inject-node', 'dave');
+    await page.selectOption('#inject-kind', 'incorrect_or_unknown_payment_details');
+    await page.click('#inject');
+    await page.waitForFunction(() => document.getElementById('inject-state').textContent.includes('dave incorrect_or_unknown_payment_details ×1'));
+    await page.click('#autopay');
+    await page.waitForSelector('.failure[data-attempt="2"]', { timeout: 30_000 });
+    await page.waitForFunction(() => document.getElementById('status').dataset.state === 'failed' && !document.getElementById('autopay').disabled);
+    const card = page.locator('.failure[data-attempt="2"]');
+    assert.match(await card.locator('h3').innerText(), /WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS \(0x400f PERM\) at the destination \(DAVE\)/);
+    assert.match(await card.innerText(), /203 PAY_DESTINATION_PERM_FAIL/);
+    assert.match(await card.innerText(), /erringChannel\s+0:0:0/);
+    assert.deepEqual(await card.locator('.node.erring').evaluateAll((els) => els.map((e) => e.dataset.node)), [ids.dave]);
+    assert.equal(await card.locator('.link.erring').count(), 0, 'no channel to blame');
+    assert.match(await text('#status-text'), /203/);
+    assert.equal(await text('#inject-state'), '', 'the injected failure was used up');
+  });
+
+  await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {
+    assert.deepEqual(problems, []);
+    // bob (Send), bob (client.pay), bob and dave (the injected run).
+    assert.deepEqual(statusLogs.map((u) => new URL(u).pathname), Array(4).fill('/v1/waitsendpay'));
+  });
+  console.log(`www: screenshots in ${outDir}/www-failed.png and www-paid.png`);
+} finally {
+  await browser.close();
+  await dev.close();
+}
+console.log(`www: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,155 @@
+// `make demo`: a payment against the dev node, end to end, in Node.
+//
+// The dev node (www/devnode) is a simulated five-node regtest network behind a CLNRest
+// server on 127.0.0.1. The client talks to it over HTTP with the package's `clnrest`
+// transport, exactly as it would to a real Core Lightning node: routes come from the node,
+// the onions are built here, and the failure replies are decoded here with the shared
+// secrets that never left this process. The cheapest route to dave goes through bob, whose
+// side of the bob–dave channel is nearly empty: the first attempt fails at bob, the routing
+// failure object says so, and the client retries around it.
+//
+//   node www/demo.mjs [--fail node:kind[:channel][:times]]   (after `make pkg`)
+import { createHash } from 'node:crypto';
+import * as ln from '../pkg/index.node.js';
+import { startDevNode, parseFailure } from './devnode/server.mjs';
+import { defaultNetwork } from './devnode/network.mjs';
+import { explainFailure, failcodeBits, groupDigits, routeText, shortHex, onionLayout } from './explain.js';
+
+const color = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code) => (s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+const bold = paint(1);
+const dim = paint(2);
+const red = paint(31);
+const green = paint(32);
+const cyan = paint(36);
+
+const config = defaultNetwork();
+config.delayMs = 120; // a payment takes a moment, as on a real network
+try {
+  for (let i = 2; i < process.argv.length; i++) {
+    if (process.argv[i] === '--fail') config.failures.push(parseFailure(process.argv[++i]));
+    else throw new Error(`unknown argument ${process.argv[i]}; usage: node www/demo.mjs [--fail node:kind[:channel][:times]]`);
+  }
+} catch (e) {
+  console.error(e.message);
+  process.exit(2);
+}
+
+const started = Date.now();
+const dev = await startDevNode(ln, { config });
+const transport = ln.clnrest({ url: dev.url, rune: dev.rune });
+const client = new ln.Client({ transport });
+
+try {
+  console.log(bold(`ln-sendpay ${ln.version()} · a payment through the dev node`));
+  console.log();
+
+  // Names for node ids, from the node's own listnodes (Core Lightning has it too).
+  const { nodes } = JSON.parse(await transport({ method: 'listnodes', params: {} }, {}));
+  const alias = Object.fromEntries(nodes.map((n) => [n.nodeid, n.alias]));
+  const nameOf = (id) => alias[id] ?? shortHex(id);
+
+  const info = await client.getinfo();
+  console.log(`  dev node   ${dev.url}  ${dim(`(CLNRest, rune "${dev.rune}"; ${nodes.length} nodes, ${dev.network.channels.length} channels)`)}`);
+  console.log(`  our node   ${nameOf(info.id)} ${dim(info.id)}, block ${info.blockheight}`);
+  console.log();
+
+  // 1. An invoice at dave (the dev node's helper: a preimage only dave knows).
+  const amount = ln.parseAmount('100000sat');
+  const inv = JSON.parse(await transport({ method: 'dev-invoice', params: { node: 'dave', amount_msat: `${amount}msat` } }, {}));
+  console.log(bold('1 · the invoice'));
+  console.log(`    ${nameOf(inv.destination)} asks for ${ln.formatAmount(amount, 'sat')} (${groupDigits(amount)} msat)`);
+  console.log(`    payment_hash ${inv.payment_hash}`);
+  console.log();
+
+  // 2. Pay: the client asks the node for routes and sends onions it built itself.
+  console.log(bold('2 · client.pay') + dim(' — routes from the node; onions built and failures decoded here'));
+  const t0 = Date.now();
+  const ms = () => dim(`${String(Date.now() - t0).padStart(5)} ms`);
+  let result;
+  try {
+    result = await client.pay(
+      { destination: inv.destination, amountMsat: amount, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret },
+      {
+        onProgress(e) {
+          const p = e.params ?? {};
+          switch (e.stage) {
+            case 'getinfo':
+              console.log(`  ${ms()}  getinfo`);
+              break;
+            case 'layer':
+              if (e.method === 'askrene-create-layer') console.log(`  ${ms()}  askrene-create-layer   ${dim(p.layer)}`);
+              else console.log(`  ${ms()}  askrene-update-channel ${p.short_channel_id_dir} ${p.enabled === false ? 'disabled for this payment' : `fees ${p.fee_base_msat ?? ''} + ${p.fee_proportional_millionths ?? ''} ppm`}`);
+              break;
+            case 'find_route':
+              console.log(`  ${ms()}  ${e.method}`);
+              break;
+            case 'send': {
+              const r = e.route;
+              const fee = r[0].amountMsat - r[r.length - 1].amountMsat;
+              console.log(bold(`  attempt ${e.attempt}  `) + cyan(routeText(r, nameOf, nameOf(info.id))));
+              console.log(`             ${dim(`fee ${groupDigits(fee)} msat, cltv ${r[0].delay}, ${r.length} hop${r.length > 1 ? 's' : ''}`)}`);
+              const built = ln.routePayloads({ route: r, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, blockHeight: info.blockheight });
+              const layout = onionLayout(built.hops.map((h) => h.payload.length / 2));
+              console.log(`  ${ms()}  sendonion              ${dim(`onion ${p.onion.length / 2} bytes: payloads ${layout.frames.map((f) => f - 32).join(' + ')} bytes (+32 HMAC each), ${layout.padding} bytes of padding, ${layout.filler} of filler`)}`);
+              break;
+            }
+            case 'wait':
+              console.log(`  ${ms()}  waitsendpay`);
+              break;
+            case 'attempt_failed': {
+              const f = e.failure;
+              const x = explainFailure(f, nameOf);
+              console.log(`  ${ms()}  ${red('✗')} ${f.code} ${f.error ?? ''}: ${x.headline}`);
+              console.log(dim(f.failcode === undefined ? '             the routing failure object (no hop\'s HMAC matched, so nothing more to decode):' : '             the routing failure object, decoded here from the onion reply with this attempt\'s shared secrets:'));
+              const shown = { code: f.code, unparseable: f.unparseable, erringIndex: f.erringIndex, erringNode: f.erringNode, erringChannel: f.erringChannel, failcode: f.failcode, failcodename: f.failcodename };
+              if (f.channelUpdate) Object.assign(shown, { channelUpdate: shortHex(f.channelUpdate, 12), channelUpdateVerified: f.channelUpdateVerified });
+              for (const [k, v] of Object.entries(shown)) {
+                if (v === undefined) continue;
+                const note = k === 'erringNode' ? dim(`  ${nameOf(v)}`) : k === 'failcode' ? dim(`  ${failcodeBits(v)}`) : '';
+                console.log(`               ${k.padEnd(22)} ${v}${note}`);
+              }
+              console.log(`             ${x.detail}`);
+              break;
+            }
+            case 'transport_failed':
+              console.log(`  ${ms()}  ${red('transport failed')}: ${e.error?.message}`);
+              break;
+            case 'complete':
+              console.log(`  ${ms()}  ${green('✓ complete')}`);
+              break;
+            case 'failed':
+              console.log(`  ${ms()}  ${red('✗ failed')}: ${e.error?.message}`);
+              break;
+          }
+        },
+      },
+    );
+  } catch (e) {
+    console.log();
+    console.log(red(`payment failed: ${e.code} ${e.data?.error}: ${e.message}`));
+    process.exitCode = 1;
+  }
+  console.log();
+
+  if (result) {
+    // 3. The proof of payment.
+    const ok = createHash('sha256').update(Buffer.from(result.paymentPreimage, 'hex')).digest('hex') === inv.payment_hash;
+    console.log(bold('3 · paid'));
+    console.log(`    preimage ${result.paymentPreimage}`);
+    console.log(`    sha256(preimage) ${ok ? green('= payment_hash ✓') : red('≠ payment_hash ✗')}   ${dim(`${result.attempts.length} attempts, ${Date.now() - t0} ms`)}`);
+    if (!ok) process.exitCode = 1;
+    console.log();
+  }
+
+  // 4. What the node recorded, and what each simulated hop did.
+  const { payments } = await client.listsendpays({ paymentHash: inv.payment_hash });
+  console.log(bold('4 · the node’s view'));
+  console.log(`    listsendpays: ${payments.map((p) => `#${p.createdIndex} ${p.status === 'complete' ? green(p.status) : p.status === 'failed' ? red(p.status) : p.status}`).join(', ')}`);
+  console.log('    the hops:');
+  for (const line of dev.network.log) console.log(`      ${dim('·')} ${line}`);
+  console.log();
+  console.log(dim(`done in ${Date.now() - started} ms. Watch the same in a browser: node www/devnode/server.mjs, then open the URL it prints.`));
+} finally {
+  await dev.close();
+}
