@@ -12,7 +12,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 WASM_RUSTFLAGS ?= --cfg cpubits="32"
 WASM_OUT := target/$(WASM_TARGET)/wasm/ln_sendpay.wasm
 
-FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel payer
+FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel payer bolt11
 FUZZ_SECONDS ?= 10
 
 .PHONY: demo demo-cli serve test bench pkg setup-wasm setup-node setup-chromium test-js test-wasm-browser setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long
@@ -89,7 +89,10 @@ setup-fuzz:
 # a short run of every target; a crash fails the run and leaves its input in fuzz/artifacts.
 # `make fuzz-long FUZZ_SECONDS=300` for a longer one.
 test-fuzz fuzz-long: setup-fuzz
-	mkdir -p target && cd fuzz && for t in $(FUZZ_TARGETS); do \
+	# The bolt11 target starts from the spec's invoices, read in place from $(SHARED).
+	mkdir -p target fuzz/corpus/bolt11 && node -e 'const d = require("$(abspath $(SHARED))/vectors/bolt11.json"); \
+	  [...d.valid, ...d.invalid].forEach((v, i) => require("fs").writeFileSync(`fuzz/corpus/bolt11/spec-$${i}`, v.invoice))'
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p corpus/$$t; seeds=$$( [ -d seeds/$$t ] && echo seeds/$$t ); \
 	  cargo fuzz run $$t --sanitizer none corpus/$$t $$seeds -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \
 	    || { tail -40 ../target/fuzz-$$t.log; exit 1; }; \

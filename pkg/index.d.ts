@@ -294,6 +294,55 @@ export declare function forwardFailureReply(request: { sharedSecret: Bytes; repl
 export declare function decodeChannelUpdate(request: { channelUpdate: Bytes; signer?: NodeId }): ChannelUpdateResult;
 /** Parse a short channel id. */
 export declare function parseShortChannelId(scid: ShortChannelIdInput): ShortChannelIdInfo;
+
+/** A decoded BOLT 11 invoice (its signature checked: against `n`, or by key recovery). */
+export interface Invoice {
+  /** The currency prefix: `bc`, `tb`, `tbs` or `bcrt`. */
+  network: 'bc' | 'tb' | 'tbs' | 'bcrt';
+  chain: 'bitcoin' | 'testnet' | 'signet' | 'regtest';
+  /** null when the invoice leaves the amount to the payer. */
+  amountMsat: bigint | null;
+  /** Seconds since 1970. */
+  timestamp: number;
+  /** Seconds it is valid for (3600 when the invoice has no `x`). */
+  expiry: number;
+  expiresAt: number;
+  /** Whether it had expired at `now`. */
+  expired?: boolean;
+  paymentHash: Hex;
+  paymentSecret: Hex;
+  description: string | null;
+  descriptionHash: Hex | null;
+  /** 18 when the invoice has no `c`. */
+  minFinalCltvExpiry: number;
+  /** `x` and `c` as written (null when absent). */
+  expiryField: number | null;
+  minFinalCltvExpiryField: number | null;
+  /** One list per `r` field: private channels towards the payee. */
+  routeHints: Array<Array<{ pubkey: NodeId; shortChannelId: string; feeBaseMsat: bigint; feeProportionalMillionths: number; cltvExpiryDelta: number }>>;
+  /** The `9` field as minimal big-endian hex, and its set bits. */
+  features: Hex;
+  featureBits: number[];
+  paymentMetadata: Hex | null;
+  payee: NodeId;
+  payeeSource: 'n' | 'recovered';
+  /** Always true: an invoice whose signature does not check is an error. */
+  signatureVerified: true;
+  signature: Hex;
+  recoveryId: number;
+  signedHash: Hex;
+  /** On-chain fallbacks of known versions (17 P2PKH, 18 P2SH, 0–16 witness). */
+  fallbacks: Array<{ version: number; program: Hex }>;
+  /** Fields of unknown types, as they were. */
+  unknownFields: Array<{ type: number; letter: string; dataLength: number; dataBech32: string }>;
+}
+
+/**
+ * Decode and verify a BOLT 11 invoice. Errors: `LnSendpayError` -32602 with `data.error`
+ * `BOLT11_…` and `data.field` `"invoice"`. `now` (seconds; default this machine's clock)
+ * sets `expired`.
+ */
+export declare function decodeInvoice(invoice: string, options?: { now?: number }): Invoice;
 /** The library version. */
 export declare function version(): string;
 
@@ -440,10 +489,15 @@ export interface PayAttempt {
   failure?: RoutingFailure;
 }
 
-export interface PayRequest {
-  destination: NodeId;
-  amountMsat: AmountInput;
-  paymentHash: Bytes;
+/**
+ * What `pay` takes. With `bolt11`, the invoice supplies `destination`, `amountMsat` (unless it
+ * has none), `paymentHash`, `paymentSecret`, `paymentMetadata` and `finalCltv`; any of them
+ * given as well must match it (-32602 `INVOICE_…_MISMATCH`, naming both values), and an
+ * expired invoice is refused (`INVOICE_EXPIRED`) before anything is sent.
+ */
+export type PayRequest = PayFields & ({ bolt11: string; destination?: NodeId; amountMsat?: AmountInput; paymentHash?: Bytes } | { bolt11?: undefined; destination: NodeId; amountMsat: AmountInput; paymentHash: Bytes });
+
+export interface PayFields {
   paymentSecret?: Bytes;
   paymentMetadata?: Bytes;
   /** The payee's final CLTV delta (default 18). */
@@ -459,9 +513,17 @@ export interface PayRequest {
   blockHeight?: number;
 }
 
+/**
+ * What `sendpay`/`sendonion` take. With `bolt11`, `paymentHash`, `paymentSecret`,
+ * `paymentMetadata` and the amount come from the invoice when not given (and must match it
+ * when given); the route must end at the payee, deliver [amount, 2×amount] and give the final
+ * hop at least the invoice's CLTV delta; `description` must match an `h`; an expired invoice
+ * is refused.
+ */
 export interface SendRequest {
   route: Route;
-  paymentHash: Bytes;
+  /** Required unless `bolt11` is given. */
+  paymentHash?: Bytes;
   paymentSecret?: Bytes;
   paymentMetadata?: Bytes;
   label?: string;

@@ -37,6 +37,8 @@ pub enum Error {
     Payload(PayloadError),
     /// Building or peeling an onion.
     Onion(OnionError),
+    /// A BOLT 11 invoice, or a payment that does not match it.
+    Invoice(crate::bolt11::Bolt11Error),
     /// A parameter of a request: missing, or of the wrong type.
     Param {
         /// The parameter's name (a path such as `hops[2].pubkey`).
@@ -91,6 +93,7 @@ impl Error {
             Error::Route(e) => e.code(),
             Error::Payload(e) => e.code(),
             Error::Onion(e) => e.code(),
+            Error::Invoice(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
             Error::BadAnswer(e) => e.code(),
             Error::Field { .. } => "UNKNOWN",
@@ -124,6 +127,7 @@ impl Error {
                 (None, f) => String::from(f),
             }),
             Error::Payload(p) => Some(String::from(p.field())),
+            Error::Invoice(e) => e.field().map(String::from),
             Error::BadAnswer(e) => Some(e.field.clone()),
             _ => None,
         }
@@ -149,6 +153,7 @@ impl fmt::Display for Error {
             Error::Route(e) => e.kind_message(f),
             Error::Payload(e) => e.fmt(f),
             Error::Onion(e) => e.fmt(f),
+            Error::Invoice(e) => e.fmt(f),
             Error::Param { expected: "present", .. } => f.write_str("missing"),
             Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
             Error::Param { expected, .. } => write!(f, "should be {expected}"),
@@ -168,7 +173,8 @@ macro_rules! from_err {
     )*};
 }
 from_err!(AmountError => Amount, IdError => Id, JsonError => Json, WireError => Wire,
-          RouteError => Route, PayloadError => Payload, OnionError => Onion);
+          RouteError => Route, PayloadError => Payload, OnionError => Onion,
+          crate::bolt11::Bolt11Error => Invoice);
 
 impl From<HexError> for Error {
     fn from(e: HexError) -> Self {

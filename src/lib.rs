@@ -17,6 +17,7 @@ extern crate std;
 
 pub mod amount;
 pub mod blinding;
+pub mod bolt11;
 pub mod commands;
 mod crypto;
 pub mod error;

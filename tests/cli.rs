@@ -121,3 +121,41 @@ fn amounts_and_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("usage"));
 }
+
+#[test]
+fn invoice_decode_reads_the_spec_examples_and_names_what_is_wrong() {
+    let text = std::fs::read_to_string(vector("bolt11.json")).unwrap();
+    let file = json::parse(&text).unwrap();
+    let valid = file.get("valid").and_then(Value::as_array).unwrap();
+    let case = &valid[1]; // "$3 for a cup of coffee": amount, expiry 60
+    let invoice = case.get("invoice").and_then(Value::as_str).unwrap();
+    let (code, v, _) = run(&["invoice", "decode"], &format!("{{\"invoice\":\"{invoice}\"}}"));
+    assert_eq!(code, 0);
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
+    assert_eq!(s("network").as_deref(), Some("bc"));
+    assert_eq!(s("amount_msat").as_deref(), Some("250000000"));
+    assert_eq!(v.get("timestamp").and_then(Value::as_u64), Some(1496314658));
+    assert_eq!(v.get("expiry").and_then(Value::as_u64), Some(60));
+    assert_eq!(s("description").as_deref(), Some("1 cup coffee"));
+    assert_eq!(v.get("description_hash"), Some(&Value::Null));
+    assert_eq!(v.get("min_final_cltv_expiry").and_then(Value::as_u64), Some(18));
+    assert_eq!(s("payee").as_deref(), file.get("payee_node_id").and_then(Value::as_str));
+    assert_eq!(v.get("signature_verified"), Some(&Value::Bool(true)));
+    for key in ["payment_hash", "payment_secret", "route_hints", "features", "payment_metadata"] {
+        assert!(v.get(key).is_some(), "{key}");
+    }
+    // No amount: null.
+    let donation = valid[0].get("invoice").and_then(Value::as_str).unwrap();
+    let (_, v, _) = run(&["invoice", "decode"], &format!("{{\"invoice\":\"{donation}\"}}"));
+    assert_eq!(v.get("amount_msat"), Some(&Value::Null));
+    // Invalid: exit 1, the error as JSON on stderr, naming the field.
+    let bad = file.get("invalid").and_then(Value::as_array).unwrap()[1].get("invoice").and_then(Value::as_str).unwrap();
+    let (code, _, err) = run(&["invoice", "decode"], &format!("{{\"invoice\":\"{bad}\"}}"));
+    assert_eq!(code, 1);
+    let e = json::parse(&err).unwrap();
+    assert_eq!(e.get("error").and_then(Value::as_str), Some("BOLT11_BAD_CHECKSUM"));
+    assert_eq!(e.get("field").and_then(Value::as_str), Some("invoice"));
+    let (code, _, err) = run(&["invoice", "decode"], "{}");
+    assert_eq!(code, 1);
+    assert!(err.contains("\"field\":\"invoice\""), "{err}");
+}

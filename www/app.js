@@ -143,6 +143,7 @@ async function connect() {
 async function newInvoice() {
   const amount = ln.parseAmount($('amount').value.trim());
   const inv = await rpc('dev-invoice', { node: $('payee').value, amount_msat: `${amount}msat` });
+  $('bolt11').value = inv.bolt11 ?? '';
   $('destination').value = inv.destination;
   $('payment-hash').value = inv.payment_hash;
   $('payment-secret').value = inv.payment_secret;
@@ -164,20 +165,50 @@ function readInvoice() {
     return v;
   };
   try {
+    const bolt11 = $('bolt11').value.trim() || undefined;
+    $('invoice-summary').textContent = bolt11 ? describeInvoice(ln.decodeInvoice(bolt11)) : '';
     let amountMsat;
     try {
       amountMsat = ln.parseAmount($('amount').value.trim());
     } catch (e) {
       throw new Error(`amount: ${e.message}`);
     }
-    state.invoice = { amountMsat, destination: hex('destination', 33, 'destination'), paymentHash: hex('payment-hash', 32, 'payment_hash'), paymentSecret: hex('payment-secret', 32, 'payment_secret', true) };
+    state.invoice = { bolt11, amountMsat, destination: hex('destination', 33, 'destination'), paymentHash: hex('payment-hash', 32, 'payment_hash'), paymentSecret: hex('payment-secret', 32, 'payment_secret', true) };
     show(null);
   } catch (e) {
     state.invoice = null;
-    show(e.message);
+    show(e instanceof ln.LnSendpayError ? errText(e) : e.message);
   }
   refreshButtons();
   return state.invoice;
+}
+
+/** One line on a decoded invoice. */
+function describeInvoice(d) {
+  const amount = d.amountMsat === null ? 'any amount' : ln.formatAmount(d.amountMsat, 'sat');
+  const left = d.expiresAt - Math.floor(Date.now() / 1000);
+  const when = left > 0 ? `expires in ${Math.ceil(left / 60)} min` : 'EXPIRED';
+  const what = d.description !== null ? `“${d.description}”` : `description hash ${shortHex(d.descriptionHash, 4)}`;
+  return `${nameOf(d.payee)} asks ${amount} · ${what} · ${d.chain} · ${when} · signature ✓ (${d.payeeSource === 'n' ? 'against n' : 'key recovered'})`;
+}
+
+/** A pasted invoice fills the fields it carries. */
+function onBolt11() {
+  const text = $('bolt11').value.trim();
+  if (text) {
+    try {
+      const d = ln.decodeInvoice(text);
+      $('destination').value = d.payee;
+      $('payment-hash').value = d.paymentHash;
+      $('payment-secret').value = d.paymentSecret;
+      if (d.amountMsat !== null) $('amount').value = `${d.amountMsat}msat`;
+      resetPayment();
+    } catch {
+      // readInvoice shows the error, naming the field
+    }
+  }
+  readInvoice();
+  onRouteText();
 }
 
 function resetPayment() {
@@ -405,7 +436,8 @@ async function send() {
   try {
     setStatus('sending', `attempt ${n}: sendonion`);
     timeline('↗', `attempt ${n}: sendonion through ${route.map((x) => nameOf(x.id)).join(' → ')}`);
-    const p = await state.client.sendonion({ route: routeText, paymentHash: inv.paymentHash, paymentSecret: inv.paymentSecret, amountMsat: inv.amountMsat, blockHeight: state.info.blockheight, label: `ln-sendpay www #${n}` });
+    // With a bolt11, the library checks the route and the fields against it before sending.
+    const p = await state.client.sendonion({ route: routeText, bolt11: inv.bolt11, paymentHash: inv.paymentHash, paymentSecret: inv.paymentSecret, amountMsat: inv.amountMsat, blockHeight: state.info.blockheight, label: `ln-sendpay www #${n}` });
     state.sentFor = routeText;
     renderOnion();
     setStatus('pending', `attempt ${n}: the HTLC is on its way (waitsendpay)`);
@@ -504,9 +536,10 @@ async function autopay() {
   let built;
   try {
     setStatus('sending', 'client.pay');
-    timeline('▶', 'client.pay: getroutes → onion built here → sendonion → waitsendpay, retrying around failures');
+    timeline('▶', `client.pay${inv.bolt11 ? ' with the bolt11' : ''}: getroutes → onion built here → sendonion → waitsendpay, retrying around failures`);
+    const fields = inv.bolt11 ? { bolt11: inv.bolt11 } : { destination: inv.destination, amountMsat: inv.amountMsat, paymentHash: inv.paymentHash, paymentSecret: inv.paymentSecret };
     const out = await state.client.pay(
-      { destination: inv.destination, amountMsat: inv.amountMsat, paymentHash: inv.paymentHash, paymentSecret: inv.paymentSecret, label: 'ln-sendpay www (client.pay)' },
+      { ...fields, label: 'ln-sendpay www (client.pay)' },
       {
         onProgress(e) {
           if (e.stage === 'send' && e.route) {
@@ -574,6 +607,8 @@ $('route-json').addEventListener('input', () => {
   clearTimeout(typing);
   typing = setTimeout(onRouteText, 200);
 });
+$('bolt11').addEventListener('change', onBolt11);
+$('bolt11').addEventListener('paste', () => setTimeout(onBolt11, 0));
 for (const id of ['amount', 'destination', 'payment-hash', 'payment-secret']) {
   $(id).addEventListener('change', () => {
     readInvoice();

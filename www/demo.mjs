@@ -15,6 +15,8 @@ import { startDevNode, parseFailure } from './devnode/server.mjs';
 import { defaultNetwork } from './devnode/network.mjs';
 import { explainFailure, failcodeBits, groupDigits, routeText, shortHex, onionLayout } from './explain.js';
 
+// `node www/demo.mjs | head` closes the pipe early: end quietly.
+process.stdout.on('error', (e) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
 const bold = paint(1);
@@ -57,19 +59,23 @@ try {
   // 1. An invoice at dave (the dev node's helper: a preimage only dave knows).
   const amount = ln.parseAmount('100000sat');
   const inv = JSON.parse(await transport({ method: 'dev-invoice', params: { node: 'dave', amount_msat: `${amount}msat` } }, {}));
+  // Decoded and verified here: what the client will pay comes from the invoice, not the node.
+  const decoded = ln.decodeInvoice(inv.bolt11);
   console.log(bold('1 · the invoice'));
-  console.log(`    ${nameOf(inv.destination)} asks for ${ln.formatAmount(amount, 'sat')} (${groupDigits(amount)} msat)`);
-  console.log(`    payment_hash ${inv.payment_hash}`);
+  console.log(`    ${shortHex(inv.bolt11, 24)}`);
+  console.log(`    ${nameOf(decoded.payee)} asks for ${ln.formatAmount(decoded.amountMsat, 'sat')} (${groupDigits(decoded.amountMsat)} msat) on ${decoded.chain}, “${decoded.description}”`);
+  console.log(`    payment_hash ${decoded.paymentHash}`);
+  console.log(`    ${dim(`signature checked against n (${nameOf(decoded.payee)}); expires in ${Math.round((decoded.expiresAt - Date.now() / 1000) / 60)} min; final CLTV ≥ ${decoded.minFinalCltvExpiry}`)}`);
   console.log();
 
   // 2. Pay: the client asks the node for routes and sends onions it built itself.
-  console.log(bold('2 · client.pay') + dim(' — routes from the node; onions built and failures decoded here'));
+  console.log(bold('2 · client.pay({ bolt11 })') + dim(' — routes from the node; onions built and failures decoded here'));
   const t0 = Date.now();
   const ms = () => dim(`${String(Date.now() - t0).padStart(5)} ms`);
   let result;
   try {
     result = await client.pay(
-      { destination: inv.destination, amountMsat: amount, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret },
+      { bolt11: inv.bolt11 },
       {
         onProgress(e) {
           const p = e.params ?? {};

@@ -66,6 +66,18 @@ export const rpcError = wrap(raw.rpcError);
 export const paymentGuard = wrap(raw.paymentGuard);
 export const version = wrap(raw.version);
 
+const decodeInvoiceRaw = wrap(raw.decodeInvoice);
+/**
+ * Decode and verify a BOLT 11 invoice. `now` (seconds since 1970; default: this machine's
+ * clock) decides `expired`.
+ */
+export function decodeInvoice(invoice, { now = Math.floor(Date.now() / 1000) } = {}) {
+  if (typeof invoice !== 'string') {
+    throw new LnSendpayError('invoice: pass the bolt11 string', -32602, { error: 'PARAM_TYPE', field: 'invoice' });
+  }
+  return decodeInvoiceRaw({ invoice, now });
+}
+
 export { clnrest, commando, TRANSPORT_ERROR } from './transport.js';
 export { Client } from './client.js';
 export { MemoryStore, KeyValueStore, IndexedDBStore, KeyedLock, attemptKey, exportAttempts, importAttempts } from './store.js';

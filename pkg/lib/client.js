@@ -218,8 +218,13 @@ export class Client {
     return this.#update(key, rec, changes);
   }
 
+  /** With a bolt11: the time, so an expired invoice is refused before anything is sent. */
+  #withNow(args) {
+    return args.bolt11 === undefined || args.now !== undefined ? args : { ...args, now: Math.floor(this.#now() / 1000) };
+  }
+
   async #attempt(method, args, opts = {}) {
-    const request = lib(raw.rpcRequest, { ...args, method });
+    const request = lib(raw.rpcRequest, { ...this.#withNow(args), method });
     const att = request.attempt;
     const key = attemptKey(att.paymentHash, att.partid);
     const fingerprint = `${att.destination}|${att.amountMsat}`;
@@ -321,17 +326,20 @@ export class Client {
         // a UI callback cannot break a payment
       }
     };
+    // With a bolt11, the Payer takes what the invoice carries and checks what is given.
+    const withNow = this.#withNow(args);
     const payer = (() => {
       try {
-        return new raw.Payer(args);
+        return new raw.Payer(withNow);
       } catch (e) {
         throw convertError(e);
       }
     })();
     try {
-      const hash = hex(args.paymentHash ?? args.payment_hash);
-      const destination = hex(args.destination);
-      const amount = String(lib(raw.parseAmount, args.amountMsat ?? args.amount_msat));
+      const inv = args.bolt11 === undefined ? {} : lib(raw.decodeInvoice, { invoice: args.bolt11 });
+      const hash = hex(args.paymentHash ?? args.payment_hash ?? inv.paymentHash);
+      const destination = hex(args.destination ?? inv.payee);
+      const amount = String(lib(raw.parseAmount, args.amountMsat ?? args.amount_msat ?? inv.amountMsat));
       const key = attemptKey(hash, 0);
       return await this.#lock.run(key, `${destination}|${amount}`, async () => {
         const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs });

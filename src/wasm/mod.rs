@@ -292,6 +292,12 @@ pub fn peel_onion(req: JsValue) -> Result<JsValue, JsValue> {
     call(&req, commands::onion_decode)
 }
 
+/// Decode and verify a BOLT 11 invoice: `{invoice, now?}`.
+#[wasm_bindgen(js_name = decodeInvoice, skip_typescript)]
+pub fn decode_invoice(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::invoice_decode)
+}
+
 /// Decode a failure reply into the routing failure object.
 #[wasm_bindgen(js_name = decodeFailure, skip_typescript)]
 pub fn decode_failure(req: JsValue) -> Result<JsValue, JsValue> {

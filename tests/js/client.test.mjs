@@ -278,3 +278,79 @@ test('end to end over HTTP: clnrest against the dev node', async () => {
     await dev.close();
   }
 });
+
+test('bolt11: pay takes an invoice alone; what is given must match it; an expired invoice sends nothing', async () => {
+  const { net, inv } = setup();
+  const { t, calls } = counted(net);
+  const client = new ln.Client({ transport: t });
+  // The invoice carries destination, amount, hash, secret and final CLTV.
+  const r = await client.pay({ bolt11: inv.bolt11 });
+  assert.equal(r.status, 'complete');
+  assert.equal(r.attempts.length, 2, 'fails at bob first, as with the fields given');
+  const { createHash } = await import('node:crypto');
+  assert.equal(createHash('sha256').update(Buffer.from(r.paymentPreimage, 'hex')).digest('hex'), inv.payment_hash);
+  const [rec] = await client.store.list();
+  assert.equal(rec.paymentHash, inv.payment_hash);
+  assert.equal(rec.destination, inv.destination);
+
+  const other = setup();
+  const n = calls.length;
+  const e1 = await rejects(client.pay({ bolt11: other.inv.bolt11, paymentHash: '00'.repeat(32) }), -32602, 'INVOICE_PAYMENT_HASH_MISMATCH');
+  assert.equal(e1.data.field, 'payment_hash');
+  assert.ok(e1.message.includes('00'.repeat(32)) && e1.message.includes(other.inv.payment_hash), e1.message);
+  const e2 = await rejects(client.pay({ bolt11: other.inv.bolt11, amountMsat: 5n }), -32602, 'INVOICE_AMOUNT_MISMATCH');
+  assert.match(e2.message, /5msat.*100000msat/);
+  await rejects(client.pay({ bolt11: other.inv.bolt11, destination: net.nodes.erin }), -32602, 'INVOICE_PAYEE_MISMATCH');
+  await rejects(client.pay({ bolt11: other.inv.bolt11, finalCltv: 9 }), -32602, 'INVOICE_FINAL_CLTV_TOO_SMALL');
+  await rejects(client.pay({ bolt11: other.inv.bolt11.slice(0, -1) + 'q' }), -32602, 'BOLT11_BAD_CHECKSUM');
+  const late = new ln.Client({ transport: t, now: () => Date.now() + 2 * 3600 * 1000 });
+  const e3 = await rejects(late.pay({ bolt11: other.inv.bolt11 }), -32602, 'INVOICE_EXPIRED');
+  assert.equal(e3.data.field, 'bolt11');
+  assert.equal(calls.length, n, 'nothing reached the node');
+});
+
+test('bolt11: sendonion and sendpay fill the hash and secret and check the route against the invoice', async () => {
+  const { net, inv } = setup();
+  const { t, calls } = counted(net);
+  const client = new ln.Client({ transport: t });
+  const { route } = await client.getroute({ destination: inv.destination, amountMsat: 100000n, exclude: ['105x1x0/0', '105x1x0/1'] });
+  const p = await client.sendonion({ route, bolt11: inv.bolt11 });
+  assert.equal(p.paymentHash, inv.payment_hash);
+  const done = await client.waitsendpay({ paymentHash: inv.payment_hash, timeout: 10 });
+  assert.equal(done.status, 'complete', 'the secret from the invoice reached dave in the onion');
+
+  const other = setup();
+  const n = calls.length;
+  // A route to erin for dave's invoice.
+  const { route: toErin } = await client.getroute({ destination: net.nodes.erin, amountMsat: 100000n });
+  const m = calls.length;
+  await rejects(client.sendonion({ route: toErin, bolt11: other.inv.bolt11, blockHeight: 800_000 }), -32602, 'INVOICE_PAYEE_MISMATCH');
+  // Three times the amount: outside the man page's [amount, 2×amount].
+  const big = route.map((h) => ({ ...h, amountMsat: h.amountMsat * 3n }));
+  const e = await rejects(client.sendpay({ route: big, bolt11: other.inv.bolt11 }), -32602);
+  assert.match(e.data.error, /TWICE|OUT_OF_RANGE/);
+  // The final hop's delay below the invoice's 18.
+  const short = route.map((h, i) => ({ ...h, delay: i === route.length - 1 ? 9 : h.delay }));
+  await rejects(client.sendpay({ route: short, bolt11: other.inv.bolt11 }), -32602, 'INVOICE_FINAL_CLTV_TOO_SMALL');
+  await rejects(client.sendpay({ route, bolt11: other.inv.bolt11, paymentSecret: '00'.repeat(32) }), -32602, 'INVOICE_PAYMENT_SECRET_MISMATCH');
+  assert.equal(calls.length, m, 'no refused send reached the node');
+  assert.ok(n < m);
+});
+
+test('decodeInvoice: a plain object, amounts as bigint; errors name the field', () => {
+  const { inv } = setup();
+  const d = ln.decodeInvoice(inv.bolt11);
+  assert.equal(d.network, 'bcrt');
+  assert.equal(d.chain, 'regtest');
+  assert.equal(d.amountMsat, 100000n);
+  assert.equal(d.paymentHash, inv.payment_hash);
+  assert.equal(d.paymentSecret, inv.payment_secret);
+  assert.equal(d.payee, inv.destination);
+  assert.equal(d.payeeSource, 'n');
+  assert.equal(d.signatureVerified, true);
+  assert.equal(d.expired, false);
+  assert.equal(ln.decodeInvoice(inv.bolt11, { now: d.expiresAt }).expired, true);
+  assert.deepEqual(d.featureBits, [8, 14]);
+  assert.throws(() => ln.decodeInvoice('lnbc1qqqq'), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice' && e.data.error === 'BOLT11_TOO_SHORT');
+  assert.throws(() => ln.decodeInvoice(42), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice');
+});

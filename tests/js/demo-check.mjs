@@ -22,6 +22,9 @@ const ok = run();
 check('the default run: fails at bob, retries through carol and erin, paid', () => {
   assert.equal(ok.status, 0, ok.stderr);
   const out = ok.stdout;
+  assert.match(out, /DAVE asks for 100000sat \(100,000,000 msat\) on regtest/);
+  assert.match(out, /signature checked against n \(DAVE\)/);
+  assert.match(out, /2 · client\.pay\(\{ bolt11 \}\)/);
   assert.match(out, /attempt 1 +ALICE ─103x1x0→ BOB ─105x1x0→ DAVE/);
   assert.match(out, /✗ 204 PAY_TRY_OTHER_ROUTE: WIRE_TEMPORARY_CHANNEL_FAILURE \(0x1007 UPDATE\) at BOB, channel 105x1x0/);
   assert.match(out, /erringIndex +1\n/);

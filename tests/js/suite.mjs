@@ -8,6 +8,7 @@ export const VECTOR_FILES = [
   'vectors/bolt04/onion-error-test.json',
   'vectors/bolt04/blinded-payment-onion-test.json',
   'vectors/failcodes.json',
+  'vectors/bolt11.json',
 ];
 
 function fail(msg) {
@@ -224,6 +225,50 @@ const cases = [
     eq(p.amountSentMsat, 2000n, 'msat as bigint');
     await code(client.sendonion({ route: [route[0], { ...route[1], amount_msat: '999' }], paymentHash: hash, blockHeight: 800000 }), 201, 'another amount while pending');
     eq(sent.length, 3, 'nothing sent for it');
+  }],
+  ['bolt11.json: every example through decodeInvoice', (ln, V) => {
+    const file = V['vectors/bolt11.json'];
+    let decoded = 0;
+    for (const c of file.valid) {
+      const e = c.expected;
+      if (e.ignored_fields?.length) {
+        // The spec's self-contradiction (README): wrong-length p/h/s/n fields fail.
+        throws(() => ln.decodeInvoice(c.invoice), (err) => eq(err.data.error, 'BOLT11_FIELD_LENGTH', c.title), c.title);
+        continue;
+      }
+      const d = ln.decodeInvoice(c.invoice, { now: 0 });
+      eq(d.network, e.network, `${c.title}: network`);
+      eq(d.amountMsat, e.amount_msat === null ? null : BigInt(e.amount_msat), `${c.title}: amountMsat (a bigint)`);
+      eq(d.timestamp, e.timestamp, `${c.title}: timestamp`);
+      eq(d.paymentHash, e.payment_hash, `${c.title}: paymentHash`);
+      eq(d.paymentSecret, e.payment_secret, `${c.title}: paymentSecret`);
+      eq(d.description, e.description, `${c.title}: description`);
+      eq(d.descriptionHash, e.description_hash, `${c.title}: descriptionHash`);
+      eq(d.expiry, e.expiry ?? 3600, `${c.title}: expiry`);
+      eq(d.minFinalCltvExpiry, e.min_final_cltv_expiry ?? 18, `${c.title}: minFinalCltvExpiry`);
+      eq(d.features, e.features_hex, `${c.title}: features`);
+      eq(d.featureBits.join(), e.feature_bits.join(), `${c.title}: featureBits`);
+      eq(d.paymentMetadata, e.payment_metadata, `${c.title}: paymentMetadata`);
+      eq(d.payee, e.payee, `${c.title}: payee`);
+      eq(d.signatureVerified, true, `${c.title}: signatureVerified`);
+      eq(d.expired, false, `${c.title}: not expired at time 0`);
+      eq(JSON.stringify(d.fallbacks), JSON.stringify(e.fallback_addresses.map((f) => ({ version: f.version, program: f.program }))), `${c.title}: fallbacks`);
+      const hints = e.route_hints.map((r) => r.map((h) => `${h.pubkey} ${h.short_channel_id} ${h.fee_base_msat} ${h.fee_proportional_millionths} ${h.cltv_expiry_delta}`).join('|')).join('/');
+      eq(d.routeHints.map((r) => r.map((h) => `${h.pubkey} ${h.shortChannelId} ${h.feeBaseMsat} ${h.feeProportionalMillionths} ${h.cltvExpiryDelta}`).join('|')).join('/'), hints, `${c.title}: routeHints`);
+      for (const h of d.routeHints.flat()) if (typeof h.feeBaseMsat !== 'bigint') fail('feeBaseMsat is a bigint');
+      decoded++;
+    }
+    eq(decoded, 15, 'valid examples decoded');
+    const codes = file.invalid.map((c) => {
+      try {
+        ln.decodeInvoice(c.invoice);
+        return 'OK';
+      } catch (err) {
+        if (!(err instanceof ln.LnSendpayError) || err.data.field !== 'invoice') fail(`${c.title}: ${err}`);
+        return err.data.error;
+      }
+    });
+    if (codes.includes('OK')) fail(`an invalid example decoded: ${codes}`);
   }],
   ['short channel ids, the version', (ln) => {
     const s = ln.parseShortChannelId('103x1x0/1');

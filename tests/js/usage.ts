@@ -11,6 +11,7 @@ import {
   wrapFailure,
   decodeChannelUpdate,
   parseShortChannelId,
+  decodeInvoice,
   LnSendpayError,
   clnrest,
   commando,
@@ -117,4 +118,17 @@ export async function payExample(transport: Transport): Promise<string> {
   // @ts-expect-error amounts are never JS numbers
   await client.pay({ destination: info.id, amountMsat: 1000, paymentHash: '00'.repeat(32) });
   return paid.paymentPreimage;
+}
+
+export async function invoiceExample(client: Client, bolt11: string): Promise<string> {
+  const inv = decodeInvoice(bolt11, { now: 1_700_000_000 });
+  const amount: bigint | null = inv.amountMsat;
+  const hints: bigint[] = inv.routeHints.flat().map((h) => h.feeBaseMsat);
+  void amount;
+  void hints;
+  const paid = await client.pay({ bolt11, maxAttempts: 3 });
+  await client.sendpay({ route: [], bolt11 });
+  // @ts-expect-error without bolt11, the payment's fields are required
+  await client.pay({ destination: inv.payee, amountMsat: 1000n });
+  return paid.paymentPreimage + inv.payee;
 }

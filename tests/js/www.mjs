@@ -68,6 +68,11 @@ try {
     assert.equal(await page.inputValue('#destination'), ids.dave);
     assert.match(await page.inputValue('#payment-hash'), /^[0-9a-f]{64}$/);
     assert.equal(await page.locator('#send').isDisabled(), true, 'nothing to send before a route');
+    // The test invoice is a real bolt11, decoded and verified in the page.
+    const bolt11 = await page.inputValue('#bolt11');
+    assert.match(bolt11, /^lnbcrt1000000000p1/);
+    assert.equal(ln.decodeInvoice(bolt11).paymentHash, await page.inputValue('#payment-hash'));
+    assert.match(await text('#invoice-summary'), /^DAVE asks 100000sat · “dev node invoice #1” · regtest · expires in 60 min · signature ✓ \(against n\)/);
   });
 
   let hash;
@@ -203,6 +208,34 @@ try {
     assert.equal(await card.locator('.link.erring').count(), 0, 'no channel to blame');
     assert.match(await text('#status-text'), /203/);
     assert.equal(await text('#inject-state'), '', 'the injected failure was used up');
+  });
+
+  await check('a field that disagrees with the invoice is refused before anything is sent', async () => {
+    await page.click('#new-invoice');
+    await page.waitForFunction(() => document.getElementById('status').dataset.state === 'idle');
+    await page.click('#find-route');
+    await page.waitForSelector('#route-diagram .node[data-node]');
+    const sent = sentOnions.length;
+    await page.fill('#payment-hash', '00'.repeat(32));
+    await page.dispatchEvent('#payment-hash', 'change');
+    await page.click('#send');
+    await page.waitForFunction(() => document.getElementById('status').dataset.state === 'failed');
+    assert.match(await text('#status-text'), /payment_hash.*does not match the invoice's payment_hash.*INVOICE_PAYMENT_HASH_MISMATCH/);
+    assert.equal(sentOnions.length, sent, 'no sendonion went out');
+  });
+
+  await check('a pasted invoice is decoded here: a spec example fills the fields; a broken one is named', async () => {
+    const spec = 'lnbc2500u1pvjluezsp5zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zygspp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypqdq5xysxxatsyp3k7enxv4jsxqzpu9qrsgquk0rl77nj30yxdy8j9vdx85fkpmdla2087ne0xh8nhedh8w27kyke0lp53ut353s06fv3qfegext0eh0ymjpf39tuven09sam30g4vgpfna3rh';
+    await page.fill('#bolt11', spec);
+    await page.dispatchEvent('#bolt11', 'change');
+    await page.waitForFunction(() => document.getElementById('destination').value.startsWith('03e7156a'));
+    assert.equal(await page.inputValue('#payment-hash'), '0001020304050607080900010203040506070809000102030405060708090102');
+    assert.equal(await page.inputValue('#amount'), '250000000msat');
+    assert.match(await text('#invoice-summary'), /asks 250000sat · “1 cup coffee” · bitcoin · EXPIRED · signature ✓ \(key recovered\)/);
+    await page.fill('#bolt11', spec.slice(0, -1) + 'q');
+    await page.dispatchEvent('#bolt11', 'change');
+    await page.waitForSelector('#invoice-error:not([hidden])');
+    assert.match(await text('#invoice-error'), /invoice: the bech32 checksum does not verify.*BOLT11_BAD_CHECKSUM/);
   });
 
   await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {
