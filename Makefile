@@ -90,8 +90,7 @@ setup-fuzz:
 # `make fuzz-long FUZZ_SECONDS=300` for a longer one.
 test-fuzz fuzz-long: setup-fuzz
 	# The bolt11 target starts from the spec's invoices, read in place from $(SHARED).
-	mkdir -p target fuzz/corpus/bolt11 && node -e 'const d = require("$(abspath $(SHARED))/vectors/bolt11.json"); \
-	  [...d.valid, ...d.invalid].forEach((v, i) => require("fs").writeFileSync(`fuzz/corpus/bolt11/spec-$${i}`, v.invoice))'
+	mkdir -p target && node fuzz/seed-bolt11.mjs $(SHARED)
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p corpus/$$t; seeds=$$( [ -d seeds/$$t ] && echo seeds/$$t ); \
 	  cargo fuzz run $$t --sanitizer none corpus/$$t $$seeds -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \

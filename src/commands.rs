@@ -726,7 +726,7 @@ fn with_invoice(input: &Value, for_pay: bool) -> Result<(Value, Option<crate::bo
         }
     }
     let amount_key = if given("msatoshi") && !given("amount_msat") { "msatoshi" } else { "amount_msat" };
-    let amount = amount_param(input, if amount_key == "msatoshi" { "msatoshi" } else { "amount_msat" })?;
+    let amount = amount_param(input, amount_key)?;
     match inv.amount_to_pay(amount) {
         Ok(a) => set(amount_key, Value::Number(a.to_decimal_string())),
         // sendpay without an amount anywhere: the route's final amount is what is paid.
