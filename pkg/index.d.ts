@@ -493,7 +493,8 @@ export interface PayAttempt {
  * What `pay` takes. With `bolt11`, the invoice supplies `destination`, `amountMsat` (unless it
  * has none), `paymentHash`, `paymentSecret`, `paymentMetadata` and `finalCltv`; any of them
  * given as well must match it (-32602 `INVOICE_…_MISMATCH`, naming both values), and an
- * expired invoice is refused (`INVOICE_EXPIRED`) before anything is sent.
+ * expired invoice is refused (`INVOICE_EXPIRED`) before anything is sent. Its route hints
+ * become channels in the payment's askrene layer (`askrene-create-channel`).
  */
 export type PayRequest = PayFields & ({ bolt11: string; destination?: NodeId; amountMsat?: AmountInput; paymentHash?: Bytes } | { bolt11?: undefined; destination: NodeId; amountMsat: AmountInput; paymentHash: Bytes });
 

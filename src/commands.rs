@@ -1153,7 +1153,7 @@ pub fn error_json(e: &Error) -> Value {
 pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
     use crate::payment::{PayConfig, Router};
     input_object(input)?;
-    let (merged, _) = with_invoice(input, true)?;
+    let (merged, invoice) = with_invoice(input, true)?;
     let input = &merged;
     let amount =
         amount_param(input, "amount_msat")?.ok_or(Error::Param { field: "amount_msat".into(), expected: "present" })?;
@@ -1202,6 +1202,7 @@ pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
                     .map_err(|_| Error::Param { field: "block_height".into(), expected: "at most 2^32-1" })?,
             ),
         },
+        route_hints: invoice.map(|i| i.route_hints).unwrap_or_default(),
     })
 }
 

@@ -195,6 +195,9 @@ pub struct PayConfig {
     pub label: Option<String>,
     /// The block height to build onions at; `None`: the node's, from `getinfo`.
     pub block_height: Option<u32>,
+    /// The invoice's route hints (`r`): private channels towards the payee, added to this
+    /// payment's askrene layer before the first `getroutes` (not used with `getroute`).
+    pub route_hints: Vec<Vec<crate::bolt11::RouteHintHop>>,
 }
 
 /// What a step is for (progress for UIs).
@@ -308,6 +311,13 @@ pub struct Payer {
     our_id: Option<NodeId>,
     height: u32,
     layer_created: bool,
+    /// The route hints' channels (source, destination, channel, policy), and how many of
+    /// their layer requests (create, then enable: two each) were sent.
+    hints: Vec<(NodeId, NodeId, crate::ids::ShortChannelId, ChannelChange)>,
+    hint_requests: usize,
+    /// The request in flight may fail without ending the payment: creating the layer (it
+    /// exists already after an earlier `pay` of this hash) or a hint (a channel the node knows).
+    optional_inflight: bool,
     changes: Vec<(Exclusion, ChannelChange, bool)>,
     attempts: Vec<Attempt>,
     settle_tries: u32,
@@ -320,7 +330,23 @@ const WAIT_TRIES: u32 = 5;
 impl Payer {
     /// A payment to make.
     pub fn new(cfg: PayConfig) -> Payer {
+        // Each hint hop is a channel from its `pubkey` to the next hop's, the last to the payee.
+        let mut hints = Vec::new();
+        for r in &cfg.route_hints {
+            for (i, h) in r.iter().enumerate() {
+                let to = r.get(i + 1).map_or(cfg.destination, |n| n.pubkey);
+                let policy = ChannelChange::Hint {
+                    fee_base_msat: h.fee_base_msat,
+                    fee_proportional_millionths: h.fee_proportional_millionths,
+                    cltv_expiry_delta: h.cltv_expiry_delta,
+                };
+                hints.push((h.pubkey, to, h.short_channel_id, policy));
+            }
+        }
         Payer {
+            hints,
+            hint_requests: 0,
+            optional_inflight: false,
             cfg,
             state: State::Start,
             our_id: None,
@@ -386,6 +412,8 @@ impl Payer {
                 Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
             },
             (State::Layer, Some(Reply::Answer(_))) => self.next_route(),
+            // The layer exists already, or the node refuses a hint: go on without it.
+            (State::Layer, Some(Reply::NodeError(_))) if self.optional_inflight => self.next_route(),
             (State::Route, Some(Reply::Answer(v))) => self.got_routes(v, random),
             (State::Route, Some(Reply::NodeError(e)))
                 if self.cfg.router == Router::GetRoutes && error_code(e) == Some(-32601) =>
@@ -419,6 +447,7 @@ impl Payer {
     }
 
     fn next_route(&mut self) -> Step {
+        self.optional_inflight = false;
         let n = self.attempt_no() + 1;
         if n > self.cfg.max_attempts {
             let last = self.attempts.last().and_then(|a| a.failure.clone());
@@ -437,10 +466,23 @@ impl Payer {
             }
             Router::GetRoutes => {
                 let layer = self.layer();
-                if !self.changes.is_empty() && !self.layer_created {
+                if (!self.changes.is_empty() || !self.hints.is_empty()) && !self.layer_created {
                     self.layer_created = true;
                     self.state = State::Layer;
+                    self.optional_inflight = true;
                     return Step::Send { stage: Stage::Layer, request: rpc::askrene_create_layer(&layer) };
+                }
+                if let Some(&(from, to, scid, policy)) = self.hints.get(self.hint_requests / 2) {
+                    let create = self.hint_requests.is_multiple_of(2);
+                    self.hint_requests += 1;
+                    self.state = State::Layer;
+                    self.optional_inflight = true;
+                    let request = if create {
+                        rpc::askrene_create_channel(&layer, &from, &to, scid, crate::amount::MAX_MONEY)
+                    } else {
+                        rpc::askrene_update_channel(&layer, scid, crate::ids::direction(&from, &to), policy)
+                    };
+                    return Step::Send { stage: Stage::Layer, request };
                 }
                 if let Some(c) = self.changes.iter_mut().find(|c| !c.2) {
                     c.2 = true;

@@ -260,11 +260,38 @@ pub fn askrene_create_layer(layer: &str) -> Request {
     Request { method: "askrene-create-layer", params: Value::Object(m) }
 }
 
+/// `askrene-create-channel`: a channel the node's gossip does not know (an invoice's route
+/// hint), from `source` to `destination`; usable once `askrene-update-channel` enables it.
+pub fn askrene_create_channel(
+    layer: &str,
+    source: &NodeId,
+    destination: &NodeId,
+    channel: ShortChannelId,
+    capacity: Msat,
+) -> Request {
+    let mut m = Vec::new();
+    put(&mut m, "layer", Value::str(layer));
+    put(&mut m, "source", Value::String(source.to_hex()));
+    put(&mut m, "destination", Value::String(destination.to_hex()));
+    put(&mut m, "short_channel_id", Value::String(channel.to_string_form()));
+    put(&mut m, "capacity_msat", msat(capacity));
+    Request { method: "askrene-create-channel", params: Value::Object(m) }
+}
+
 /// What a layer says about one channel direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelChange {
     /// Never route through it.
     Disable,
+    /// Enable it with this policy (a route hint's channel, created in the layer).
+    Hint {
+        /// Base fee.
+        fee_base_msat: u32,
+        /// Proportional fee.
+        fee_proportional_millionths: u32,
+        /// CLTV delta.
+        cltv_expiry_delta: u16,
+    },
     /// Its fees and delta as a verified `channel_update` gave them.
     Policy {
         /// Base fee.
@@ -283,7 +310,11 @@ pub fn askrene_update_channel(layer: &str, channel: ShortChannelId, direction: u
     put(&mut m, "short_channel_id_dir", Value::String(format!("{}/{direction}", channel.to_string_form())));
     match change {
         ChannelChange::Disable => put(&mut m, "enabled", Value::Bool(false)),
-        ChannelChange::Policy { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta } => {
+        ChannelChange::Policy { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta }
+        | ChannelChange::Hint { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta } => {
+            if matches!(change, ChannelChange::Hint { .. }) {
+                put(&mut m, "enabled", Value::Bool(true));
+            }
             put(&mut m, "fee_base_msat", msat(Msat(u64::from(fee_base_msat))));
             put(&mut m, "fee_proportional_millionths", Value::u64(u64::from(fee_proportional_millionths)));
             put(&mut m, "cltv_expiry_delta", Value::u64(u64::from(cltv_expiry_delta)));

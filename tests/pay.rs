@@ -233,6 +233,7 @@ fn pay(
         router,
         label: None,
         block_height: None,
+        route_hints: Vec::new(),
     });
     let mut stages = vec![];
     let mut requests = vec![];
@@ -415,4 +416,84 @@ fn the_pay_config_json_names_what_is_wrong() {
     assert_eq!(field(r#""payment_secret":"zz""#).as_deref(), Some("payment_secret"));
     let no_amount = ok.replace(r#""amount_msat":"2000000sat","#, "");
     assert_eq!(pay_config(&parse(&no_amount).unwrap()).unwrap_err().field().as_deref(), Some("amount_msat"));
+}
+
+#[test]
+fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
+    let key = |b: u8| NodeId::from_hex(&payload_key_hex(b)).unwrap();
+    let (us, hinted, payee) = (key(0x11), key(0x44), key(0x66));
+    let hint = ln_sendpay::bolt11::RouteHintHop {
+        pubkey: hinted,
+        short_channel_id: ShortChannelId::new(109, 1, 0).unwrap(),
+        fee_base_msat: 2000,
+        fee_proportional_millionths: 200,
+        cltv_expiry_delta: 30,
+    };
+    let config = |route_hints| PayConfig {
+        destination: payee,
+        amount: Msat(50_000),
+        payment_hash: [7; 32],
+        payment_secret: Some([9; 32]),
+        payment_metadata: None,
+        final_cltv: 18,
+        max_attempts: 3,
+        maxfee: Msat(5_000),
+        router: Router::GetRoutes,
+        label: None,
+        block_height: None,
+        route_hints,
+    };
+    let mut payer = Payer::new(config(vec![vec![hint]]));
+    let send = |step: Step| match step {
+        Step::Send { stage, request } => (stage, request),
+        Step::Done(o) => panic!("ended: {:?}", o.error),
+    };
+    let info = json::parse(&format!(r#"{{"id":"{}","blockheight":800000}}"#, us.to_hex())).unwrap();
+    let refused = json::parse(r#"{"code":-32602,"message":"Layer already exists"}"#).unwrap();
+    let ok = json::parse("{}").unwrap();
+    let r = [1u8; 32];
+
+    let (_, req) = send(payer.step(None, &r));
+    assert_eq!(req.method, "getinfo");
+    let (stage, req) = send(payer.step(Some(Reply::Answer(&info)), &r));
+    assert_eq!((stage, req.method), (Stage::Layer, "askrene-create-layer"));
+    let layer = req.params.get("layer").and_then(Value::as_str).unwrap().to_string();
+    // The layer exists already (an earlier pay of this hash): go on.
+    let (_, req) = send(payer.step(Some(Reply::NodeError(&refused)), &r));
+    assert_eq!(req.method, "askrene-create-channel");
+    let p = |k: &str| {
+        req.params.get(k).and_then(|v| v.as_str().map(String::from).or_else(|| v.token_text().map(String::from)))
+    };
+    assert_eq!(p("layer").as_deref(), Some(layer.as_str()));
+    assert_eq!(p("source"), Some(hinted.to_hex()));
+    assert_eq!(p("destination"), Some(payee.to_hex()));
+    assert_eq!(p("short_channel_id").as_deref(), Some("109x1x0"));
+    let (_, req) = send(payer.step(Some(Reply::Answer(&ok)), &r));
+    assert_eq!(req.method, "askrene-update-channel");
+    let text = req.params.to_json();
+    let dir = direction(&hinted, &payee);
+    for needle in [
+        format!(r#""short_channel_id_dir":"109x1x0/{dir}""#),
+        r#""enabled":true"#.into(),
+        r#""fee_base_msat":"2000msat""#.into(),
+        r#""fee_proportional_millionths":200"#.into(),
+        r#""cltv_expiry_delta":30"#.into(),
+    ] {
+        assert!(text.contains(&needle), "{needle} in {text}");
+    }
+    // The node refuses the hint: the payment goes on without it, the layer in its routes.
+    let (stage, req) = send(payer.step(Some(Reply::NodeError(&refused)), &r));
+    assert_eq!((stage, req.method), (Stage::FindRoute(1), "getroutes"));
+    assert!(req.params.to_json().contains(&layer), "{}", req.params.to_json());
+    // Without hints (and before any failure) no layer is made at all.
+    let mut plain = Payer::new(config(Vec::new()));
+    send(plain.step(None, &r));
+    let (_, req) = send(plain.step(Some(Reply::Answer(&info)), &r));
+    assert_eq!(req.method, "getroutes", "no hints, no failure: no layer");
+}
+
+fn payload_key_hex(b: u8) -> String {
+    // A valid compressed key from a one-byte-repeated secret, via the library's own hop side.
+    let sk = SecretKey::from_bytes(&[b; 32]).unwrap();
+    sk.public_key().to_hex()
 }

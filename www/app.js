@@ -213,6 +213,7 @@ function onBolt11() {
 
 function resetPayment() {
   state.layer = null;
+  state.hintsFor = null;
   state.excluded = [];
   state.attempt = 0;
   state.lastFailure = null;
@@ -225,9 +226,42 @@ function resetPayment() {
 
 // ─── 2. the route ───────────────────────────────────────────────────────────────────────
 
+/** This payment's askrene layer (created once). */
+async function ensureLayer() {
+  if (!state.layer) {
+    const layer = `ln-sendpay-www-${state.invoice.paymentHash.slice(0, 16)}`;
+    await rpc('askrene-create-layer', { layer }).catch((e) => {
+      if (e.code === -32601) throw e; // no askrene: the caller falls back
+    });
+    state.layer = layer;
+  }
+  return state.layer;
+}
+
+/** An invoice's route hints become channels in the layer (as client.pay does). */
+async function addHints(inv) {
+  if (!inv.bolt11 || state.hintsFor === inv.paymentHash) return;
+  state.hintsFor = inv.paymentHash;
+  const d = ln.decodeInvoice(inv.bolt11);
+  const hops = d.routeHints.flatMap((r) => r.map((h, i) => ({ h, to: r[i + 1]?.pubkey ?? d.payee })));
+  if (!hops.length) return;
+  const layer = await ensureLayer();
+  for (const { h, to } of hops) {
+    const dir = h.pubkey < to ? 0 : 1; // BOLT 7: by node id order
+    await rpc('askrene-create-channel', { layer, source: h.pubkey, destination: to, short_channel_id: h.shortChannelId, capacity_msat: '2100000000000000000msat' }).catch(() => {});
+    await rpc('askrene-update-channel', { layer, short_channel_id_dir: `${h.shortChannelId}/${dir}`, enabled: true, fee_base_msat: `${h.feeBaseMsat}msat`, fee_proportional_millionths: h.feeProportionalMillionths, cltv_expiry_delta: h.cltvExpiryDelta }).catch(() => {});
+    timeline('⊕', `route hint: ${nameOf(h.pubkey)} ─${h.shortChannelId}→ ${nameOf(to)} (private) added to the layer`);
+  }
+}
+
 async function findRoute() {
   const inv = readInvoice();
   if (!inv) return;
+  try {
+    await addHints(inv);
+  } catch (e) {
+    if (e.code !== -32601) throw e;
+  }
   const maxfee = inv.amountMsat / 200n > 5000n ? inv.amountMsat / 200n : 5000n; // Core Lightning's pay: 0.5%, at least 5 sat
   let route;
   try {
@@ -506,11 +540,7 @@ async function retry() {
       const dir = `${f.erringChannel}/${f.erringDirection}`;
       state.excluded.push(dir);
       try {
-        if (!state.layer) {
-          const layer = `ln-sendpay-www-${state.invoice.paymentHash.slice(0, 16)}`;
-          await rpc('askrene-create-layer', { layer });
-          state.layer = layer;
-        }
+        await ensureLayer();
         await rpc('askrene-update-channel', { layer: state.layer, short_channel_id_dir: dir, enabled: false });
         timeline('⊘', `${dir} left out of the next routes (askrene layer ${state.layer})`);
       } catch (e) {

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         router: if data.len() % 2 == 0 { Router::GetRoutes } else { Router::GetRoute },
         label: None,
         block_height: None,
+        route_hints: Vec::new(),
     });
     let mut step = payer.step(None, &[0x41; 32]);
     // Replies separated by a 0x1e byte; each is an answer (a), an error (e) or a lost request (t).

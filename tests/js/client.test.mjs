@@ -354,3 +354,29 @@ test('decodeInvoice: a plain object, amounts as bigint; errors name the field', 
   assert.throws(() => ln.decodeInvoice('lnbc1qqqq'), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice' && e.data.error === 'BOLT11_TOO_SHORT');
   assert.throws(() => ln.decodeInvoice(42), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice');
 });
+
+test('bolt11 route hints: a payee behind a private channel is paid through the hint', async () => {
+  const net = createNetwork(ln, defaultNetwork());
+  const inv = net.invoice({ node: 'frank', amount_msat: 50_000_000 });
+  const d = ln.decodeInvoice(inv.bolt11);
+  assert.equal(d.routeHints.length, 1);
+  assert.equal(d.routeHints[0][0].shortChannelId, '109x1x0');
+  assert.equal(d.routeHints[0][0].pubkey, net.nodes.dave);
+  const requests = [];
+  const inner = net.transport();
+  const client = new ln.Client({ transport: (r, o) => (requests.push(r), inner(r, o)) });
+  // Without the hint, the node knows no way to frank.
+  await rejects(client.pay({ destination: net.nodes.frank, amountMsat: 50_000_000n, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret }), 205);
+  const routes = [];
+  const r = await client.pay({ bolt11: inv.bolt11 }, { onProgress: (e) => e.stage === 'send' && routes.push(e.route.map((h) => h.channel).join(' ')) });
+  assert.equal(r.status, 'complete');
+  const created = requests.find((q) => q.method === 'askrene-create-channel');
+  assert.ok(created, 'the hint became a channel in the layer');
+  assert.equal(created.params.source, net.nodes.dave);
+  assert.equal(created.params.destination, net.nodes.frank);
+  const enabled = requests.find((q) => q.method === 'askrene-update-channel' && q.params.enabled === true);
+  assert.equal(enabled.params.fee_base_msat, '2000msat');
+  assert.equal(enabled.params.cltv_expiry_delta, 30);
+  assert.ok(routes.every((x) => x.endsWith('109x1x0')), routes.join(' / '));
+  assert.ok(net.log.includes('frank: paid, preimage released'));
+});

@@ -238,6 +238,17 @@ try {
     assert.match(await text('#invoice-error'), /invoice: the bech32 checksum does not verify.*BOLT11_BAD_CHECKSUM/);
   });
 
+  await check('a payee behind a private channel: the invoice’s route hint goes into the layer, the route ends through it', async () => {
+    await page.selectOption('#payee', 'frank');
+    await page.click('#new-invoice');
+    await page.waitForFunction((id) => document.getElementById('destination').value === id, ids.frank);
+    await page.click('#find-route');
+    await page.waitForSelector('#route-diagram .node[data-node]');
+    const channels = await page.locator('#route-diagram .link').evaluateAll((els) => els.map((e) => e.dataset.channel));
+    assert.equal(channels[channels.length - 1], '109x1x0');
+    assert.match(await text('#timeline'), /route hint: DAVE ─109x1x0→ FRANK \(private\) added to the layer/);
+  });
+
   await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {
     assert.deepEqual(problems, []);
     // bob (Send), bob (client.pay), bob and dave (the injected run).

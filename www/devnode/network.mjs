@@ -120,7 +120,16 @@ const field = (type, data) => [type, data.length >> 5, data.length & 31, ...data
  * A BOLT 11 invoice signed by `node` (its `n` field set, so readers verify rather than
  * recover): regtest prefix, the amount in pico-BTC, p, s, d, n, x, c and features 8 and 14.
  */
-export function encodeInvoice({ node, hash, secret, amountMsat, description, timestamp, expiry = 3600, minFinalCltv = 18 }) {
+export function encodeInvoice({ node, hash, secret, amountMsat, description, timestamp, expiry = 3600, minFinalCltv = 18, hints = [] }) {
+  // One `r` field per hint (a single-hop route from a public node): pubkey, scid, fees, cltv.
+  const hintFields = hints.map((h) => {
+    const [block, tx, out] = h.scid.split('x').map(Number);
+    const scid = Buffer.alloc(8);
+    scid.writeUIntBE(block, 0, 3);
+    scid.writeUIntBE(tx, 3, 3);
+    scid.writeUInt16BE(out, 6);
+    return field(3, toGroups(Buffer.concat([Buffer.from(h.pubkey, 'hex'), scid, u32(h.fee_base_msat), u32(h.fee_proportional_millionths), u16(h.cltv_expiry_delta)])));
+  });
   const hrp = `lnbcrt${amountMsat === undefined ? '' : `${BigInt(amountMsat) * 10n}p`}`;
   const data = [
     ...intGroups(timestamp, 7),
@@ -131,6 +140,7 @@ export function encodeInvoice({ node, hash, secret, amountMsat, description, tim
     ...field(6, intGroups(expiry)),
     ...field(24, intGroups(minFinalCltv)),
     ...field(5, intGroups(0x4100)), // features 8 and 14: the vector's groups are its value's
+    ...hintFields.flat(),
   ];
   const message = Buffer.concat([Buffer.from(hrp), toBytes(data)]);
   const sig = sign('sha256', message, { key: node.key, dsaEncoding: 'ieee-p1363' });
@@ -154,6 +164,7 @@ export function defaultNetwork() {
       carol: '33'.repeat(32),
       dave: '44'.repeat(32),
       erin: '55'.repeat(32),
+      frank: '66'.repeat(32),
     },
     // Balances in msat on each side; policy per direction (by the forwarding node).
     channels: [
@@ -164,6 +175,8 @@ export function defaultNetwork() {
       { scid: '106x1x0', a: 'carol', b: 'dave', balance: { carol: 900_000_000, dave: 900_000_000 }, policy: { carol: pol(2000, 500, 40), dave: pol(1000, 100, 40) } },
       { scid: '107x1x0', a: 'carol', b: 'erin', balance: { carol: 900_000_000, erin: 900_000_000 }, policy: { carol: pol(1000, 100, 40), erin: pol(1000, 100, 40) } },
       { scid: '108x1x0', a: 'erin', b: 'dave', balance: { erin: 900_000_000, dave: 900_000_000 }, policy: { erin: pol(1000, 100, 40), dave: pol(1000, 100, 40) } },
+      // Private: not in the gossip; frank's invoices carry it as a route hint.
+      { scid: '109x1x0', a: 'dave', b: 'frank', private: true, balance: { dave: 500_000_000, frank: 0 }, policy: { dave: pol(2000, 200, 30), frank: pol(1000, 100, 40) } },
     ],
     // Injected failures: {node, channel?, kind, times?}; kinds: temporary_channel_failure,
     // fee_insufficient, incorrect_cltv_expiry, unknown_next_peer, garbage,
@@ -232,7 +245,7 @@ export function createNetwork(ln, config = defaultNetwork()) {
 
   // ─── routing ───────────────────────────────────────────────────────────────────────────
 
-  function findRoute({ source, destination, amount, finalCltv, disabled, overrides, maxfee }) {
+  function findRoute({ source, destination, amount, finalCltv, disabled, overrides, created = new Set(), maxfee }) {
     const src = byId[source];
     const dst = byId[destination];
     if (!src) throw new RpcError(-32602, `Unknown source node ${source}`);
@@ -261,6 +274,8 @@ export function createNetwork(ln, config = defaultNetwork()) {
       }
       for (const c of channels) {
         if (c.a !== at && c.b !== at) continue;
+        // A private channel is known only through a layer that created it (a route hint).
+        if (c.private && !created.has(c.scid)) continue;
         const to = other(c, at);
         if (seen.has(to)) continue;
         if (disabled.has(`${c.scid}/${direction(nodes[at].id, nodes[to].id)}`) || disabled.has(nodes[to].id)) continue;
@@ -275,22 +290,24 @@ export function createNetwork(ln, config = defaultNetwork()) {
   const layerState = (names) => {
     const disabled = new Set();
     const overrides = new Map();
+    const created = new Set();
     for (const n of names ?? []) {
       const l = state.layers.get(n);
       if (!l) continue;
       for (const d of l.disabled) disabled.add(d);
       for (const [k, v] of l.overrides) overrides.set(k, v);
+      for (const c of l.created) created.add(c);
     }
-    return { disabled, overrides };
+    return { disabled, overrides, created };
   };
 
   function getroutes(p) {
     for (const n of p.layers ?? []) {
       if (!n.startsWith('auto.') && !state.layers.has(n)) throw new RpcError(-32602, `Unknown layer ${n}`);
     }
-    const { disabled, overrides } = layerState(p.layers);
+    const { disabled, overrides, created } = layerState(p.layers);
     const amount = msat(p.amount_msat, 'amount_msat');
-    const hops = findRoute({ source: p.source, destination: p.destination, amount, finalCltv: Number(p.final_cltv ?? 18), disabled, overrides, maxfee: p.maxfee_msat === undefined ? undefined : msat(p.maxfee_msat, 'maxfee_msat') });
+    const hops = findRoute({ source: p.source, destination: p.destination, amount, finalCltv: Number(p.final_cltv ?? 18), disabled, overrides, created, maxfee: p.maxfee_msat === undefined ? undefined : msat(p.maxfee_msat, 'maxfee_msat') });
     const path = hops.map((h, i) => {
       const dir = direction(nodes[h.from].id, nodes[h.to].id);
       const amountIn = i === 0 ? h.amount : hops[i - 1].amount;
@@ -350,7 +367,12 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const secret = hexOf(randomBytes(32));
     const amountMsat = amount === undefined ? undefined : msat(amount, 'amount_msat');
     state.invoices.set(hash, { node: n.name, preimage: hexOf(preimage), secret, amount: amountMsat });
-    const bolt11 = encodeInvoice({ node: n, hash, secret, amountMsat, description: description ?? `dev node invoice #${state.invoices.size}`, timestamp: Math.floor(Date.now() / 1000) });
+    // A private channel of the payee becomes a route hint: from its other end, with that end's policy.
+    const hints = channels.filter((c) => c.private && (c.a === n.name || c.b === n.name)).map((c) => {
+      const from = other(c, n.name);
+      return { pubkey: nodes[from].id, scid: c.scid, ...c.policy[from] };
+    });
+    const bolt11 = encodeInvoice({ node: n, hash, secret, amountMsat, hints, description: description ?? `dev node invoice #${state.invoices.size}`, timestamp: Math.floor(Date.now() / 1000) });
     return { bolt11, payment_hash: hash, payment_secret: secret, destination: n.id, amount_msat: amountMsat === undefined ? undefined : Number(amountMsat) };
   }
 
@@ -579,8 +601,18 @@ export function createNetwork(ln, config = defaultNetwork()) {
     getroute,
     'askrene-create-layer': (p) => {
       if (state.layers.has(p.layer)) throw new RpcError(-32602, `Layer ${p.layer} already exists`);
-      state.layers.set(p.layer, { disabled: new Set(), overrides: new Map() });
+      state.layers.set(p.layer, { disabled: new Set(), overrides: new Map(), created: new Set() });
       return { layers: [{ layer: p.layer, persistent: false, disabled_nodes: [], created_channels: [], channel_updates: [], constraints: [], biases: [], node_biases: [] }] };
+    },
+    'askrene-create-channel': (p) => {
+      const l = state.layers.get(p.layer);
+      if (!l) throw new RpcError(-32602, `Unknown layer ${p.layer}`);
+      const c = byScid[p.short_channel_id];
+      const ends = c ? [nodes[c.a].id, nodes[c.b].id] : [];
+      if (c && !c.private) throw new RpcError(-32602, `channel ${p.short_channel_id} already exists`);
+      if (c && !(ends.includes(p.source) && ends.includes(p.destination))) throw new RpcError(-32602, `channel ${p.short_channel_id} does not join ${p.source} and ${p.destination}`);
+      l.created.add(p.short_channel_id);
+      return {};
     },
     'askrene-update-channel': (p) => {
       const l = state.layers.get(p.layer);
