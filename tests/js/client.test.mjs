@@ -351,6 +351,7 @@ test('decodeInvoice: a plain object, amounts as bigint; errors name the field', 
   assert.equal(d.expired, false);
   assert.equal(ln.decodeInvoice(inv.bolt11, { now: d.expiresAt }).expired, true);
   assert.deepEqual(d.featureBits, [8, 14]);
+  assert.deepEqual(d.routeHints, [], 'dave has public channels: no hints');
   assert.throws(() => ln.decodeInvoice('lnbc1qqqq'), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice' && e.data.error === 'BOLT11_TOO_SHORT');
   assert.throws(() => ln.decodeInvoice(42), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice');
 });

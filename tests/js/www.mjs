@@ -85,6 +85,7 @@ try {
     const channels = await page.locator('#route-diagram .link').evaluateAll((els) => els.map((e) => e.dataset.channel));
     assert.deepEqual(channels, ['103x1x0', '105x1x0']);
     assert.match(await text('#route-summary'), /2 hops · fee 1,500 msat/);
+    assert.doesNotMatch(await text('#timeline'), /route hint/, 'dave is public: his invoice has no hints');
   });
 
   /** The bands of each "as hop k sees it" row: [{cls, bytes}]. */

@@ -367,8 +367,10 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const secret = hexOf(randomBytes(32));
     const amountMsat = amount === undefined ? undefined : msat(amount, 'amount_msat');
     state.invoices.set(hash, { node: n.name, preimage: hexOf(preimage), secret, amount: amountMsat });
-    // A private channel of the payee becomes a route hint: from its other end, with that end's policy.
-    const hints = channels.filter((c) => c.private && (c.a === n.name || c.b === n.name)).map((c) => {
+    // A payee with only private channels (as Core Lightning's invoice does) gives each as a
+    // route hint: from its other end, with that end's policy.
+    const mine = channels.filter((c) => c.a === n.name || c.b === n.name);
+    const hints = (mine.some((c) => !c.private) ? [] : mine).map((c) => {
       const from = other(c, n.name);
       return { pubkey: nodes[from].id, scid: c.scid, ...c.policy[from] };
     });
