@@ -302,7 +302,9 @@ test('bolt11: pay takes an invoice alone; what is given must match it; an expire
   assert.match(e2.message, /5msat.*100000msat/);
   await rejects(client.pay({ bolt11: other.inv.bolt11, destination: net.nodes.erin }), -32602, 'INVOICE_PAYEE_MISMATCH');
   await rejects(client.pay({ bolt11: other.inv.bolt11, finalCltv: 9 }), -32602, 'INVOICE_FINAL_CLTV_TOO_SMALL');
-  await rejects(client.pay({ bolt11: other.inv.bolt11.slice(0, -1) + 'q' }), -32602, 'BOLT11_BAD_CHECKSUM');
+  // The last character changed (to another one: a random invoice may end in either).
+  const broken = other.inv.bolt11.slice(0, -1) + (other.inv.bolt11.endsWith('q') ? 'p' : 'q');
+  await rejects(client.pay({ bolt11: broken }), -32602, 'BOLT11_BAD_CHECKSUM');
   const late = new ln.Client({ transport: t, now: () => Date.now() + 2 * 3600 * 1000 });
   const e3 = await rejects(late.pay({ bolt11: other.inv.bolt11 }), -32602, 'INVOICE_EXPIRED');
   assert.equal(e3.data.field, 'bolt11');
