@@ -383,6 +383,11 @@ impl Payer {
         self.cfg.payment_hash
     }
 
+    /// What is being paid, as configured (from a bolt11 where one was given).
+    pub fn config(&self) -> &PayConfig {
+        &self.cfg
+    }
+
     /// The attempt being made (the latest), with its route and shared secrets: what a client
     /// records before it sends the onion.
     pub fn current_attempt(&self) -> Option<&Attempt> {

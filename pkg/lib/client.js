@@ -336,10 +336,8 @@ export class Client {
       }
     })();
     try {
-      const inv = args.bolt11 === undefined ? {} : lib(raw.decodeInvoice, { invoice: args.bolt11 });
-      const hash = hex(args.paymentHash ?? args.payment_hash ?? inv.paymentHash);
-      const destination = hex(args.destination ?? inv.payee);
-      const amount = String(lib(raw.parseAmount, args.amountMsat ?? args.amount_msat ?? inv.amountMsat));
+      // What the Payer will pay (its config read the fields, or the bolt11): the guard's key.
+      const { paymentHash: hash, destination, amountMsat: amount } = payer.target();
       const key = attemptKey(hash, 0);
       return await this.#lock.run(key, `${destination}|${amount}`, async () => {
         const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs });

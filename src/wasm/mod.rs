@@ -394,6 +394,18 @@ impl PayerJs {
         Ok(PayerJs { inner: crate::payment::Payer::new(cfg) })
     }
 
+    /// What is being paid: `{paymentHash, destination, amountMsat}` (plain: the amount as a
+    /// decimal string), as the config or its bolt11 gave them.
+    pub fn target(&self) -> JsValue {
+        let c = self.inner.config();
+        let v = crate::json::object([
+            ("payment_hash", Value::String(crate::hex::encode(&c.payment_hash))),
+            ("destination", Value::String(c.destination.to_hex())),
+            ("amount_msat", Value::String(c.amount.to_decimal_string())),
+        ]);
+        to_js(&v, "", Mode::Plain)
+    }
+
     /// The next step: call with nothing first, then with `{answer}`, `{error}` or
     /// `{transportFailed: true}` for the last request.
     pub fn step(&mut self, reply: JsValue) -> Result<JsValue, JsValue> {

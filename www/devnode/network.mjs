@@ -43,6 +43,15 @@ const u64 = (n) => {
   return b;
 };
 const b64url = (b) => Buffer.from(b).toString('base64url');
+/** `103x1x0` → its 8 bytes (3-byte block, 3-byte index, 2-byte output). */
+function scidBytes(scid) {
+  const [block, tx, out] = scid.split('x').map(Number);
+  const b = Buffer.alloc(8);
+  b.writeUIntBE(block, 0, 3);
+  b.writeUIntBE(tx, 3, 3);
+  b.writeUInt16BE(out, 6);
+  return b;
+}
 
 /** A node's keys from its 32-byte secret. */
 function keys(privHex) {
@@ -122,14 +131,9 @@ const field = (type, data) => [type, data.length >> 5, data.length & 31, ...data
  */
 export function encodeInvoice({ node, hash, secret, amountMsat, description, timestamp, expiry = 3600, minFinalCltv = 18, hints = [] }) {
   // One `r` field per hint (a single-hop route from a public node): pubkey, scid, fees, cltv.
-  const hintFields = hints.map((h) => {
-    const [block, tx, out] = h.scid.split('x').map(Number);
-    const scid = Buffer.alloc(8);
-    scid.writeUIntBE(block, 0, 3);
-    scid.writeUIntBE(tx, 3, 3);
-    scid.writeUInt16BE(out, 6);
-    return field(3, toGroups(Buffer.concat([Buffer.from(h.pubkey, 'hex'), scid, u32(h.fee_base_msat), u32(h.fee_proportional_millionths), u16(h.cltv_expiry_delta)])));
-  });
+  const hintFields = hints.map((h) =>
+    field(3, toGroups(Buffer.concat([Buffer.from(h.pubkey, 'hex'), scidBytes(h.scid), u32(h.fee_base_msat), u32(h.fee_proportional_millionths), u16(h.cltv_expiry_delta)]))),
+  );
   const hrp = `lnbcrt${amountMsat === undefined ? '' : `${BigInt(amountMsat) * 10n}p`}`;
   const data = [
     ...intGroups(timestamp, 7),
@@ -214,14 +218,9 @@ export function createNetwork(ln, config = defaultNetwork()) {
   function channelUpdate(c, from) {
     const to = other(c, from);
     const p = c.policy[from];
-    const [block, tx, out] = c.scid.split('x').map(Number);
-    const scid = Buffer.alloc(8);
-    scid.writeUIntBE(block, 0, 3);
-    scid.writeUIntBE(tx, 3, 3);
-    scid.writeUInt16BE(out, 6);
     c.timestamp += 1;
     const body = Buffer.concat([
-      Buffer.from(REGTEST, 'hex'), scid, u32(c.timestamp),
+      Buffer.from(REGTEST, 'hex'), scidBytes(c.scid), u32(c.timestamp),
       Buffer.from([1, direction(nodes[from].id, nodes[to].id)]),
       u16(p.cltv_expiry_delta), u64(p.htlc_minimum_msat), u32(p.fee_base_msat), u32(p.fee_proportional_millionths), u64(p.htlc_maximum_msat),
     ]);

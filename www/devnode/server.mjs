@@ -6,25 +6,12 @@
 //
 //   node www/devnode/server.mjs [--port 9736] [--rune dev-rune] [--delay-ms 300] [--fail node:kind[:channel][:times]]
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNetwork, defaultNetwork, RpcError, FAILURE_KINDS } from './network.mjs';
+import { staticFile } from './static.mjs';
 
 const WWW = fileURLToPath(new URL('..', import.meta.url));
 const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.ts': 'text/plain' };
-
-/** A file under `base` for a URL path (no escaping it; `flat`: no subdirectories), or null. */
-async function staticFile(base, rel, flat = false) {
-  const file = normalize(join(base, rel || 'index.html'));
-  if (!file.startsWith(base) || (flat && file.slice(base.length).includes('/'))) return null;
-  try {
-    return { body: await readFile(file), type: TYPES[extname(file)] ?? 'application/octet-stream' };
-  } catch {
-    return null;
-  }
-}
 
 /** Start the dev node; resolves `{url, rune, network, close()}`. */
 export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'dev-rune', config = defaultNetwork() } = {}) {
