@@ -583,17 +583,45 @@ fn request_json(r: crate::rpc::Request, extra: Vec<(String, Value)>) -> Value {
     Value::Object(m)
 }
 
-/// What the client records of a send: hash, part, destination and the amount it delivers.
-fn attempt_json(hash: &[u8; 32], partid: Option<u64>, route: &Route) -> Value {
+/// What the client records of a send: hash, part, group, destination, the man page's
+/// `msatoshi` (what the payment is for: the same-hash rules compare it) and the amount the
+/// route delivers.
+fn attempt_json(
+    hash: &[u8; 32],
+    partid: Option<u64>,
+    groupid: Option<u64>,
+    msatoshi: Option<Msat>,
+    route: &Route,
+) -> Value {
     let last = route.hops.last();
-    object([
-        ("payment_hash", Value::String(hex::encode(hash))),
-        ("partid", Value::u64(partid.unwrap_or(0))),
-        ("destination", last.map_or(Value::Null, |h| Value::String(h.node_id.to_hex()))),
-        ("amount_msat", Value::String(last.map_or(Msat(0), |h| h.amount).to_decimal_string())),
+    let delivered = last.map_or(Msat(0), |h| h.amount);
+    let mut m = alloc::vec![
+        (String::from("payment_hash"), Value::String(hex::encode(hash))),
+        ("partid".into(), Value::u64(partid.unwrap_or(0))),
+    ];
+    if let Some(g) = groupid {
+        // A string: group ids pass 2^53.
+        m.push(("groupid".into(), Value::String(crate::json::u64_to_string(g))));
+    }
+    m.extend([
+        ("destination".into(), last.map_or(Value::Null, |h| Value::String(h.node_id.to_hex()))),
+        ("msatoshi".into(), Value::String(msatoshi.unwrap_or(delivered).to_decimal_string())),
+        ("amount_msat".into(), Value::String(delivered.to_decimal_string())),
+        (
+            "amount_sent_msat".into(),
+            Value::String(route.hops.first().map_or(Msat(0), |h| h.amount).to_decimal_string()),
+        ),
         // As JSON text: it stores and travels as a plain string, and reads back exactly.
-        ("route", Value::String(route.to_json().to_json())),
-    ])
+        ("route".into(), Value::String(route.to_json().to_json())),
+    ]);
+    Value::Object(m)
+}
+
+/// The man page's `msatoshi` of a send: the `amount_msat` (or `msatoshi`) given, else none
+/// (the route's final amount).
+fn msatoshi_param(input: &Value) -> Option<Msat> {
+    let v = input.get("amount_msat").or(input.get("msatoshi"))?;
+    crate::route::amount_from_json(v).ok()
 }
 
 /// An invoice as JSON (snake_case; amounts as decimal strings; `expiry` and
@@ -787,7 +815,7 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
                 ),
             };
             let o = send_options(input, secret)?;
-            let attempt = attempt_json(&payment_hash, o.partid, &route);
+            let attempt = attempt_json(&payment_hash, o.partid, o.groupid, msatoshi_param(input), &route);
             request_json(crate::rpc::sendpay(&route, &payment_hash, &o), alloc::vec![("attempt".into(), attempt)])
         }
         "sendonion" => {
@@ -805,7 +833,7 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
             // The secret and metadata travel in the onion built here, not as parameters.
             let o =
                 crate::rpc::SendOptions { payment_secret: None, payment_metadata: None, ..send_options(input, None)? };
-            let attempt = attempt_json(&p.payment_hash, o.partid, &p.route);
+            let attempt = attempt_json(&p.payment_hash, o.partid, o.groupid, msatoshi_param(input), &p.route);
             request_json(
                 crate::rpc::sendonion(onion.as_bytes(), &p.route, &p.payment_hash, &o),
                 alloc::vec![
@@ -893,8 +921,12 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
                     &node_param(input, "destination")?,
                     amount,
                     &layers,
-                    maxfee,
-                    cltv,
+                    &crate::rpc::RouteLimits {
+                        maxfee,
+                        final_cltv: cltv,
+                        maxdelay: opt_u64_param(input, "maxdelay")?.map(|p| p.min(u64::from(u32::MAX)) as u32),
+                        maxparts: opt_u64_param(input, "maxparts")?.map(|p| p.min(u64::from(u32::MAX)) as u32),
+                    },
                 ),
                 Vec::new(),
             )
@@ -946,19 +978,39 @@ fn payment_json(p: &crate::rpc::Payment) -> Value {
     opt("label", p.label.as_ref().map(|x| Value::String(x.clone())));
     opt("bolt11", p.bolt11.as_ref().map(|x| Value::String(x.clone())));
     opt("erroronion", p.erroronion.as_ref().map(|x| Value::String(hex::encode(x))));
+    // A complete payment's proof, checked here: its preimage hashes to its payment hash.
+    opt(
+        "preimage_valid",
+        (p.status == PaymentStatus::Complete).then(|| Value::Bool(crate::rpc::check_proof(p, &p.payment_hash).is_ok())),
+    );
     Value::Object(m)
 }
 
 /// `rpc answer`: `{"method","answer"}` (the answer as the node's JSON text, or a value) →
 /// the typed result: a payment (`sendpay`, `sendonion`, `waitsendpay`), `{"payments"}`,
 /// `{"routes":[{"probability_ppm"?,"route"}]}` (`getroute`, `getroutes`), or `{"id","blockheight"}`.
+/// With `"payment_hash"`, a payment answer must be about that hash and, when complete, carry
+/// a preimage that hashes to it (else a `PAYMENT_PREIMAGE_MISMATCH` error, -32002).
 pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
     input_object(input)?;
     let method = str_param(input, "method", "a method name")?;
     let v = answer_value(input, "answer")?;
     let bad = Error::BadAnswer;
+    let expected = match input.get("payment_hash") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(
+            hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)
+                .map_err(|e| Error::from(e).in_field("payment_hash"))?,
+        ),
+    };
     Ok(match method {
-        "sendpay" | "sendonion" | "waitsendpay" => payment_json(&crate::rpc::payment(&v, "").map_err(bad)?),
+        "sendpay" | "sendonion" | "waitsendpay" => {
+            let p = crate::rpc::payment(&v, "").map_err(bad)?;
+            if let Some(h) = expected {
+                crate::rpc::check_proof(&p, &h).map_err(Error::Proof)?;
+            }
+            payment_json(&p)
+        }
         "listsendpays" => object([(
             "payments",
             Value::Array(crate::rpc::payments(&v).map_err(bad)?.iter().map(payment_json).collect()),
@@ -1003,7 +1055,18 @@ pub fn rpc_error(input: &Value) -> Result<Value, Error> {
         Some(_) => Some(secrets_param(input)?),
     };
     Ok(match crate::rpc::node_error(&v, route.as_ref(), secrets.as_deref()).map_err(Error::BadAnswer)? {
-        crate::rpc::NodeError::Routing(f) => object([("routing", f.to_json())]),
+        crate::rpc::NodeError::Routing(f) => {
+            // As `failure decode` gives them for the same reply: who sent it, what it said.
+            let mut out: Vec<(String, Value)> = Vec::new();
+            if let (Some(i), Some(raw)) = (f.erring_index.and_then(|i| i.checked_sub(1)), &f.raw_message) {
+                out.push(("origin_index".into(), Value::u64(u64::from(i))));
+                out.push(("failure_message".into(), Value::String(hex::encode(raw))));
+            }
+            if let Value::Object(m) = f.to_json() {
+                out.extend(m);
+            }
+            object([("routing", Value::Object(out))])
+        }
         crate::rpc::NodeError::Rpc { code, message, data } => object([(
             "rpc",
             object([("code", Value::Number(format!("{code}"))), ("message", Value::String(message)), ("data", data)]),
@@ -1043,10 +1106,11 @@ pub fn payment_guard(input: &Value) -> Result<Value, Error> {
                     Some("complete") => AttemptStatus::Complete,
                     Some("failed") => AttemptStatus::Failed,
                     Some("unknown") => AttemptStatus::Unknown,
+                    Some("disputed") => AttemptStatus::Disputed,
                     _ => {
                         return Err(Error::Param {
                             field: format!("{f}.status"),
-                            expected: "pending, complete, failed or unknown",
+                            expected: "pending, complete, failed, unknown or disputed",
                         });
                     }
                 },
@@ -1187,6 +1251,8 @@ pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
         },
         final_cltv: small("final_cltv", 18)?,
         max_attempts,
+        max_delay: small("max_delay", 2016)?,
+        wait_timeout: small("wait_timeout", 60)?.max(1),
         // Core Lightning's pay: maxfeepercent 0.5, exemptfee 5000msat.
         maxfee: amount_param(input, "maxfee_msat")?.unwrap_or(Msat((amount.0 / 200).max(5000))),
         router: match opt_str_param(input, "router")?.as_deref() {
@@ -1213,6 +1279,7 @@ fn status_str(s: crate::payment::AttemptStatus) -> &'static str {
         AttemptStatus::Complete => "complete",
         AttemptStatus::Failed => "failed",
         AttemptStatus::Unknown => "unknown",
+        AttemptStatus::Disputed => "disputed",
     }
 }
 
@@ -1246,6 +1313,27 @@ fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> Value {
         ),
         PayError::BadAnswer(a) => error_json(&Error::BadAnswer(a.clone())),
         PayError::BadRoute(e) => error_json(e),
+        PayError::TooExpensive { limit, message } => {
+            let mut v = err(206, "PAY_ROUTE_TOO_EXPENSIVE", message.clone(), None);
+            if let Value::Object(m) = &mut v {
+                m.push(("field".into(), Value::str(limit)));
+            }
+            v
+        }
+        PayError::Disputed(p) => {
+            err(i64::from(crate::rpc::PREIMAGE_MISMATCH), p.code(), format!("{p}: the attempt is disputed"), None)
+        }
+        PayError::Timeout { in_flight: true } => err(
+            200,
+            "PAY_IN_PROGRESS",
+            String::from(
+                "out of time (retry_for) with an attempt still in flight: waitsendpay or listsendpays settles it",
+            ),
+            None,
+        ),
+        PayError::Timeout { in_flight: false } => {
+            err(210, "PAY_STOPPED_RETRYING", format!("out of time (retry_for) after {attempts} attempts"), None)
+        }
     }
 }
 
@@ -1271,7 +1359,8 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
             }
             m.push(("request".into(), request_json(request, Vec::new())));
             if let (Stage::Send(_), Some(a)) = (stage, payer.current_attempt()) {
-                let mut rec = match attempt_json(&payer.payment_hash(), None, &a.route) {
+                let target = Some(payer.config().amount);
+                let mut rec = match attempt_json(&payer.payment_hash(), None, Some(a.groupid), target, &a.route) {
                     Value::Object(m) => m,
                     _ => Vec::new(),
                 };
@@ -1291,6 +1380,15 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
             )];
             if let Some(p) = out.preimage {
                 m.push(("payment_preimage".into(), Value::String(hex::encode(&p))));
+                // What the paid attempt cost: the amount asked, what it sent, the fee.
+                let paid = out.attempts.iter().rev().find(|a| a.status == crate::payment::AttemptStatus::Complete);
+                if let Some(first) = paid.and_then(|a| a.route.hops.first()) {
+                    let amount = payer.config().amount;
+                    m.push(("amount_msat".into(), Value::String(amount.to_decimal_string())));
+                    m.push(("amount_sent_msat".into(), Value::String(first.amount.to_decimal_string())));
+                    let fee = Msat(first.amount.0.saturating_sub(amount.0));
+                    m.push(("fee_msat".into(), Value::String(fee.to_decimal_string())));
+                }
             }
             if let Some(e) = &out.error {
                 m.push(("error".into(), pay_error_json(e, out.attempts.len())));
@@ -1302,6 +1400,7 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                     let mut o = alloc::vec![
                         (String::from("number"), Value::u64(u64::from(a.number))),
                         ("status".into(), Value::str(status_str(a.status))),
+                        ("groupid".into(), Value::String(crate::json::u64_to_string(a.groupid))),
                         ("route".into(), a.route.to_json()),
                     ];
                     if let Some(f) = &a.failure {

@@ -48,6 +48,8 @@ pub enum Error {
     },
     /// An answer from the node that does not have the promised shape.
     BadAnswer(crate::rpc::AnswerError),
+    /// The node said complete without proof (a preimage that does not hash to the hash).
+    Proof(crate::rpc::ProofError),
     /// Another error, with the parameter it concerns.
     Field {
         /// The parameter's name.
@@ -96,6 +98,7 @@ impl Error {
             Error::Invoice(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
             Error::BadAnswer(e) => e.code(),
+            Error::Proof(e) => e.code(),
             Error::Field { .. } => "UNKNOWN",
         }
     }
@@ -106,6 +109,7 @@ impl Error {
         match self.root() {
             Error::Onion(OnionError::PayloadsTooLarge { .. }) => LIGHTNINGD,
             Error::BadAnswer(_) => crate::rpc::BAD_ANSWER,
+            Error::Proof(_) => crate::rpc::PREIMAGE_MISMATCH,
             _ => INVALID_PARAMS,
         }
     }
@@ -156,6 +160,7 @@ impl fmt::Display for Error {
             Error::Invoice(e) => e.fmt(f),
             Error::Param { expected: "present", .. } => f.write_str("missing"),
             Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
+            Error::Proof(e) => e.fmt(f),
             Error::Param { expected, .. } => write!(f, "should be {expected}"),
             Error::Field { .. } => Ok(()),
         }

@@ -20,6 +20,9 @@ pub enum AttemptStatus {
     /// The transport failed mid-call: the node may or may not have it (settle it with
     /// `listsendpays`/`waitsendpay`).
     Unknown,
+    /// The node said complete, but its preimage does not hash to the payment hash (or it
+    /// gave none): never complete, and nothing more is sent for this hash.
+    Disputed,
 }
 
 /// An earlier attempt for a payment hash.
@@ -29,7 +32,8 @@ pub struct AttemptRecord {
     pub partid: u64,
     /// Where it goes.
     pub destination: Option<NodeId>,
-    /// What it delivers to the destination.
+    /// The man page's `msatoshi`: what the payment is for (the target), not what its route
+    /// happened to deliver (a route may deliver more, up to twice).
     pub amount: Msat,
     /// Its status.
     pub status: AttemptStatus,
@@ -42,7 +46,7 @@ pub struct NewAttempt {
     pub partid: u64,
     /// Where it goes.
     pub destination: NodeId,
-    /// What it delivers to the destination.
+    /// The man page's `msatoshi` (the target).
     pub amount: Msat,
 }
 
@@ -93,6 +97,15 @@ pub fn guard(new: &NewAttempt, records: &[AttemptRecord]) -> Guard {
                 ));
             }
             AttemptStatus::Complete => return Guard::AlreadyComplete { index },
+            AttemptStatus::Disputed => {
+                return Guard::Refuse {
+                    code: crate::rpc::PREIMAGE_MISMATCH,
+                    message: String::from(
+                        "an earlier attempt for this payment hash was reported complete without a valid preimage: \
+                         not paying again",
+                    ),
+                };
+            }
             AttemptStatus::Pending | AttemptStatus::Unknown if r.partid == new.partid => {
                 if r.amount != new.amount {
                     return refuse(format!("Already pending with amount {} (not {})", r.amount, new.amount));
@@ -187,8 +200,13 @@ pub struct PayConfig {
     pub final_cltv: u32,
     /// How many routes to try.
     pub max_attempts: u32,
-    /// The most fees to pay.
+    /// The most fees to pay: the first hop's amount less `amount` (an overpayment counts).
     pub maxfee: Msat,
+    /// The most blocks the payment may be locked up: the route's total CLTV (its first
+    /// hop's `delay`). Core Lightning's `pay`: 2016.
+    pub max_delay: u32,
+    /// The longest `waitsendpay` to ask for, in seconds (the client's per-request timeout).
+    pub wait_timeout: u32,
     /// How to ask for routes.
     pub router: Router,
     /// A label for the node's records.
@@ -235,6 +253,9 @@ pub struct Attempt {
     pub number: u32,
     /// The route tried.
     pub route: Route,
+    /// Its group id (fresh for each attempt): Core Lightning's duplicate check then refuses
+    /// a second client's send for the same hash while this one is pending.
+    pub groupid: u64,
     /// The onion's shared secrets (kept to decode the failure).
     pub shared_secrets: Vec<SharedSecret>,
     /// What became of it.
@@ -264,7 +285,27 @@ pub enum PayError {
     BadAnswer(AnswerError),
     /// The route the node gave does not pay what was asked.
     BadRoute(crate::error::Error),
+    /// The route the node gave costs more than the payer allows (Core Lightning's 206).
+    TooExpensive {
+        /// The limit: `maxfee_msat` or `max_delay`.
+        limit: &'static str,
+        /// What the route asked and what is allowed.
+        message: String,
+    },
+    /// The node said complete without proof; the attempt is disputed.
+    Disputed(crate::rpc::ProofError),
+    /// The payment's time ran out (`retry_for`); `in_flight`: an attempt may still settle
+    /// (it stays recorded, for `waitsendpay`/`listsendpays`).
+    Timeout {
+        /// Whether an attempt is still pending or unknown.
+        in_flight: bool,
+    },
 }
+
+/// Core Lightning's 206: the route is too expensive (fee or delay).
+pub const PAY_ROUTE_TOO_EXPENSIVE: i32 = 206;
+/// Core Lightning's 200: another payment for this hash is in progress.
+pub const PAY_IN_PROGRESS: i32 = 200;
 
 /// The end of a payment.
 #[derive(Debug, Clone)]
@@ -322,6 +363,12 @@ pub struct Payer {
     attempts: Vec<Attempt>,
     settle_tries: u32,
     wait_tries: u32,
+    /// `maxparts: 1` (v25.09 on) or the `auto.no_mpp_support` layer (older nodes).
+    maxparts: bool,
+    /// The other way was tried after the node refused one.
+    mpp_switched: bool,
+    /// Seconds left of the payment's time, as the driver last said (`None`: no limit).
+    time_left: Option<u32>,
 }
 
 const SETTLE_TRIES: u32 = 3;
@@ -356,7 +403,21 @@ impl Payer {
             attempts: Vec::new(),
             settle_tries: 0,
             wait_tries: 0,
+            maxparts: true,
+            mpp_switched: false,
+            time_left: None,
         }
+    }
+
+    /// Tell the payer how many seconds the payment has left (call before each step): every
+    /// `waitsendpay` asks for at most that, and at 0 the payment ends (an attempt in flight
+    /// stays recorded as it is).
+    pub fn set_time_left(&mut self, secs: Option<u32>) {
+        self.time_left = secs;
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.time_left == Some(0)
     }
 
     fn layer(&self) -> String {
@@ -412,6 +473,8 @@ impl Payer {
                 Ok((id, h)) => {
                     self.our_id = Some(id);
                     self.height = self.cfg.block_height.unwrap_or(h);
+                    // `maxparts` came with v25.09; an unknown version tries it first.
+                    self.maxparts = rpc::cln_version(v).is_none_or(|ver| ver >= (25, 9));
                     self.next_route()
                 }
                 Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
@@ -427,20 +490,27 @@ impl Payer {
                 self.cfg.router = Router::GetRoute;
                 self.next_route()
             }
-            (State::Send, Some(Reply::Answer(v))) => match rpc::payment(v, "") {
-                Ok(p) if p.status == PaymentStatus::Complete => self.done(p.payment_preimage, None),
-                Ok(_) => self.wait(),
+            (State::Route, Some(Reply::NodeError(e)))
+                if self.cfg.router == Router::GetRoutes && !self.mpp_switched && self.refuses_mpp_style(e) =>
+            {
+                // A node with deprecated APIs off refuses the layer; one before v25.09 the
+                // parameter: the other way, once.
+                self.mpp_switched = true;
+                self.maxparts = !self.maxparts;
+                self.next_route()
+            }
+            (State::Send | State::Wait, Some(Reply::Answer(v))) => match rpc::payment(v, "") {
+                Ok(p) => self.answered(&p),
                 Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
             },
+            (State::Send, Some(Reply::NodeError(e))) if error_code(e) == Some(i64::from(PAY_IN_PROGRESS)) => {
+                // Another payment for this hash (another tab, another Worker) is pending at
+                // the node: ours was not sent. Never send a second one.
+                self.set_last(AttemptStatus::Failed, None);
+                let (code, message) = error_parts(e);
+                self.done(None, Some(PayError::Rpc { code, message }))
+            }
             (State::Send | State::Wait, Some(Reply::NodeError(e))) => self.failed(e),
-            (State::Wait, Some(Reply::Answer(v))) => match rpc::payment(v, "") {
-                Ok(p) if p.status == PaymentStatus::Complete => {
-                    self.set_last(AttemptStatus::Complete, None);
-                    self.done(p.payment_preimage, None)
-                }
-                Ok(_) => self.wait(),
-                Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
-            },
             (State::Send | State::Wait | State::Settle, Some(Reply::TransportFailed)) => self.settle(),
             (State::Settle, Some(Reply::Answer(v))) => self.settled(v),
             (_, Some(Reply::NodeError(e))) => {
@@ -451,8 +521,36 @@ impl Payer {
         }
     }
 
+    /// Whether a `getroutes` error is the node refusing the way we said "one part".
+    fn refuses_mpp_style(&self, e: &Value) -> bool {
+        let (code, message) = error_parts(e);
+        code == -32602 && message.contains(if self.maxparts { "maxparts" } else { "auto.no_mpp_support" })
+    }
+
+    /// A payment answer for the attempt in flight: complete only with proof.
+    fn answered(&mut self, p: &rpc::Payment) -> Step {
+        if let Err(e) = rpc::check_proof(p, &self.cfg.payment_hash) {
+            if p.status != PaymentStatus::Complete {
+                let field = String::from("payment_hash");
+                return self.done(None, Some(PayError::BadAnswer(AnswerError { field, expected: "our payment hash" })));
+            }
+            self.set_last(AttemptStatus::Disputed, None);
+            return self.done(None, Some(PayError::Disputed(e)));
+        }
+        match p.status {
+            PaymentStatus::Complete => {
+                self.set_last(AttemptStatus::Complete, None);
+                self.done(p.payment_preimage, None)
+            }
+            _ => self.wait(),
+        }
+    }
+
     fn next_route(&mut self) -> Step {
         self.optional_inflight = false;
+        if self.out_of_time() {
+            return self.done(None, Some(PayError::Timeout { in_flight: false }));
+        }
         let n = self.attempt_no() + 1;
         if n > self.cfg.max_attempts {
             let last = self.attempts.last().and_then(|a| a.failure.clone());
@@ -477,13 +575,21 @@ impl Payer {
                     self.optional_inflight = true;
                     return Step::Send { stage: Stage::Layer, request: rpc::askrene_create_layer(&layer) };
                 }
+                // A hop that starts at our own node is ours: askrene knows it (xpay skips it).
+                while self.hints.get(self.hint_requests / 2).is_some_and(|h| h.0 == our_id) {
+                    self.hint_requests += 2;
+                }
                 if let Some(&(from, to, scid, policy)) = self.hints.get(self.hint_requests / 2) {
                     let create = self.hint_requests.is_multiple_of(2);
                     self.hint_requests += 1;
                     self.state = State::Layer;
                     self.optional_inflight = true;
                     let request = if create {
-                        rpc::askrene_create_channel(&layer, &from, &to, scid, crate::amount::MAX_MONEY)
+                        // As xpay: room for the payment a hundred times over, not 21M BTC over a
+                        // public channel's real capacity.
+                        let capacity = self.cfg.amount.0.saturating_add(self.cfg.maxfee.0).saturating_mul(100);
+                        let capacity = Msat(capacity.min(crate::amount::MAX_MONEY.0));
+                        rpc::askrene_create_channel(&layer, &from, &to, scid, capacity)
                     } else {
                         rpc::askrene_update_channel(&layer, scid, crate::ids::direction(&from, &to), policy)
                     };
@@ -501,13 +607,21 @@ impl Payer {
                     // Nodes cannot be disabled through update-channel: retry without them.
                     return self.next_route();
                 }
-                let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree", "auto.no_mpp_support"];
+                let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree"];
+                if !self.maxparts {
+                    layers.push("auto.no_mpp_support");
+                }
                 if self.layer_created {
                     layers.push(&layer);
                 }
                 self.state = State::Route;
-                let request =
-                    rpc::getroutes(&our_id, &self.cfg.destination, self.cfg.amount, &layers, self.cfg.maxfee, cltv);
+                let limits = rpc::RouteLimits {
+                    maxfee: self.cfg.maxfee,
+                    final_cltv: cltv,
+                    maxdelay: Some(self.cfg.max_delay),
+                    maxparts: self.maxparts.then_some(1),
+                };
+                let request = rpc::getroutes(&our_id, &self.cfg.destination, self.cfg.amount, &layers, &limits);
                 Step::Send { stage: Stage::FindRoute(n), request }
             }
         }
@@ -539,6 +653,9 @@ impl Payer {
             let e = crate::error::Error::Param { field: "route".into(), expected: "a route to the destination" };
             return self.done(None, Some(PayError::BadRoute(e)));
         }
+        if let Err(e) = self.within_limits(&route) {
+            return self.done(None, Some(e));
+        }
         let fin = FinalHopData {
             payment_secret: self.cfg.payment_secret,
             payment_metadata: self.cfg.payment_metadata.clone(),
@@ -558,11 +675,13 @@ impl Payer {
             Err(e) => return self.done(None, Some(PayError::BadRoute(e.into()))),
         };
         let n = self.attempt_no() + 1;
-        let opts = rpc::SendOptions { label: self.cfg.label.clone(), ..Default::default() };
+        let groupid = fresh_groupid(random);
+        let opts = rpc::SendOptions { label: self.cfg.label.clone(), groupid: Some(groupid), ..Default::default() };
         let request = rpc::sendonion(onion.as_bytes(), &route, &self.cfg.payment_hash, &opts);
         self.attempts.push(Attempt {
             number: n,
             route,
+            groupid,
             shared_secrets: secrets,
             status: AttemptStatus::Unknown,
             failure: None,
@@ -582,20 +701,67 @@ impl Payer {
         }
     }
 
+    /// The route's fee (an overpayment included) within `maxfee`, its total CLTV within
+    /// `max_delay`, and the payee's final CLTV honoured: a node's route is not trusted.
+    #[allow(clippy::result_large_err)] // PayError is what the outcome carries anyway
+    fn within_limits(&self, route: &Route) -> Result<(), PayError> {
+        let (Some(first), Some(last)) = (route.hops.first(), route.hops.last()) else {
+            return Err(PayError::BadRoute(crate::error::Error::Param { field: "route".into(), expected: "a hop" }));
+        };
+        let fee = Msat(first.amount.0.saturating_sub(self.cfg.amount.0));
+        if fee > self.cfg.maxfee {
+            return Err(PayError::TooExpensive {
+                limit: "maxfee_msat",
+                message: format!(
+                    "the route costs {} in fees (it sends {} to deliver {}), over maxfee_msat {}",
+                    fee.to_msat_string(),
+                    first.amount.to_msat_string(),
+                    self.cfg.amount.to_msat_string(),
+                    self.cfg.maxfee.to_msat_string()
+                ),
+            });
+        }
+        if first.delay > self.cfg.max_delay {
+            return Err(PayError::TooExpensive {
+                limit: "max_delay",
+                message: format!(
+                    "the route locks the payment up for {} blocks, over max_delay {}",
+                    first.delay, self.cfg.max_delay
+                ),
+            });
+        }
+        if last.delay < self.cfg.final_cltv {
+            let e = crate::error::Error::Param {
+                field: "route".into(),
+                expected: "a last hop whose delay is at least the payee's final CLTV",
+            };
+            return Err(PayError::BadRoute(e));
+        }
+        Ok(())
+    }
+
     fn wait(&mut self) -> Step {
         self.wait_tries += 1;
         if self.wait_tries > WAIT_TRIES {
             return self.done(None, Some(PayError::Transport));
         }
         self.set_last(AttemptStatus::Pending, None);
+        if self.out_of_time() {
+            return self.done(None, Some(PayError::Timeout { in_flight: true }));
+        }
         self.state = State::Wait;
+        let timeout = self.cfg.wait_timeout.min(self.time_left.unwrap_or(u32::MAX)).max(1);
+        let groupid = self.attempts.last().map(|a| a.groupid);
         Step::Send {
             stage: Stage::Wait(self.attempt_no()),
-            request: rpc::waitsendpay(&self.cfg.payment_hash, Some(60), None, None),
+            request: rpc::waitsendpay(&self.cfg.payment_hash, Some(timeout), None, groupid),
         }
     }
 
     fn settle(&mut self) -> Step {
+        if self.out_of_time() {
+            return self.done(None, Some(PayError::Timeout { in_flight: true }));
+        }
         self.settle_tries += 1;
         if self.settle_tries > SETTLE_TRIES {
             return self.done(None, Some(PayError::Transport));
@@ -609,12 +775,14 @@ impl Payer {
             Ok(p) => p,
             Err(e) => return self.done(None, Some(PayError::BadAnswer(e))),
         };
-        // The newest record for this hash tells what became of the lost request.
-        match payments.iter().max_by_key(|p| p.created_index) {
-            Some(p) if p.status == PaymentStatus::Complete => {
-                self.set_last(AttemptStatus::Complete, None);
-                self.done(p.payment_preimage, None)
-            }
+        // Our attempt's record (its part and group) tells what became of the lost request.
+        let groupid = self.attempts.last().map(|a| a.groupid);
+        let ours = payments
+            .iter()
+            .filter(|p| p.partid == 0 && groupid.is_none_or(|g| g == p.groupid))
+            .max_by_key(|p| p.created_index);
+        match ours {
+            Some(p) if p.status == PaymentStatus::Complete => self.answered(p),
             Some(p) if p.status == PaymentStatus::Pending => self.wait(),
             // Never sent, or failed: ask waitsendpay for the failure when there is one.
             Some(_) => self.wait(),
@@ -632,6 +800,7 @@ impl Payer {
         };
         match rpc::node_error(e, route.as_ref(), secrets.as_deref()) {
             Err(e) => self.done(None, Some(PayError::BadAnswer(e))),
+            // waitsendpay's "Timed out while waiting": still pending.
             Ok(NodeError::Rpc { code: 200, .. }) => self.wait(),
             Ok(NodeError::Rpc { code, message, .. }) => {
                 self.set_last(AttemptStatus::Failed, None);
@@ -687,6 +856,17 @@ impl Payer {
         }
         Some((Exclusion::Channel(scid, dir), ChannelChange::Disable))
     }
+}
+
+/// A fresh group id for an attempt, from the step's random bytes (kept below 2^63: some
+/// nodes store it signed).
+fn fresh_groupid(random: &[u8; 32]) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"ln-sendpay groupid");
+    h.update(random);
+    let d: [u8; 32] = h.finalize().into();
+    u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]) >> 1
 }
 
 fn error_code(e: &Value) -> Option<i64> {

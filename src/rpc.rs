@@ -234,23 +234,108 @@ pub fn getroute(destination: &NodeId, amount: Msat, riskfactor: u32, cltv: u32, 
     Request { method: "getroute", params: Value::Object(m) }
 }
 
+/// What `getroutes` is told of the payer's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RouteLimits {
+    /// The most fees.
+    pub maxfee: Msat,
+    /// The payee's final CLTV delta.
+    pub final_cltv: u32,
+    /// The most blocks the payment may be locked up (`maxdelay`).
+    pub maxdelay: Option<u32>,
+    /// How many parts at most (`maxparts`, since v25.09); older nodes know only the
+    /// `auto.no_mpp_support` layer, which nodes with deprecated APIs off refuse
+    /// (sendpay-contract §16.1).
+    pub maxparts: Option<u32>,
+}
+
 /// `getroutes` (askrene). Exclusions travel as a layer the caller has prepared.
 pub fn getroutes(
     source: &NodeId,
     destination: &NodeId,
     amount: Msat,
     layers: &[&str],
-    maxfee: Msat,
-    final_cltv: u32,
+    limits: &RouteLimits,
 ) -> Request {
     let mut m = Vec::new();
     put(&mut m, "source", Value::String(source.to_hex()));
     put(&mut m, "destination", Value::String(destination.to_hex()));
     put(&mut m, "amount_msat", msat(amount));
     put(&mut m, "layers", Value::Array(layers.iter().map(|l| Value::str(l)).collect()));
-    put(&mut m, "maxfee_msat", msat(maxfee));
-    put(&mut m, "final_cltv", Value::u64(u64::from(final_cltv)));
+    put(&mut m, "maxfee_msat", msat(limits.maxfee));
+    put(&mut m, "final_cltv", Value::u64(u64::from(limits.final_cltv)));
+    if let Some(d) = limits.maxdelay {
+        put(&mut m, "maxdelay", Value::u64(u64::from(d)));
+    }
+    if let Some(p) = limits.maxparts {
+        put(&mut m, "maxparts", Value::u64(u64::from(p)));
+    }
     Request { method: "getroutes", params: Value::Object(m) }
+}
+
+/// Core Lightning's release from `getinfo.version` (`v26.06-258-g090f4b0` → `(26, 6)`);
+/// `None` for anything else (a node that is not Core Lightning, a dev build).
+pub fn cln_version(v: &Value) -> Option<(u32, u32)> {
+    let s = v.get("version")?.as_str()?.strip_prefix('v')?;
+    let mut parts = s.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
+/// Why a node's word that a payment is complete is not proof of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofError {
+    /// The answer is about another payment hash.
+    OtherHash,
+    /// Complete, but without a preimage.
+    NoPreimage,
+    /// The preimage does not hash to the payment hash.
+    WrongPreimage,
+}
+
+impl ProofError {
+    /// A stable identifier.
+    pub fn code(&self) -> &'static str {
+        "PAYMENT_PREIMAGE_MISMATCH"
+    }
+}
+
+impl fmt::Display for ProofError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ProofError::OtherHash => "the node answered complete for another payment hash",
+            ProofError::NoPreimage => "the node answered complete without a payment_preimage",
+            ProofError::WrongPreimage => "the node's payment_preimage does not hash to the payment hash",
+        })
+    }
+}
+
+/// Our code for a payment the node calls complete without proof (a preimage that does not
+/// hash to the payment hash): the attempt is disputed, never complete.
+pub const PREIMAGE_MISMATCH: i32 = -32002;
+
+/// Whether `preimage` hashes (SHA-256) to `payment_hash`.
+pub fn preimage_matches(preimage: &[u8; 32], payment_hash: &[u8; 32]) -> bool {
+    use sha2::{Digest, Sha256};
+    let h: [u8; 32] = Sha256::digest(preimage).into();
+    bool::from(subtle::ConstantTimeEq::ct_eq(&h[..], &payment_hash[..]))
+}
+
+/// A complete payment's proof: about `payment_hash`, with a preimage that hashes to it.
+/// Payments that are not complete pass (there is nothing to prove yet).
+pub fn check_proof(p: &Payment, payment_hash: &[u8; 32]) -> Result<(), ProofError> {
+    if p.payment_hash != *payment_hash {
+        return Err(ProofError::OtherHash);
+    }
+    if p.status != PaymentStatus::Complete {
+        return Ok(());
+    }
+    match &p.payment_preimage {
+        None => Err(ProofError::NoPreimage),
+        Some(pre) if !preimage_matches(pre, payment_hash) => Err(ProofError::WrongPreimage),
+        Some(_) => Ok(()),
+    }
 }
 
 /// `askrene-create-layer`: a layer for this payment's exclusions and fee updates.

@@ -510,3 +510,68 @@ fn found_by_fuzzing_a_bare_update_whose_signature_starts_0102() {
     let (d, ok) = ChannelUpdate::decode(&u.to_bytes_with_type(), None).unwrap();
     assert_eq!((d.short_channel_id, ok), (ShortChannelId(77), None));
 }
+
+/// Core Lightning v26.06's channeld: `temporary_channel_failure` with `len = 0` and then the
+/// whole type-prefixed update (sendpay-contract §16.2, from a live node). The update is read,
+/// and its signature verifies against B.
+#[test]
+fn channelds_zero_length_update_is_read_and_verified() {
+    let msg = hex::decode("10070000010250b31b6b4adcff4cea719897cabcba547c324d31657f45ce0ae2115ac0a1d1dd59e3a6b48c4e29c84d0ab3bfef2e36b780cc1b1bee9118a6d64856a185e59bfb06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f00006a00000200006b0f465c010000060000000000000000000003e80000000a000000003b023380").unwrap();
+    let b = NodeId::from_hex("02361f13fbda1743f74b5efebcc999bdaaa756f2acbfe52e73f374198352c4f414").unwrap();
+    let m = failure::FailureMessage::decode(&msg).unwrap();
+    let upd = m.channel_update.as_deref().expect("the update after the zero length");
+    assert_eq!(upd.len(), 138);
+    let (u, verified) = failure::ChannelUpdate::decode(upd, Some(&b)).unwrap();
+    assert_eq!(verified, Some(true));
+    assert_eq!(u.short_channel_id.to_string_form(), "106x2x0");
+    assert!(!m.truncated && m.extra.is_empty());
+    // Through a routing failure from B (hop 1 of A → B → C), as a reply decoded here.
+    let (_, mut route) = route_of(3);
+    route.hops[1].node_id = b;
+    route.hops[2].channel = ShortChannelId::parse("106x2x0").unwrap();
+    let f = RoutingFailure::from_message(1, 3, &msg, Some(&route), failure::DECODED_HERE);
+    assert_eq!((f.channel_update_verified, f.channel_update_matches_route), (Some(true), Some(true)));
+    assert!(f.message.ends_with("(reply from remote, decoded here)"), "{}", f.message);
+    // A proper zero length with nothing after it still means "no update".
+    assert_eq!(failure::FailureMessage::decode(&[0x10, 0x07, 0, 0]).unwrap().channel_update, None);
+}
+
+/// `sendonion` with `shared_secrets`: the node decodes, and reports the destination's
+/// permanent failure as 204 without naming nodes (sendpay-contract §16.3). With the route
+/// known it is the man page's 203, named from the route, as `decodeFailure` gives it.
+#[test]
+fn a_node_decoded_destination_failure_is_203_named_from_the_route() {
+    let (keys, route) = route_of(2);
+    let raw = "400f00000000000f424000000070";
+    let data = json::object([
+        ("erring_index", Value::u64(2)),
+        ("failcode", Value::u64(16399)),
+        ("failcodename", Value::str("WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS")),
+        ("raw_message", Value::str(raw)),
+    ]);
+    let msg = "failed: WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS (reply from remote)";
+    let f = RoutingFailure::from_rpc_error(204, msg, Some(&data), Some(&route), None).unwrap();
+    assert_eq!(f.code, 203);
+    assert_eq!(f.erring_node, Some(route.hops[1].node_id));
+    assert_eq!(f.erring_channel, Some(ErringChannel::Destination));
+    assert_eq!(f.message, msg);
+    let secrets = random_secrets(2, 9);
+    let reply = failure::reply_from_hop(&secrets, 1, &hex::decode(raw).unwrap()).unwrap();
+    let decoded = RoutingFailure::from_reply(&secrets, &reply, Some(&route), None);
+    assert_eq!((decoded.code, decoded.erring_node, decoded.erring_channel), (f.code, f.erring_node, f.erring_channel));
+    assert_eq!(decoded.failure, f.failure);
+    // An intermediate hop's failure (index 1 of 2) names hop 1 and the channel out of it.
+    let data = json::object([
+        ("erring_index", Value::u64(1)),
+        ("failcode", Value::u64(0x1007)),
+        ("raw_message", Value::str("10070000")),
+    ]);
+    let f = RoutingFailure::from_rpc_error(204, "failed", Some(&data), Some(&route), None).unwrap();
+    assert_eq!((f.code, f.erring_node), (204, Some(route.hops[0].node_id)));
+    assert_eq!(f.erring_channel, Some(ErringChannel::Channel(route.hops[1].channel)));
+    let _ = keys;
+    // No raw message, only the code: still 203 at the destination, named from the route.
+    let data = json::object([("erring_index", Value::u64(2)), ("failcode", Value::u64(16399))]);
+    let f = RoutingFailure::from_rpc_error(204, "failed", Some(&data), Some(&route), None).unwrap();
+    assert_eq!((f.code, f.erring_node), (203, Some(route.hops[1].node_id)));
+}

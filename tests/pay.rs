@@ -32,6 +32,16 @@ struct FakeNode {
     last_reply: Option<Value>,
     log: Vec<String>,
     getroutes_known: bool,
+    /// The group id of the last `sendonion` (what the node records).
+    groupid: u64,
+    /// A lying node: the preimage it claims for a complete payment.
+    claimed_preimage: Option<[u8; 32]>,
+    /// A lying node: the route `getroutes` answers.
+    proposed: Option<Route>,
+    /// `getinfo.version`.
+    version: Option<&'static str>,
+    /// Refuses `auto.no_mpp_support` (deprecated APIs off) or, for an old node, `maxparts`.
+    refuses: Option<&'static str>,
 }
 
 fn key(b: u8) -> SecretKey {
@@ -62,6 +72,11 @@ impl FakeNode {
             last_reply: None,
             log: vec![],
             getroutes_known: true,
+            groupid: 1,
+            claimed_preimage: None,
+            proposed: None,
+            version: None,
+            refuses: None,
         }
     }
     fn hash(&self) -> [u8; 32] {
@@ -93,13 +108,14 @@ impl FakeNode {
         let mut m = vec![
             ("created_index".to_string(), Value::u64(self.payments.len() as u64 + 1)),
             ("payment_hash".into(), Value::String(hex::encode(&self.hash()))),
-            ("groupid".into(), Value::u64(8_645_223_729_089_888_574)),
+            ("groupid".into(), Value::u64(self.groupid)),
             ("amount_sent_msat".into(), Value::u64(100_020)),
             ("created_at".into(), Value::u64(1)),
             ("status".into(), Value::str(status)),
         ];
         if status == "complete" {
-            m.push(("payment_preimage".into(), Value::String(hex::encode(&self.preimage))));
+            let pre = self.claimed_preimage.unwrap_or(self.preimage);
+            m.push(("payment_preimage".into(), Value::String(hex::encode(&pre))));
         }
         Value::Object(m)
     }
@@ -109,7 +125,7 @@ impl FakeNode {
         let hash = self.hash();
         let mut packet = onion.to_vec();
         let mut secrets = vec![];
-        let route = self.route();
+        let route = self.proposed.clone().unwrap_or_else(|| self.route());
         for (i, hop) in route.hops.iter().enumerate() {
             let p = sphinx::peel_onion(&self.keys[&hop.node_id], &packet, &hash).expect("every hop can peel its layer");
             secrets.push(p.shared_secret.clone());
@@ -144,10 +160,29 @@ impl FakeNode {
         self.log.push(r.method.to_string());
         let p = &r.params;
         Ok(match r.method {
-            "getinfo" => Ok(json::object([
-                ("id", Value::String(self.us.to_hex())),
-                ("blockheight", Value::u64(u64::from(HEIGHT))),
-            ])),
+            "getinfo" => {
+                let mut info = vec![
+                    ("id".to_string(), Value::String(self.us.to_hex())),
+                    ("blockheight".into(), Value::u64(u64::from(HEIGHT))),
+                ];
+                if let Some(v) = self.version {
+                    info.push(("version".into(), Value::str(v)));
+                }
+                Ok(Value::Object(info))
+            }
+            "getroutes" if self.refuses == Some("auto.no_mpp_support") && p.to_json().contains("no_mpp_support") => {
+                Err(json::parse(
+                    r#"{"code":-32602,"message":"layers: unknown layer: invalid token '\"auto.no_mpp_support\"'"}"#,
+                )
+                .unwrap())
+            }
+            "getroutes" if self.refuses == Some("maxparts") && p.get("maxparts").is_some() => {
+                Err(json::parse(r#"{"code":-32602,"message":"unknown parameter: maxparts"}"#).unwrap())
+            }
+            "getroutes" if self.proposed.is_some() => Ok(json::object([(
+                "routes",
+                Value::Array(vec![json::object([("path", self.proposed.clone().unwrap().to_json())])]),
+            )])),
             "getroutes" if !self.getroutes_known => {
                 Err(json::parse(r#"{"code":-32601,"message":"Unknown command 'getroutes'"}"#).unwrap())
             }
@@ -177,6 +212,7 @@ impl FakeNode {
             }
             "sendonion" => {
                 assert!(p.get("shared_secrets").is_none());
+                self.groupid = p.get("groupid").and_then(Value::as_u64).expect("an explicit groupid");
                 let onion = hex::decode(p.get("onion").unwrap().as_str().unwrap()).unwrap();
                 let outcome = self.deliver(&onion);
                 let status = if outcome.is_ok() { "complete" } else { "failed" };
@@ -216,12 +252,8 @@ impl FakeNode {
     }
 }
 
-fn pay(
-    node: &mut FakeNode,
-    router: Router,
-    max_attempts: u32,
-) -> (ln_sendpay::payment::PayOutcome, Vec<Stage>, Vec<Request>) {
-    let mut payer = Payer::new(PayConfig {
+fn config(node: &FakeNode, router: Router, max_attempts: u32) -> PayConfig {
+    PayConfig {
         destination: node.names["C"],
         amount: Msat(100_000),
         payment_hash: node.hash(),
@@ -234,7 +266,26 @@ fn pay(
         label: None,
         block_height: None,
         route_hints: Vec::new(),
-    });
+        max_delay: 2016,
+        wait_timeout: 60,
+    }
+}
+
+fn pay(
+    node: &mut FakeNode,
+    router: Router,
+    max_attempts: u32,
+) -> (ln_sendpay::payment::PayOutcome, Vec<Stage>, Vec<Request>) {
+    let cfg = config(node, router, max_attempts);
+    run(node, Payer::new(cfg), |_| None)
+}
+
+/// Drive `payer` against `node`; `clock(step number)` is the time left the driver reports.
+fn run(
+    node: &mut FakeNode,
+    mut payer: Payer,
+    clock: impl Fn(u8) -> Option<u32>,
+) -> (ln_sendpay::payment::PayOutcome, Vec<Stage>, Vec<Request>) {
     let mut stages = vec![];
     let mut requests = vec![];
     let mut step = payer.step(None, &[0x41; 32]);
@@ -246,6 +297,7 @@ fn pay(
                 let answer = node.handle(&request);
                 requests.push(request);
                 let random = [0x41 ^ i; 32];
+                payer.set_time_left(clock(i));
                 step = match &answer {
                     Ok(Ok(v)) => payer.step(Some(Reply::Answer(v)), &random),
                     Ok(Err(e)) => payer.step(Some(Reply::NodeError(e)), &random),
@@ -442,8 +494,16 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         label: None,
         block_height: None,
         route_hints,
+        max_delay: 2016,
+        wait_timeout: 60,
     };
-    let mut payer = Payer::new(config(vec![vec![hint]]));
+    // A hint whose first hop starts at our own node: that hop is skipped (askrene knows it).
+    let own = ln_sendpay::bolt11::RouteHintHop {
+        pubkey: us,
+        short_channel_id: ShortChannelId::new(110, 1, 0).unwrap(),
+        ..hint
+    };
+    let mut payer = Payer::new(config(vec![vec![own, hint]]));
     let send = |step: Step| match step {
         Step::Send { stage, request } => (stage, request),
         Step::Done(o) => panic!("ended: {:?}", o.error),
@@ -468,6 +528,8 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
     assert_eq!(p("source"), Some(hinted.to_hex()));
     assert_eq!(p("destination"), Some(payee.to_hex()));
     assert_eq!(p("short_channel_id").as_deref(), Some("109x1x0"));
+    // As xpay: 100 × (amount + maxfee), not 21M BTC over a public channel's real capacity.
+    assert_eq!(p("capacity_msat").as_deref(), Some("5500000msat"));
     let (_, req) = send(payer.step(Some(Reply::Answer(&ok)), &r));
     assert_eq!(req.method, "askrene-update-channel");
     let text = req.params.to_json();
@@ -496,4 +558,131 @@ fn payload_key_hex(b: u8) -> String {
     // A valid compressed key from a one-byte-repeated secret, via the library's own hop side.
     let sk = SecretKey::from_bytes(&[b; 32]).unwrap();
     sk.public_key().to_hex()
+}
+
+// ─── A node that lies (issue #12) ──────────────────────────────────────────────────────────
+
+#[test]
+fn a_complete_without_a_valid_preimage_is_disputed_never_paid() {
+    use ln_sendpay::payment::{AttemptRecord, AttemptStatus, Guard, NewAttempt, guard};
+    for claimed in [[0u8; 32], [8u8; 32]] {
+        let mut node = FakeNode::new();
+        node.failing = "none";
+        node.claimed_preimage = Some(claimed);
+        let (out, _, _) = pay(&mut node, Router::GetRoutes, 3);
+        assert_eq!(out.preimage, None, "a wrong preimage is no proof");
+        assert!(
+            matches!(out.error, Some(PayError::Disputed(ln_sendpay::rpc::ProofError::WrongPreimage))),
+            "{:?}",
+            out.error
+        );
+        assert_eq!(out.attempts.last().unwrap().status, AttemptStatus::Disputed);
+        assert_eq!(node.log.iter().filter(|m| *m == "sendonion").count(), 1, "nothing more is sent");
+    }
+    // A disputed record stops any later attempt for the hash.
+    let dest = FakeNode::new().names["C"];
+    let rec =
+        AttemptRecord { partid: 0, destination: Some(dest), amount: Msat(100_000), status: AttemptStatus::Disputed };
+    let new = NewAttempt { partid: 0, destination: dest, amount: Msat(100_000) };
+    assert!(matches!(guard(&new, &[rec]), Guard::Refuse { code: -32002, .. }));
+    // The true preimage: paid.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    let (out, _, _) = pay(&mut node, Router::GetRoutes, 3);
+    assert_eq!(out.preimage, Some(node.preimage));
+}
+
+#[test]
+fn a_proposed_route_over_the_payers_limits_is_refused_before_any_onion() {
+    let base = FakeNode::new();
+    let good = base.route();
+    let with = |f: &dyn Fn(&mut Route)| {
+        let mut r = good.clone();
+        f(&mut r);
+        r
+    };
+    // Overpays by 100% (the man page's 2x allowance is the payee's, not the payer's).
+    let overpay = with(&|r| r.hops.iter_mut().for_each(|h| h.amount = Msat(h.amount.0 * 2)));
+    // Charges 6000 msat in fees (maxfee is 5000).
+    let greedy = with(&|r| r.hops[0].amount = Msat(106_000));
+    // Locks the payment up for 3000 blocks (max_delay 2016).
+    let slow = with(&|r| r.hops[0].delay = 3000);
+    for (route, limit) in [(overpay, "maxfee_msat"), (greedy, "maxfee_msat"), (slow, "max_delay")] {
+        let mut node = FakeNode::new();
+        node.proposed = Some(route);
+        let (out, _, _) = pay(&mut node, Router::GetRoutes, 3);
+        match &out.error {
+            Some(PayError::TooExpensive { limit: l, .. }) => assert_eq!(*l, limit),
+            e => panic!("{limit}: {e:?}"),
+        }
+        assert!(!node.log.iter().any(|m| m == "sendonion"), "{limit}: no onion is sent");
+    }
+    // Overpaying by 1 msat: within maxfee, the fee counts it; paid.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.proposed = Some(with(&|r| r.hops.iter_mut().for_each(|h| h.amount = Msat(h.amount.0 + 1))));
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    let gr = requests.iter().find(|r| r.method == "getroutes").unwrap();
+    assert_eq!(gr.params.get("maxdelay").and_then(Value::as_u64), Some(2016), "the node is told the limit too");
+}
+
+#[test]
+fn getroutes_says_one_part_with_maxparts_and_falls_back_for_older_nodes() {
+    let layers = |r: &Request| r.params.get("layers").unwrap().to_json();
+    // Today's node (or one whose version is unknown): maxparts 1, no deprecated layer.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.refuses = Some("auto.no_mpp_support");
+    let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some(), "{:?}", out.error);
+    let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
+    assert_eq!(gr.len(), 1);
+    assert_eq!(gr[0].params.get("maxparts").and_then(Value::as_u64), Some(1));
+    assert!(!layers(gr[0]).contains("no_mpp"));
+    // A node before v25.09: the layer, no maxparts.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.version = Some("v24.11.1");
+    node.refuses = Some("maxparts");
+    let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some(), "{:?}", out.error);
+    let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
+    assert_eq!(gr.len(), 1);
+    assert!(gr[0].params.get("maxparts").is_none() && layers(gr[0]).contains("auto.no_mpp_support"));
+    // The version misleads (a backport, a fork): the refusal switches once, either way.
+    for (version, refuses) in [("v24.11", "auto.no_mpp_support"), ("v26.06-258-g090f4b0", "maxparts")] {
+        let mut node = FakeNode::new();
+        node.failing = "none";
+        node.version = Some(version);
+        node.refuses = Some(refuses);
+        let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+        assert!(out.preimage.is_some(), "{version}: {:?}", out.error);
+        assert_eq!(req.iter().filter(|r| r.method == "getroutes").count(), 2, "{version}");
+    }
+}
+
+#[test]
+fn the_payments_time_bounds_every_wait_and_ends_it() {
+    // 5 seconds left: waitsendpay asks for no more.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    let cfg = config(&node, Router::GetRoutes, 3);
+    let (out, _, req) = run(&mut node, Payer::new(cfg), |_| Some(5));
+    assert!(out.preimage.is_some());
+    let w = req.iter().find(|r| r.method == "waitsendpay").unwrap();
+    assert_eq!(w.params.get("timeout").and_then(Value::as_u64), Some(5));
+    assert!(w.params.get("groupid").and_then(Value::as_u64).is_some(), "waits for its own group");
+    // Out of time after the send: ends with the attempt in flight, recorded as pending.
+    let mut node = FakeNode::new();
+    let cfg = config(&node, Router::GetRoutes, 3);
+    let (out, _, _) = run(&mut node, Payer::new(cfg), |i| if i >= 2 { Some(0) } else { None });
+    assert!(matches!(out.error, Some(PayError::Timeout { in_flight: true })), "{:?}", out.error);
+    assert_eq!(out.attempts.last().unwrap().status, ln_sendpay::payment::AttemptStatus::Pending);
+    // Out of time between attempts: no new route is asked for.
+    let mut node = FakeNode::new();
+    let cfg = config(&node, Router::GetRoutes, 3);
+    let (out, _, _) = run(&mut node, Payer::new(cfg), |i| if i >= 3 { Some(0) } else { None });
+    assert!(matches!(out.error, Some(PayError::Timeout { in_flight: false })), "{:?}", out.error);
+    assert_eq!(node.log.iter().filter(|m| *m == "getroutes").count(), 1);
 }

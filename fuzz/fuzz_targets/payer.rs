@@ -1,18 +1,24 @@
 #![no_main]
 //! The payment state machine fed arbitrary node replies: it must end (or ask again) without
-//! panicking, whatever the node says.
+//! panicking, whatever the node says — lying answers included (a complete without a valid
+//! preimage, routes over the fee or delay limits; seeds in seeds/payer) — and a payment it
+//! reports paid must carry a preimage that hashes to the payment hash.
 use libfuzzer_sys::fuzz_target;
 use ln_sendpay::amount::Msat;
 use ln_sendpay::json;
 use ln_sendpay::payment::{PayConfig, Payer, Reply, Router, Step};
 use ln_sendpay::sphinx::SecretKey;
 
+// Fixed setup, computed once (a public key per run would cost a point multiplication).
+static DEST: std::sync::OnceLock<ln_sendpay::ids::NodeId> = std::sync::OnceLock::new();
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut payer = Payer::new(PayConfig {
-        destination: SecretKey::from_bytes(&[4; 32]).unwrap().public_key(),
+        destination: *DEST.get_or_init(|| SecretKey::from_bytes(&[4; 32]).unwrap().public_key()),
         amount: Msat(100_000),
-        payment_hash: [1; 32],
+        // sha256 of [7; 32], the seeds' preimage.
+        payment_hash: ln_sendpay::hex::decode_array::<32>("4bb06f8e4e3a7715d201d573d0aa423762e55dabd61a2c02278fa56cc6d294e0").unwrap(),
         payment_secret: Some([2; 32]),
         payment_metadata: None,
         final_cltv: 18,
@@ -22,20 +28,33 @@ fuzz_target!(|data: &[u8]| {
         label: None,
         block_height: None,
         route_hints: Vec::new(),
+        max_delay: 2016,
+        wait_timeout: 60,
     });
     let mut step = payer.step(None, &[0x41; 32]);
+    let hash = payer.payment_hash();
     // Replies separated by a 0x1e byte; each is an answer (a), an error (e) or a lost request (t).
     for (i, part) in text.split('\u{1e}').enumerate().take(40) {
-        let Step::Send { .. } = step else { return };
+        let Step::Send { .. } = step else { break };
         let mut chars = part.chars();
         let kind = chars.next().unwrap_or('t');
         let body = chars.as_str();
         let v = json::parse(body).unwrap_or(json::Value::Null);
         let random = [(i as u8).wrapping_add(7); 32];
+        // The driver's clock: some runs run out of time part way.
+        payer.set_time_left(match data.first() {
+            Some(&b) if b & 0x80 != 0 => Some(u32::from(b & 0x7f).saturating_sub(i as u32 * 8)),
+            _ => None,
+        });
         step = match kind {
             'a' => payer.step(Some(Reply::Answer(&v)), &random),
             'e' => payer.step(Some(Reply::NodeError(&v)), &random),
             _ => payer.step(Some(Reply::TransportFailed), &random),
         };
+    }
+    if let Step::Done(out) = step {
+        if let Some(pre) = out.preimage {
+            assert!(ln_sendpay::rpc::preimage_matches(&pre, &hash), "paid without proof");
+        }
     }
 });

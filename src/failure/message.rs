@@ -131,6 +131,13 @@ impl FailureMessage {
         let len = r.u16()?;
         let upd = r.take(usize::from(len))?;
         self.channel_update = (len > 0).then(|| upd.to_vec());
+        // Core Lightning's channeld writes `len = 0` and then the whole type-prefixed update
+        // (sendpay-contract §16.2): the trailing `0102…` bytes are the update.
+        let rest = r.b.get(r.pos..).unwrap_or_default();
+        if len == 0 && rest.len() > 2 && rest[..2] == [0x01, 0x02] {
+            self.channel_update = Some(rest.to_vec());
+            r.pos = r.b.len();
+        }
         Some(())
     }
 

@@ -13,6 +13,6 @@ pub use reply::{
     UnwrapError, add_attribution, create_reply, decode_reply, failure_packet, reply_from_hop, unwrap_reply, wrap_reply,
 };
 pub use routing::{
-    ErringChannel, PAY_DESTINATION_PERM_FAIL, PAY_TRY_OTHER_ROUTE, PAY_UNPARSEABLE_ONION, RoutingFailure,
+    DECODED_HERE, ErringChannel, PAY_DESTINATION_PERM_FAIL, PAY_TRY_OTHER_ROUTE, PAY_UNPARSEABLE_ONION, RoutingFailure,
 };
 pub use update::{ChannelUpdate, UnsignedChannelUpdate};

@@ -80,6 +80,10 @@ pub struct RoutingFailure {
     pub attribution: Option<AttributionReport>,
 }
 
+/// How the message of a failure decoded by this library ends (Core Lightning's says only
+/// "reply from remote": there the node decoded it).
+pub const DECODED_HERE: &str = "reply from remote, decoded here";
+
 fn flags_code(code: u16, is_destination: bool) -> i32 {
     match (is_destination, code & BADONION != 0, code & PERM != 0) {
         (true, true, _) => PAY_UNPARSEABLE_ONION,
@@ -115,7 +119,7 @@ impl RoutingFailure {
     pub fn from_decoded(decoded: &DecodedReply, hops: usize, reply: &[u8], route: Option<&Route>) -> RoutingFailure {
         let route = route.filter(|r| r.hops.len() == hops);
         let mut f = match &decoded.result {
-            Ok(d) => RoutingFailure::from_message(d.origin_index, hops, &d.message, route),
+            Ok(d) => RoutingFailure::from_message(d.origin_index, hops, &d.message, route, DECODED_HERE),
             Err(e) => {
                 let mut f = RoutingFailure {
                     code: PAY_UNPARSEABLE_ONION,
@@ -143,15 +147,16 @@ impl RoutingFailure {
         f
     }
 
-    /// The object for failure `message` reported by hop `k` (0-based) of a `hops`-hop route.
-    pub fn from_message(k: usize, hops: usize, message: &[u8], route: Option<&Route>) -> RoutingFailure {
+    /// The object for failure `message` reported by hop `k` (0-based) of a `hops`-hop route;
+    /// `detail` ends the message (`failed: WIRE_… (detail)`).
+    pub fn from_message(k: usize, hops: usize, message: &[u8], route: Option<&Route>, detail: &str) -> RoutingFailure {
         let failure = FailureMessage::decode(message);
         // A message shorter than its code: Core Lightning reads -1, which counts as BADONION.
         let code = failure.as_ref().map_or(0xffff, |m| m.code);
         let is_destination = k + 1 == hops;
         let mut f = RoutingFailure {
             code: flags_code(code, is_destination),
-            message: failed_message(failure.as_ref().map(|m| m.code), "reply from remote"),
+            message: failed_message(failure.as_ref().map(|m| m.code), detail),
             erring_index: Some(k as u32 + 1),
             failcode: failure.as_ref().map(|m| m.code),
             failcodename: failure.as_ref().and_then(FailureMessage::name),
@@ -230,20 +235,45 @@ impl RoutingFailure {
             s => ShortChannelId::parse(s).ok().map(ErringChannel::Channel),
         });
         f.raw_message = data.get("raw_message").and_then(Value::as_str).and_then(|h| hex::decode(h).ok());
+        // With the route, a failure the node decoded (sendonion with shared_secrets, sendpay)
+        // is read as a reply decoded here would be: the same code (203 for the destination's
+        // PERM codes, which today's node reports as 204), nodes and channels from the route.
+        let n = route.map_or(0, |r| r.hops.len());
+        let k = f.erring_index.and_then(|i| (i as usize).checked_sub(1)).filter(|&k| k < n);
+        if let (Some(raw), Some(k)) = (f.raw_message.clone(), k)
+            && FailureMessage::decode(&raw).is_some()
+        {
+            let mut g = RoutingFailure::from_message(k, n, &raw, route, "reply from remote");
+            g.message = String::from(message);
+            g.onionreply = f.onionreply.take();
+            return Some(g);
+        }
         f.failure = f.raw_message.as_deref().and_then(FailureMessage::decode);
         if f.failcode.is_none() {
             f.failcode = f.failure.as_ref().map(|m| m.code);
             f.failcodename = f.failcode.and_then(failcode_name);
         }
         // The man page's `0:0:0`: today's nodes name the last channel when the destination erred.
-        let n = route.map(|r| r.hops.len());
-        let at_destination = match (f.erring_index, n) {
-            (Some(i), Some(n)) => i as usize == n,
-            _ => false,
-        };
+        let at_destination = k.is_some_and(|k| k + 1 == n);
         if at_destination && f.failcode.is_some_and(|c| c & BADONION == 0) {
             f.erring_channel = Some(ErringChannel::Destination);
             f.erring_direction = None;
+        }
+        // No message, but a code and an index on the route: name what the route names.
+        if let (Some(r), Some(k), Some(c)) = (route, k, f.failcode) {
+            let dest = k + 1 == n;
+            f.code = flags_code(c, dest);
+            let h = &r.hops;
+            if dest {
+                f.erring_node.get_or_insert(h[k].node_id);
+                f.erring_channel.get_or_insert(ErringChannel::Destination);
+            } else {
+                f.erring_node.get_or_insert(if c & BADONION != 0 { h[k + 1].node_id } else { h[k].node_id });
+                if f.erring_channel.is_none() {
+                    f.erring_channel = Some(ErringChannel::Channel(h[k + 1].channel));
+                    f.erring_direction = Some(direction(&h[k].node_id, &h[k + 1].node_id));
+                }
+            }
         }
         // Hop k = erring_index - 1 sent the update; erring_index 0 is a local failure.
         let k = f.erring_index.and_then(|i| (i as usize).checked_sub(1));
