@@ -391,7 +391,15 @@ export interface AttemptRecord {
   /** The route as JSON text. */
   route?: string;
   sharedSecrets?: Hex[];
-  status: 'pending' | 'complete' | 'failed' | 'unknown';
+  /** `disputed`: the node said complete, but its preimage does not hash to the payment hash
+   *  (or it gave none). Never complete; nothing more is sent for the hash (-32002). */
+  status: 'pending' | 'complete' | 'failed' | 'unknown' | 'disputed';
+  /** The man page's msatoshi (what the payment is for; the same-hash rules compare it). */
+  msatoshi?: string;
+  /** What the node said of the attempt, once it answered. */
+  createdIndex?: string;
+  amountSentMsat?: string;
+  nodeCreatedAt?: number;
   createdAt: number;
   updatedAt: number;
   [other: string]: unknown;
@@ -438,15 +446,23 @@ export declare class KeyedLock {
 
 // ─── The sendpay client ─────────────────────────────────────────────────────────────────
 
-/** A payment as the node reports it (sendpay, sendonion, waitsendpay, listsendpays). */
+/**
+ * A payment as the node reports it (sendpay, sendonion, waitsendpay, listsendpays). A
+ * `complete` one has a `paymentPreimage` checked here to hash to `paymentHash`: an answer
+ * without that proof is an error (-32002 `PAYMENT_PREIMAGE_MISMATCH`), and `listsendpays`
+ * reports such a payment as `disputed`. One answered from the store (`fromStore`) has the
+ * node's `createdIndex`, `amountSentMsat` and `createdAt` only if the node ever answered it.
+ */
 export interface Payment {
-  createdIndex: number | bigint;
+  createdIndex?: number | bigint;
   paymentHash: Hex;
   groupid: number | bigint;
   partid: number | bigint;
   status: 'pending' | 'complete' | 'failed';
-  amountSentMsat: bigint;
-  createdAt: number;
+  amountSentMsat?: bigint;
+  createdAt?: number;
+  /** Whether a complete payment's preimage hashes to its payment hash (checked here). */
+  preimageValid?: boolean;
   destination?: NodeId;
   amountMsat?: bigint;
   completedAt?: number;
@@ -484,7 +500,10 @@ export interface PayProgress {
 
 export interface PayAttempt {
   number: number;
-  status: 'pending' | 'complete' | 'failed' | 'unknown';
+  status: 'pending' | 'complete' | 'failed' | 'unknown' | 'disputed';
+  /** A fresh group id per attempt (decimal string): a second client's send for the same
+   *  hash then meets Core Lightning's own duplicate check. */
+  groupid: string;
   route: HopsRoute;
   failure?: RoutingFailure;
 }
@@ -505,8 +524,17 @@ export interface PayFields {
   finalCltv?: number;
   /** Default 5. */
   maxAttempts?: number;
-  /** Default 0.5% of the amount, at least 5000 msat (Core Lightning's pay). */
+  /** Default 0.5% of the amount, at least 5000 msat (Core Lightning's pay). The fee is what
+   *  the first hop is sent less `amountMsat` (an overpayment counts); a route over it is
+   *  refused before any onion (206 `PAY_ROUTE_TOO_EXPENSIVE`, `data.field: 'maxfeeMsat'`). */
   maxfeeMsat?: AmountInput;
+  /** The most blocks the payment may be locked up (the route's total CLTV); default 2016.
+   *  Over it: 206, `data.field: 'maxDelay'`. */
+  maxDelay?: number;
+  /** Seconds the whole payment may take, every wait and retry included (default 60, as
+   *  Core Lightning's pay). Out of time with an attempt in flight: 200 `PAY_IN_PROGRESS`
+   *  (the attempt stays recorded; `waitsendpay` or `listsendpays` settles it); else 210. */
+  retryFor?: number;
   /** Default "getroutes" (falls back to getroute when the node does not know it). */
   router?: 'getroutes' | 'getroute';
   label?: string;
@@ -551,9 +579,12 @@ export declare class Client {
   sendonion(request: SendRequest & { blockHeight?: number; customRecords?: Record<string, Hex> }, options?: CallOptions): Promise<Payment>;
   /** Rejects with the routing failure object as `data` (decoded here from stored secrets). */
   waitsendpay(request: { paymentHash: Bytes; timeout?: number; partid?: number; groupid?: number | bigint | string }, options?: CallOptions): Promise<Payment>;
-  listsendpays(request?: { paymentHash?: Bytes }, options?: CallOptions): Promise<{ payments: Payment[] }>;
+  /** A complete payment whose preimage does not hash to its hash is reported `disputed`. */
+  listsendpays(request?: { paymentHash?: Bytes }, options?: CallOptions): Promise<{ payments: Array<Omit<Payment, 'status'> & { status: Payment['status'] | 'disputed' }> }>;
   /** Rejects with an LnSendpayError whose `data.attempts` is the log. */
-  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<{ status: 'complete'; paymentPreimage: Hex; attempts: PayAttempt[]; fromStore?: true }>;
+  /** Resolves only with proof: `paymentPreimage` hashes to the payment hash. `feeMsat` is
+   *  `amountSentMsat - amountMsat` of the paid attempt (absent when answered from the store). */
+  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<{ status: 'complete'; paymentPreimage: Hex; amountMsat?: bigint; amountSentMsat?: bigint; feeMsat?: bigint; attempts: PayAttempt[]; fromStore?: true }>;
 }
 
 /** Low level (what the client uses): a request in the form Core Lightning accepts. */

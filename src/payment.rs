@@ -858,15 +858,15 @@ impl Payer {
     }
 }
 
-/// A fresh group id for an attempt, from the step's random bytes (kept below 2^63: some
-/// nodes store it signed).
+/// A fresh group id for an attempt, from the step's random bytes: 53 bits, so it stays
+/// exact through any JSON reader on the way (a node's own group ids may be larger).
 fn fresh_groupid(random: &[u8; 32]) -> u64 {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(b"ln-sendpay groupid");
     h.update(random);
     let d: [u8; 32] = h.finalize().into();
-    u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]) >> 1
+    u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]) >> 11
 }
 
 fn error_code(e: &Value) -> Option<i64> {

@@ -13,7 +13,23 @@ import { MemoryStore, KeyedLock, attemptKey } from './store.js';
 /** Core Lightning's codes the client raises itself. */
 const PAY_IN_PROGRESS = 200;
 const PAY_RHASH_ALREADY_USED = 201;
-const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 210: 'PAY_STOPPED_RETRYING' };
+/** Our code for a node that says complete without proof (a preimage that does not hash). */
+const PREIMAGE_MISMATCH = -32002;
+const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 206: 'PAY_ROUTE_TOO_EXPENSIVE', 210: 'PAY_STOPPED_RETRYING', [PREIMAGE_MISMATCH]: 'PAYMENT_PREIMAGE_MISMATCH' };
+
+const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+
+/** Whether `preimage` (hex) hashes to `paymentHash` (hex): a stored "complete" is proof only then. */
+async function proves(preimage, paymentHash) {
+  if (typeof preimage !== 'string' || !/^[0-9a-f]{64}$/i.test(preimage)) return false;
+  const bytes = new Uint8Array(preimage.match(/../g).map((b) => parseInt(b, 16)));
+  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+  return hex(digest) === String(paymentHash).toLowerCase();
+}
+
+function disputedError(message) {
+  return new LnSendpayError(message, PREIMAGE_MISMATCH, { error: 'PAYMENT_PREIMAGE_MISMATCH' });
+}
 
 function lib(fn, arg) {
   assertReady();
@@ -59,7 +75,26 @@ function paymentFromRecord(r) {
   if (r.destination) p.destination = r.destination;
   if (r.groupid !== undefined) p.groupid = BigInt(r.groupid);
   if (r.paymentPreimage) p.paymentPreimage = r.paymentPreimage;
+  // What the node said of it, kept in the record (absent for an attempt it never answered).
+  if (r.createdIndex !== undefined) p.createdIndex = BigInt(r.createdIndex);
+  if (r.amountSentMsat !== undefined) p.amountSentMsat = BigInt(r.amountSentMsat);
+  if (r.nodeCreatedAt !== undefined) p.createdAt = r.nodeCreatedAt;
   return p;
+}
+
+/** The man page's msatoshi of a record (older records: the amount delivered). */
+const target = (r) => r.msatoshi ?? r.amountMsat;
+
+/**
+ * A second operation on a hash already in flight: the same operation with the same amount and
+ * destination joins it (KeyedLock); another operation with them waits its turn at the node
+ * (200); another amount or destination is the man page's 201.
+ */
+function lockConflict(current, wanted) {
+  const [op, ...what] = current.split('|');
+  const [, ...mine] = wanted.split('|');
+  if (what.join('|') === mine.join('|')) return new LnSendpayError(`a ${op} for this payment hash is in progress`, PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
+  return new LnSendpayError(`a payment for this hash is already being sent (${what.join(', ')} msat)`, PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' });
 }
 
 /**
@@ -97,8 +132,9 @@ export class Client {
    */
   async #send(request, opts = {}) {
     // waitsendpay: the node waits up to `timeout` seconds, so the transport must wait longer.
-    const nodeWait = request.method === 'waitsendpay' && request.params.timeout !== undefined ? Number(request.params.timeout) * 1000 + 10_000 : 0;
-    const timeoutMs = Math.max(opts.timeoutMs ?? this.#timeoutMs, nodeWait);
+    const perRequest = opts.timeoutMs ?? this.#timeoutMs;
+    const nodeWait = request.method === 'waitsendpay' && request.params.timeout !== undefined ? Number(request.params.timeout) * 1000 + Math.min(10_000, perRequest) : 0;
+    const timeoutMs = Math.max(perRequest, nodeWait);
     const outer = opts.signal;
     const { method } = request;
     if (outer?.aborted) throw transportError(`${method}: aborted`, 'TRANSPORT_ABORTED');
@@ -170,7 +206,21 @@ export class Client {
     const changes = { status: p.status };
     if (p.groupid !== undefined) changes.groupid = String(p.groupid);
     if (p.paymentPreimage) changes.paymentPreimage = p.paymentPreimage;
+    if (p.createdIndex !== undefined) changes.createdIndex = String(p.createdIndex);
+    if (p.amountSentMsat !== undefined) changes.amountSentMsat = String(p.amountSentMsat);
+    if (p.createdAt !== undefined) changes.nodeCreatedAt = p.createdAt;
     return this.#update(key, record, changes);
+  }
+
+  /** A payment answer read exactly and checked: about `hash`, and complete only with proof.
+   *  Without proof the attempt is recorded `disputed` and a -32002 error thrown. */
+  async #proven(key, record, method, answer, hash) {
+    try {
+      return lib(raw.rpcAnswer, { method, answer, paymentHash: hash });
+    } catch (e) {
+      if (e instanceof LnSendpayError && e.code === PREIMAGE_MISMATCH && record) await this.#update(key, record, { status: 'disputed', note: e.message });
+      throw e;
+    }
   }
 
   /**
@@ -181,14 +231,23 @@ export class Client {
   async #guard(att, opts) {
     for (let round = 0; round < 2; round++) {
       const records = (await this.#store.list()).filter((r) => r.paymentHash === att.paymentHash);
+      // The man page keys the rule on msatoshi (what the payment is for) and the destination.
       const d = lib(raw.paymentGuard, {
-        attempt: { partid: att.partid, destination: att.destination, amountMsat: att.amountMsat },
-        records: records.map((r) => ({ partid: r.partid, destination: r.destination, amountMsat: r.amountMsat, status: r.status })),
+        attempt: { partid: att.partid, destination: att.destination, amountMsat: target(att) },
+        records: records.map((r) => ({ partid: r.partid, destination: r.destination, amountMsat: target(r), status: r.status })),
       });
       if (d.decision === 'proceed') return null;
-      if (d.decision === 'refuse') throw new LnSendpayError(d.message, Number(d.code), { error: 'PAY_RHASH_ALREADY_USED' });
+      if (d.decision === 'refuse') throw new LnSendpayError(d.message, Number(d.code), { error: NAMES[d.code] ?? 'PAY_RHASH_ALREADY_USED' });
       const rec = records[d.index];
-      if (d.decision === 'complete' || rec.status === 'pending') return paymentFromRecord(rec);
+      if (d.decision === 'complete') {
+        // A stored "complete" is proof only if its preimage hashes to the hash.
+        if (!(await proves(rec.paymentPreimage, rec.paymentHash))) {
+          await this.#update(attemptKey(rec.paymentHash, rec.partid), rec, { status: 'disputed', note: 'stored as complete without a valid preimage' });
+          throw disputedError('the store holds this payment as complete, but its preimage does not hash to the payment hash');
+        }
+        return paymentFromRecord(rec);
+      }
+      if (rec.status === 'pending') return paymentFromRecord(rec);
       if (round === 1) break;
       await this.#settle(rec, opts);
     }
@@ -208,9 +267,12 @@ export class Client {
       // The node never saw it: nothing was sent.
       return this.#update(key, rec, { status: rec.status === 'unknown' ? 'failed' : rec.status, note: rec.status === 'unknown' ? 'never reached the node' : rec.note });
     }
-    const newest = mine.reduce((a, b) => (b.createdIndex > a.createdIndex ? b : a));
-    const changes = { status: newest.status, groupid: String(newest.groupid) };
+    const group = mine.filter((p) => rec.groupid === undefined || String(p.groupid) === String(rec.groupid));
+    const newest = (group.length ? group : mine).reduce((a, b) => (b.createdIndex > a.createdIndex ? b : a));
+    const changes = { status: newest.status, groupid: String(newest.groupid), createdIndex: String(newest.createdIndex), amountSentMsat: String(newest.amountSentMsat), nodeCreatedAt: newest.createdAt };
     if (newest.paymentPreimage) changes.paymentPreimage = newest.paymentPreimage;
+    // The node's "complete" is proof only with a preimage that hashes to the hash.
+    if (newest.status === 'complete' && newest.preimageValid !== true) changes.status = 'disputed';
     if (newest.status === 'failed' && newest.erroronion && rec.sharedSecrets) {
       // The failure reply is on record at the node: decode it here.
       changes.failure = plain(lib(raw.decodeFailure, { reply: newest.erroronion, route: rec.route, sharedSecrets: rec.sharedSecrets }));
@@ -227,8 +289,7 @@ export class Client {
     const request = lib(raw.rpcRequest, { ...this.#withNow(args), method });
     const att = request.attempt;
     const key = attemptKey(att.paymentHash, att.partid);
-    const fingerprint = `${att.destination}|${att.amountMsat}`;
-    return this.#lock.run(key, fingerprint, async () => {
+    return this.#lock.run(key, `${method}|${att.destination}|${target(att)}`, async () => {
       const earlier = await this.#guard(att, opts);
       if (earlier) return earlier;
       const now = this.#now();
@@ -238,10 +299,10 @@ export class Client {
       await this.#store.put(key, rec);
       const r = await this.#send(request, opts);
       if ('error' in r) throw await this.#failed(key, rec, r.error);
-      const p = lib(raw.rpcAnswer, { method, answer: r.answer });
+      const p = await this.#proven(key, rec, method, r.answer, att.paymentHash);
       await this.#answered(key, rec, p);
       return p;
-    }, (current) => new LnSendpayError(`a payment for this hash is already being sent (${current.replace('|', ', ')} msat)`, PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' }));
+    }, (current) => lockConflict(current, `${method}|${att.destination}|${target(att)}`));
   }
 
   /** `getinfo`: `{id, blockheight}`. */
@@ -291,7 +352,7 @@ export class Client {
     const rec = await this.#store.get(key);
     const r = await this.#send(request, opts);
     if ('error' in r) throw await this.#failed(key, rec, r.error);
-    const p = lib(raw.rpcAnswer, { method: 'waitsendpay', answer: r.answer });
+    const p = await this.#proven(key, rec, 'waitsendpay', r.answer, hash);
     if (rec) await this.#answered(key, rec, p);
     return p;
   }
@@ -304,6 +365,10 @@ export class Client {
     for (const rec of records) {
       if (hash !== undefined && rec.paymentHash !== hex(hash)) continue;
       if (rec.status === 'unknown' || rec.status === 'pending' || (rec.status === 'failed' && !rec.failure)) await this.#settleFrom(rec, out.payments);
+    }
+    // A complete payment without proof is reported, never passed on as paid.
+    for (const p of out.payments) {
+      if (p.status === 'complete' && p.preimageValid !== true) p.status = 'disputed';
     }
     return out;
   }
@@ -327,7 +392,13 @@ export class Client {
       }
     };
     // With a bolt11, the Payer takes what the invoice carries and checks what is given.
-    const withNow = this.#withNow(args);
+    // `retryFor` (seconds, default 60, as Core Lightning's pay) bounds the whole payment; no
+    // waitsendpay asks for longer than the per-request timeout.
+    const { retryFor = 60, ...rest } = args ?? {};
+    if (!Number.isFinite(retryFor) || retryFor <= 0) throw new TypeError('retryFor: a number of seconds above 0');
+    const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
+    const withNow = this.#withNow({ waitTimeout: Math.max(1, Math.floor(timeoutMs / 1000)), ...rest });
+    const deadline = this.#now() + retryFor * 1000;
     const payer = (() => {
       try {
         return new raw.Payer(withNow);
@@ -339,15 +410,15 @@ export class Client {
       // What the Payer will pay (its config read the fields, or the bolt11): the guard's key.
       const { paymentHash: hash, destination, amountMsat: amount } = payer.target();
       const key = attemptKey(hash, 0);
-      return await this.#lock.run(key, `${destination}|${amount}`, async () => {
+      return await this.#lock.run(key, `pay|${destination}|${amount}`, async () => {
         const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs });
         if (earlier && earlier.status === 'complete') {
           progress({ stage: 'complete', fromStore: true });
           return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
-        return this.#drive(payer, key, { signal, timeoutMs: opts.timeoutMs }, progress);
-      }, () => new LnSendpayError('a payment for this hash is already being sent with another amount or destination', PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' }));
+        return this.#drive(payer, key, { signal, timeoutMs, deadline }, progress);
+      }, (current) => lockConflict(current, `pay|${destination}|${amount}`));
     } finally {
       payer.free();
     }
@@ -361,6 +432,8 @@ export class Client {
         throw convertError(e);
       }
     };
+    const clock = () => payer.setTimeLeft(Math.max(0, Math.floor((opts.deadline - this.#now()) / 1000)));
+    clock();
     let s = step(undefined);
     let rec;
     while (!s.done) {
@@ -373,26 +446,29 @@ export class Client {
       }
       let reply;
       try {
-        reply = await this.#send(request, opts);
+        // No request outlives the payment's time (a second's grace for the answer).
+        const left = Math.max(1000, opts.deadline - this.#now() + 1000);
+        reply = await this.#send(request, { signal: opts.signal, timeoutMs: Math.min(opts.timeoutMs, left) });
       } catch (e) {
         if (opts.signal?.aborted) throw e; // the attempt stays as recorded, to settle later
         progress({ stage: 'transport_failed', attempt, method: request.method, error: e });
         reply = { transportFailed: true };
       }
       if (rec && (stage === 'send' || stage === 'wait' || stage === 'settle')) rec = await this.#bookkeep(key, rec, stage, attempt, reply, progress);
+      clock();
       s = step(reply);
     }
     const out = s.done;
     if (out.status === 'complete') {
       progress({ stage: 'complete', attempts: out.attempts.length });
-      return { status: 'complete', paymentPreimage: out.paymentPreimage, attempts: out.attempts };
+      return { status: 'complete', paymentPreimage: out.paymentPreimage, amountMsat: out.amountMsat, amountSentMsat: out.amountSentMsat, feeMsat: out.feeMsat, attempts: out.attempts };
     }
     progress({ stage: 'failed', error: out.error });
     const e = out.error;
     const routing = e.routing ?? {};
     const name = e.error === 'ROUTING_FAILURE' || e.error === 'NODE_ERROR' ? (NAMES[e.code] ?? e.error) : e.error;
     const data = { ...routing, error: name, attempts: out.attempts };
-    if (e.field !== undefined) data.field = e.field;
+    if (e.field !== undefined) data.field = camel(e.field);
     throw new LnSendpayError(e.message, Number(e.code), data);
   }
 
@@ -410,12 +486,13 @@ export class Client {
           const { payments } = lib(raw.rpcAnswer, { method: 'listsendpays', answer: reply.answer });
           return await this.#settleFrom(rec, payments);
         }
-        const p = lib(raw.rpcAnswer, { method: stage === 'send' ? 'sendonion' : 'waitsendpay', answer: reply.answer });
+        const p = await this.#proven(key, rec, stage === 'send' ? 'sendonion' : 'waitsendpay', reply.answer, rec.paymentHash);
         return await this.#answered(key, rec, p);
       }
     } catch (e) {
-      // A malformed answer: the record keeps its last known state; the Payer reports it.
+      // A malformed (or unproven: recorded disputed) answer: the Payer reports it.
       if (!(e instanceof LnSendpayError)) throw e;
+      return (await this.#store.get(key)) ?? rec;
     }
     return rec;
   }

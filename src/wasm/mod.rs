@@ -406,6 +406,13 @@ impl PayerJs {
         to_js(&v, "", Mode::Plain)
     }
 
+    /// Seconds left of the payment's time (`retryFor`), or `undefined` for no limit: every
+    /// `waitsendpay` asks for at most that, and at 0 the payment ends.
+    #[wasm_bindgen(js_name = setTimeLeft)]
+    pub fn set_time_left(&mut self, secs: Option<u32>) {
+        self.inner.set_time_left(secs);
+    }
+
     /// The next step: call with nothing first, then with `{answer}`, `{error}` or
     /// `{transportFailed: true}` for the last request.
     pub fn step(&mut self, reply: JsValue) -> Result<JsValue, JsValue> {

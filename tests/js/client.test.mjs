@@ -353,7 +353,8 @@ test('decodeInvoice: a plain object, amounts as bigint; errors name the field', 
   assert.equal(d.expired, false);
   assert.equal(ln.decodeInvoice(inv.bolt11, { now: d.expiresAt }).expired, true);
   assert.deepEqual(d.featureBits, [8, 14]);
-  assert.deepEqual(d.routeHints, [], 'dave has public channels: no hints');
+  // Every channel of the payee is hinted, public ones too, as a live Core Lightning does.
+  assert.equal(d.routeHints.length, 4, 'dave: one hint per channel');
   assert.throws(() => ln.decodeInvoice('lnbc1qqqq'), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice' && e.data.error === 'BOLT11_TOO_SHORT');
   assert.throws(() => ln.decodeInvoice(42), (e) => e instanceof ln.LnSendpayError && e.data.field === 'invoice');
 });
@@ -382,4 +383,113 @@ test('bolt11 route hints: a payee behind a private channel is paid through the h
   assert.equal(enabled.params.cltv_expiry_delta, 30);
   assert.ok(routes.every((x) => x.endsWith('109x1x0')), routes.join(' / '));
   assert.ok(net.log.includes('frank: paid, preimage released'));
+});
+
+// ─── A node that lies, and the payer's limits (issue #12) ─────────────────────────────────
+
+/** A transport over the dev node whose answers to `method` pass through `edit(answer)`. */
+function lying(net, method, edit) {
+  return counted(net, async (request, options, inner) => {
+    const text = await inner(request, options);
+    return request.method === method ? JSON.stringify(edit(JSON.parse(text), request)) : text;
+  });
+}
+
+test('a wrong preimage is never success: the attempt is disputed, and nothing more is sent for the hash', async () => {
+  const { net, payArgs } = setup();
+  const { t, calls } = lying(net, 'waitsendpay', (a) => (a.status === 'complete' ? { ...a, payment_preimage: '00'.repeat(32) } : a));
+  const client = new ln.Client({ transport: t });
+  const e = await rejects(client.pay(payArgs), -32002, 'PAYMENT_PREIMAGE_MISMATCH');
+  assert.ok(e.data.attempts.some((a) => a.status === 'disputed'));
+  const recs = await client.store.list();
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0].status, 'disputed');
+  const n = calls.length;
+  await rejects(client.pay(payArgs), -32002);
+  assert.equal(calls.length, n, 'a disputed hash is not paid again');
+  // A store whose "complete" record carries a preimage that does not hash is no proof either.
+  const store = new ln.MemoryStore();
+  await store.put(ln.attemptKey(payArgs.paymentHash, 0), { ...recs[0], status: 'complete', paymentPreimage: '11'.repeat(32) });
+  await rejects(new ln.Client({ transport: t, store }).pay(payArgs), -32002);
+  assert.equal((await store.list())[0].status, 'disputed');
+});
+
+test('getroutes says one part with maxparts (the dev node refuses auto.no_mpp_support, as a live node does)', async () => {
+  const { net, payArgs } = setup();
+  const seen = [];
+  const { t } = counted(net, (request, options, inner) => {
+    if (request.method === 'getroutes') seen.push(request.params);
+    return inner(request, options);
+  });
+  const r = await new ln.Client({ transport: t }).pay(payArgs);
+  assert.equal(r.status, 'complete');
+  assert.ok(seen.length >= 1);
+  for (const p of seen) {
+    assert.equal(p.maxparts, 1);
+    assert.ok(!p.layers.includes('auto.no_mpp_support'));
+    assert.equal(p.maxdelay, 2016);
+  }
+  // What the payment cost is reported: the amount asked, what was sent, the fee.
+  assert.equal(r.amountMsat, 100000n);
+  assert.equal(r.feeMsat, r.amountSentMsat - r.amountMsat);
+  assert.ok(r.feeMsat > 0n);
+  await rejects(net.call('getroutes', { ...seen[0], layers: ['auto.no_mpp_support'] }).catch((e) => { throw new ln.LnSendpayError(e.message, e.code, {}); }), -32602);
+});
+
+test('a route over maxfee (a node doubling the amount) is refused with 206 before any onion', async () => {
+  const { net, payArgs } = setup();
+  const double = (a) => ({ ...a, routes: a.routes.map((r) => ({ ...r, path: r.path.map((h) => ({ ...h, amount_in_msat: h.amount_in_msat * 2, amount_out_msat: h.amount_out_msat * 2, amount_msat: h.amount_msat * 2 })) })) });
+  const { t, calls } = lying(net, 'getroutes', double);
+  const e = await rejects(new ln.Client({ transport: t }).pay(payArgs), 206, 'PAY_ROUTE_TOO_EXPENSIVE');
+  assert.equal(e.data.field, 'maxfeeMsat');
+  assert.ok(!calls.includes('sendonion'));
+  // A delay past maxDelay, likewise.
+  const slow = (a) => ({ ...a, routes: a.routes.map((r) => ({ ...r, path: r.path.map((h) => ({ ...h, cltv_in: h.cltv_in + 5000, cltv_out: h.cltv_out + 5000, delay: h.delay + 5000 })) })) });
+  const { t: t2 } = lying(net, 'getroutes', slow);
+  const e2 = await rejects(new ln.Client({ transport: t2 }).pay(payArgs), 206, 'PAY_ROUTE_TOO_EXPENSIVE');
+  assert.equal(e2.data.field, 'maxDelay');
+});
+
+test('a repeat pay of an invoice paid 1 msat over the target is the same payment, not 201 (the rule keys on msatoshi)', async () => {
+  const { net, payArgs } = setup();
+  const plus1 = (a) => ({ ...a, routes: a.routes.map((r) => ({ ...r, path: r.path.map((h) => ({ ...h, amount_in_msat: h.amount_in_msat + 1, amount_out_msat: h.amount_out_msat + 1, amount_msat: h.amount_msat + 1 })) })) });
+  const { t, calls } = lying(net, 'getroutes', plus1);
+  const client = new ln.Client({ transport: t });
+  const r = await client.pay(payArgs);
+  assert.equal(r.status, 'complete');
+  assert.equal((await client.store.list())[0].amountMsat, '100001');
+  const n = calls.length;
+  const again = await client.pay(payArgs);
+  assert.equal(again.fromStore, true);
+  assert.equal(calls.length, n);
+});
+
+test('pay honours a short timeoutMs and retryFor over a hung waitsendpay', async () => {
+  const { net, payArgs } = setup();
+  const { t } = counted(net, (request, options, inner) => (request.method === 'waitsendpay' ? new Promise(() => {}) : inner(request, options)));
+  const client = new ln.Client({ transport: t });
+  const ends = async (p, within, what) => {
+    const start = Date.now();
+    const e = await p.then(() => assert.fail(`${what}: resolved`), (err) => err);
+    assert.ok(e instanceof ln.LnSendpayError && [200, -32000].includes(e.code), `${what}: ${e}`);
+    assert.ok(Date.now() - start < within, `${what}: ended after ${Date.now() - start} ms`);
+  };
+  // Before: waitsendpay asked for 60 s and the transport waited 70 s, whatever timeoutMs said.
+  await ends(client.pay(payArgs, { timeoutMs: 800 }), 8000, 'timeoutMs 800');
+  // retryFor bounds the whole payment, whatever the per-request timeout.
+  const { inv } = setup();
+  await ends(client.pay({ ...payArgs, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, retryFor: 2 }), 6000, 'retryFor 2');
+});
+
+test('pay and sendonion for one hash: only the same operation joins; another gets 200', async () => {
+  const config = defaultNetwork();
+  config.delayMs = 100;
+  const { net, payArgs } = setup(config);
+  const { t } = counted(net);
+  const client = new ln.Client({ transport: t });
+  const paying = client.pay(payArgs);
+  const route = (await client.getroutes({ source: (await client.getinfo()).id, destination: payArgs.destination, amountMsat: 100000n, maxfeeMsat: 5000n, layers: [], maxparts: 1 })).routes[0].route;
+  await rejects(client.sendonion({ route, paymentHash: payArgs.paymentHash, paymentSecret: payArgs.paymentSecret }), 200, 'PAY_IN_PROGRESS');
+  const [a, b] = await Promise.all([paying, client.pay(payArgs)]);
+  assert.equal(a, b, 'the same pay joins');
 });

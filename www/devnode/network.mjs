@@ -301,6 +301,10 @@ export function createNetwork(ln, config = defaultNetwork()) {
   };
 
   function getroutes(p) {
+    // As a node with deprecated APIs off (every --developer node, every node from v27.03):
+    // the layer is refused; `maxparts` (v25.09) says "one part" instead.
+    if ((p.layers ?? []).includes('auto.no_mpp_support')) throw new RpcError(-32602, `layers: unknown layer: invalid token '"auto.no_mpp_support"'`);
+    if (p.maxparts !== undefined && !(Number.isInteger(Number(p.maxparts)) && Number(p.maxparts) >= 1)) throw new RpcError(-32602, 'maxparts: should be a positive integer');
     for (const n of p.layers ?? []) {
       if (!n.startsWith('auto.') && !state.layers.has(n)) throw new RpcError(-32602, `Unknown layer ${n}`);
     }
@@ -366,10 +370,10 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const secret = hexOf(randomBytes(32));
     const amountMsat = amount === undefined ? undefined : msat(amount, 'amount_msat');
     state.invoices.set(hash, { node: n.name, preimage: hexOf(preimage), secret, amount: amountMsat });
-    // A payee with only private channels (as Core Lightning's invoice does) gives each as a
-    // route hint: from its other end, with that end's policy.
+    // Every channel of the payee as a route hint, public ones too (as a live Core Lightning
+    // does, sendpay-contract §16.4): from its other end, with that end's policy.
     const mine = channels.filter((c) => c.a === n.name || c.b === n.name);
-    const hints = (mine.some((c) => !c.private) ? [] : mine).map((c) => {
+    const hints = mine.map((c) => {
       const from = other(c, n.name);
       return { pubkey: nodes[from].id, scid: c.scid, ...c.policy[from] };
     });
@@ -378,9 +382,14 @@ export function createNetwork(ln, config = defaultNetwork()) {
   }
 
   /** The 201 rule (man page): same hash already complete or pending. */
-  function checkDuplicate(hash, partid, amount, destination) {
+  function checkDuplicate(hash, partid, amount, destination, groupid) {
     for (const p of state.payments) {
-      if (p.payment_hash !== hash || (p.partid ?? 0) !== partid) continue;
+      if (p.payment_hash !== hash) continue;
+      // check_progress (sendpay-contract §5): a pending payment of another group stops any
+      // new one; a failed (partid, groupid) cannot be reused.
+      if (p.status === 'pending' && groupid !== undefined && p.groupid !== groupid) throw new RpcError(200, `Payment with groupid=${p.groupid} still in progress, cannot retry before that completes.`);
+      if ((p.partid ?? 0) !== partid) continue;
+      if (p.status === 'failed' && groupid !== undefined && p.groupid === groupid) throw new RpcError(201, `There already is a payment with payment_hash=${hash}, groupid=${groupid}, partid=${partid}. Either change the partid, or wait for the payment to complete and start a new group.`);
       if (p.status === 'complete') {
         if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already succeeded with amount ${p.amount_msat}msat (not ${amount}msat)`);
         return p;
@@ -393,10 +402,10 @@ export function createNetwork(ln, config = defaultNetwork()) {
     return null;
   }
 
-  function start({ hash, partid, amount, destination, sent, label, bolt11, firstHop, onion, secrets, route }) {
-    const existing = checkDuplicate(hash, partid, amount, destination);
+  function start({ hash, partid, amount, destination, sent, label, bolt11, firstHop, onion, secrets, route, groupid: explicit }) {
+    const existing = checkDuplicate(hash, partid, amount, destination, explicit);
     if (existing) return { ...row(existing), message: 'Already pending or complete' };
-    const groupid = 1 + state.payments.filter((p) => p.payment_hash === hash).reduce((m, p) => Math.max(m, p.groupid), 0);
+    const groupid = explicit ?? 1 + state.payments.filter((p) => p.payment_hash === hash).reduce((m, p) => Math.max(m, Number(p.groupid)), 0);
     const p = { created_index: ++state.index, payment_hash: hash, groupid, partid, status: 'pending', amount_msat: amount, destination, amount_sent_msat: sent, created_at: Math.floor(Date.now() / 1000), label, bolt11, secrets, route };
     state.payments.push(p);
     const first = byId[firstHop.id];
@@ -490,7 +499,8 @@ export function createNetwork(ln, config = defaultNetwork()) {
         break;
       }
       if (injected === 'temporary_channel_failure' || BigInt(next.balance[node.name]) < out) {
-        fail(withUpdate(UPDATE | 7, [], next, node.name), node.name);
+        // As channeld writes it (sendpay-contract §16.2): len = 0, then the whole update.
+        fail(Buffer.concat([u16(UPDATE | 7), u16(0), channelUpdate(next, node.name)]), node.name);
         log(`${node.name}: not enough balance on ${next.scid}`);
         break;
       }
@@ -563,7 +573,8 @@ export function createNetwork(ln, config = defaultNetwork()) {
     if (!p.first_hop || !p.onion) throw new RpcError(-32602, 'missing required parameter: ' + (p.onion ? 'first_hop' : 'onion'));
     const amount = p.amount_msat === undefined ? undefined : msat(p.amount_msat, 'amount_msat');
     if (p.shared_secrets) throw new RpcError(-32602, 'the dev node does not take shared_secrets: keep them in the client');
-    return start({ hash, partid: Number(p.partid ?? 0), amount, destination: p.destination, sent: msat(p.first_hop.amount_msat, 'first_hop.amount_msat'), label: p.label, bolt11: p.bolt11, firstHop: p.first_hop, onion: p.onion });
+    const groupid = p.groupid === undefined ? undefined : Number(p.groupid);
+    return start({ hash, partid: Number(p.partid ?? 0), amount, destination: p.destination, sent: msat(p.first_hop.amount_msat, 'first_hop.amount_msat'), label: p.label, bolt11: p.bolt11, firstHop: p.first_hop, onion: p.onion, groupid });
   }
 
   function sendpay(p) {
@@ -610,7 +621,7 @@ export function createNetwork(ln, config = defaultNetwork()) {
       if (!l) throw new RpcError(-32602, `Unknown layer ${p.layer}`);
       const c = byScid[p.short_channel_id];
       const ends = c ? [nodes[c.a].id, nodes[c.b].id] : [];
-      if (c && !c.private) throw new RpcError(-32602, `channel ${p.short_channel_id} already exists`);
+      // A layer's channel may shadow one the gossip knows (a public channel's hint).
       if (c && !(ends.includes(p.source) && ends.includes(p.destination))) throw new RpcError(-32602, `channel ${p.short_channel_id} does not join ${p.source} and ${p.destination}`);
       l.created.add(p.short_channel_id);
       return {};
