@@ -7,7 +7,8 @@ import { explainFailure, failcodeBits, groupDigits, shortHex, onionLayout, CODES
 
 const $ = (id) => document.getElementById(id);
 const HOP_COLORS = ['--h0', '--h1', '--h2', '--h3', '--h4', '--h5'];
-const AUTO_LAYERS = ['auto.localchans', 'auto.sourcefree', 'auto.no_mpp_support'];
+// One part: `maxparts: 1` (nodes with deprecated APIs off refuse `auto.no_mpp_support`).
+const AUTO_LAYERS = ['auto.localchans', 'auto.sourcefree'];
 
 /** `h('div', {class: 'x'}, 'text', child)`: an element. */
 function h(tag, props = {}, ...children) {
@@ -248,9 +249,11 @@ async function addHints(inv) {
   const layer = await ensureLayer();
   for (const { h, to } of hops) {
     const dir = h.pubkey < to ? 0 : 1; // BOLT 7: by node id order
-    await rpc('askrene-create-channel', { layer, source: h.pubkey, destination: to, short_channel_id: h.shortChannelId, capacity_msat: '2100000000000000000msat' }).catch(() => {});
+    // As xpay: room for the payment a hundred times over (not 21M BTC over a public channel).
+    const capacity = 100n * (BigInt(inv.amountMsat ?? 0n) + 5000n);
+    await rpc('askrene-create-channel', { layer, source: h.pubkey, destination: to, short_channel_id: h.shortChannelId, capacity_msat: `${capacity}msat` }).catch(() => {});
     await rpc('askrene-update-channel', { layer, short_channel_id_dir: `${h.shortChannelId}/${dir}`, enabled: true, fee_base_msat: `${h.feeBaseMsat}msat`, fee_proportional_millionths: h.feeProportionalMillionths, cltv_expiry_delta: h.cltvExpiryDelta }).catch(() => {});
-    timeline('⊕', `route hint: ${nameOf(h.pubkey)} ─${h.shortChannelId}→ ${nameOf(to)} (private) added to the layer`);
+    timeline('⊕', `route hint: ${nameOf(h.pubkey)} ─${h.shortChannelId}→ ${nameOf(to)} added to the layer`);
   }
 }
 
@@ -266,7 +269,7 @@ async function findRoute() {
   let route;
   try {
     const layers = [...AUTO_LAYERS, ...(state.layer ? [state.layer] : [])];
-    const { routes } = await state.client.getroutes({ source: state.info.id, destination: inv.destination, amountMsat: inv.amountMsat, maxfeeMsat: maxfee, layers, finalCltv: 18 });
+    const { routes } = await state.client.getroutes({ source: state.info.id, destination: inv.destination, amountMsat: inv.amountMsat, maxfeeMsat: maxfee, layers, finalCltv: 18, maxparts: 1 });
     route = routes[0]?.route;
   } catch (e) {
     if (e.code !== -32601) throw e;
