@@ -524,7 +524,8 @@ fn channelds_zero_length_update_is_read_and_verified() {
     let (u, verified) = failure::ChannelUpdate::decode(upd, Some(&b)).unwrap();
     assert_eq!(verified, Some(true));
     assert_eq!(u.short_channel_id.to_string_form(), "106x2x0");
-    assert!(!m.truncated && m.extra.is_empty());
+    assert!(!m.truncated && m.extra.is_empty() && m.update_after_zero_len);
+    assert_eq!(m.encode(), msg, "re-encoded in channeld's form");
     // Through a routing failure from B (hop 1 of A → B → C), as a reply decoded here.
     let (_, mut route) = route_of(3);
     route.hops[1].node_id = b;

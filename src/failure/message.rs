@@ -71,6 +71,9 @@ pub struct FailureMessage {
     pub sha256_of_onion: Option<[u8; 32]>,
     /// The enclosed `channel_update` bytes as sent (UPDATE codes; `None` when `len` is 0).
     pub channel_update: Option<Vec<u8>>,
+    /// The update followed a zero `len` rather than its own length (channeld's form,
+    /// sendpay-contract §16.2); `encode` writes it back the same way.
+    pub update_after_zero_len: bool,
     /// `type` of invalid_onion_payload.
     pub tlv_type: Option<u64>,
     /// `offset` of invalid_onion_payload.
@@ -136,6 +139,7 @@ impl FailureMessage {
         let rest = r.b.get(r.pos..).unwrap_or_default();
         if len == 0 && rest.len() > 2 && rest[..2] == [0x01, 0x02] {
             self.channel_update = Some(rest.to_vec());
+            self.update_after_zero_len = true;
             r.pos = r.b.len();
         }
         Some(())
@@ -190,7 +194,8 @@ impl FailureMessage {
         out.extend_from_slice(&self.code.to_be_bytes());
         let upd = |out: &mut Vec<u8>| {
             let u = self.channel_update.as_deref().unwrap_or_default();
-            out.extend_from_slice(&(u.len() as u16).to_be_bytes());
+            let len = if self.update_after_zero_len { 0 } else { u.len() as u16 };
+            out.extend_from_slice(&len.to_be_bytes());
             out.extend_from_slice(u);
         };
         match self.code {
