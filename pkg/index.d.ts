@@ -418,9 +418,20 @@ export declare class MemoryStore implements AttemptStore {
   list(): Promise<AttemptRecord[]>;
 }
 
-/** Over any namespace with get/put of strings (Workers KV…). */
+/**
+ * Over any namespace with get/put of strings (Workers KV…): one key per record. With `list`
+ * (a prefix listing, as Workers KV has) concurrent writers are safe; without it a shared index
+ * is kept, safe for one writer only.
+ */
 export declare class KeyValueStore implements AttemptStore {
-  constructor(kv: { get(key: string): Promise<string | null>; put(key: string, value: string): Promise<unknown> }, options?: { prefix?: string });
+  constructor(
+    kv: {
+      get(key: string): Promise<string | null>;
+      put(key: string, value: string): Promise<unknown>;
+      list?(options: { prefix: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
+    },
+    options?: { prefix?: string },
+  );
   get(key: string): Promise<AttemptRecord | undefined>;
   put(key: string, record: AttemptRecord): Promise<void>;
   list(): Promise<AttemptRecord[]>;
@@ -567,7 +578,11 @@ export interface SendRequest {
 
 /** Core Lightning's sendpay family over a transport, with the man page's rules and a store. */
 export declare class Client {
-  constructor(options: { transport: Transport; store?: AttemptStore; timeoutMs?: number; now?: () => number });
+  /**
+   * `locks`: the cross-tab lock per payment hash (default `navigator.locks` where the runtime
+   * has the Web Locks API; `null` for none: then only this instance's own calls are kept apart).
+   */
+  constructor(options: { transport: Transport; store?: AttemptStore; timeoutMs?: number; now?: () => number; locks?: { request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown> } | null });
   readonly store: AttemptStore;
   getinfo(options?: CallOptions): Promise<{ id: NodeId; blockheight: number }>;
   getroutes(request: { source: NodeId; destination: NodeId; amountMsat: AmountInput; layers?: string[]; maxfeeMsat: AmountInput; finalCltv?: number }, options?: CallOptions): Promise<{ routes: Array<{ probabilityPpm?: number; route: HopsRoute }> }>;

@@ -103,9 +103,15 @@ impl Error {
         }
     }
 
-    /// Core Lightning's JSON-RPC code for the same failure: `-1` when the payloads do not
-    /// fit the onion (`sendpay`'s "Could not create onion packet"), else `-32602`.
+    /// Core Lightning's JSON-RPC code for the same failure: `-1` when a route's payloads do
+    /// not fit the onion (`sendpay`'s "Could not create onion packet"), but `-32602` when
+    /// `createonion`'s `hops` do not ("Payloads exceed maximum onion packet size"); else `-32602`.
     pub fn rpc_code(&self) -> i32 {
+        if let Error::Field { field, .. } = self
+            && field == "hops"
+        {
+            return INVALID_PARAMS;
+        }
         match self.root() {
             Error::Onion(OnionError::PayloadsTooLarge { .. }) => LIGHTNINGD,
             Error::BadAnswer(_) => crate::rpc::BAD_ANSWER,

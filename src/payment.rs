@@ -837,20 +837,32 @@ impl Payer {
         let dir = f.erring_direction.unwrap_or(0);
         let already =
             self.changes.iter().any(|(e, c, _)| *e == Exclusion::Channel(scid, dir) && *c != ChannelChange::Disable);
-        // Only a failure about the policy (fee_insufficient, incorrect_cltv_expiry) is mended by
-        // the update's fees and delta; any other (temporary_channel_failure: no balance) is not.
-        let about_policy = matches!(f.failcode, Some(0x100c) | Some(0x100d));
-        if let (Some(u), Some(true), Some(true)) =
-            (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route)
-            && about_policy
+        // A verified update for the route's channel is used, as Core Lightning's pay plugins
+        // apply it: a failure about the policy (fee_insufficient, incorrect_cltv_expiry) is
+        // mended by its fees and delta; temporary_channel_failure (channeld sends an update
+        // with it) also says the channel cannot carry what it was sent, so its largest HTLC
+        // becomes one msat less. Anything else, or an update that cannot be used, disables it.
+        let carried = f.erring_index.and_then(|i| self.attempts.last()?.route.hops.get(i as usize)).map(|h| h.amount);
+        let limit = match f.failcode {
+            Some(0x100c) | Some(0x100d) => Some(None),
+            Some(0x1007) => carried.and_then(|a| a.0.checked_sub(1)).filter(|&m| m > 0).map(|m| Some(Msat(m))),
+            _ => None,
+        };
+        if let (Some(u), Some(true), Some(true), Some(limit)) =
+            (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route, limit)
             && !already
             && self.cfg.router == Router::GetRoutes
             && !u.disabled()
         {
+            let max = match (limit, u.htlc_maximum_msat) {
+                (Some(l), Some(m)) => Some(Msat(l.0.min(m))),
+                (l, _) => l,
+            };
             let policy = ChannelChange::Policy {
                 fee_base_msat: u.fee_base_msat,
                 fee_proportional_millionths: u.fee_proportional_millionths,
                 cltv_expiry_delta: u.cltv_expiry_delta,
+                htlc_maximum_msat: max,
             };
             return Some((Exclusion::Channel(scid, dir), policy));
         }

@@ -377,7 +377,8 @@ pub enum ChannelChange {
         /// CLTV delta.
         cltv_expiry_delta: u16,
     },
-    /// Its fees and delta as a verified `channel_update` gave them.
+    /// Its fees and delta as a verified `channel_update` gave them; with a largest HTLC when
+    /// the failure showed it cannot carry what was sent (temporary_channel_failure).
     Policy {
         /// Base fee.
         fee_base_msat: u32,
@@ -385,6 +386,8 @@ pub enum ChannelChange {
         fee_proportional_millionths: u32,
         /// CLTV delta.
         cltv_expiry_delta: u16,
+        /// The most it can carry now (one msat below what it refused), if that is known.
+        htlc_maximum_msat: Option<Msat>,
     },
 }
 
@@ -395,10 +398,13 @@ pub fn askrene_update_channel(layer: &str, channel: ShortChannelId, direction: u
     put(&mut m, "short_channel_id_dir", Value::String(format!("{}/{direction}", channel.to_string_form())));
     match change {
         ChannelChange::Disable => put(&mut m, "enabled", Value::Bool(false)),
-        ChannelChange::Policy { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta }
+        ChannelChange::Policy { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta, .. }
         | ChannelChange::Hint { fee_base_msat, fee_proportional_millionths, cltv_expiry_delta } => {
             if matches!(change, ChannelChange::Hint { .. }) {
                 put(&mut m, "enabled", Value::Bool(true));
+            }
+            if let ChannelChange::Policy { htlc_maximum_msat: Some(max), .. } = change {
+                put(&mut m, "htlc_maximum_msat", msat(max));
             }
             put(&mut m, "fee_base_msat", msat(Msat(u64::from(fee_base_msat))));
             put(&mut m, "fee_proportional_millionths", Value::u64(u64::from(fee_proportional_millionths)));

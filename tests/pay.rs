@@ -379,14 +379,27 @@ fn a_verified_channel_update_sets_the_channels_fees_instead_of_excluding_it() {
 }
 
 #[test]
-fn a_verified_update_with_a_balance_failure_still_excludes_the_channel() {
+fn a_verified_update_with_a_balance_failure_caps_the_channel_below_what_it_refused() {
     let mut node = FakeNode::new();
-    // temporary_channel_failure (UPDATE|7): new fees would not mend a missing balance.
+    // temporary_channel_failure (UPDATE|7), as channeld sends it: the update's policy is used,
+    // and the channel carries at most one msat less than it refused.
     node.failure = failure_with_update(&node, [0x10, 0x07], &[]);
     let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
     assert!(out.preimage.is_some());
     let f = out.attempts[0].failure.as_ref().unwrap();
     assert_eq!((f.channel_update_verified, f.channel_update_matches_route), (Some(true), Some(true)));
+    let i = f.erring_index.unwrap() as usize;
+    let refused = out.attempts[0].route.hops[i].amount.0;
+    let u = requests.iter().find(|r| r.method == "askrene-update-channel").unwrap();
+    assert!(u.params.get("enabled").is_none());
+    assert_eq!(u.params.get("fee_base_msat").unwrap().as_str(), Some("2000msat"));
+    assert_eq!(u.params.get("cltv_expiry_delta").unwrap().as_u64(), Some(80));
+    assert_eq!(u.params.get("htlc_maximum_msat").unwrap().as_str(), Some(format!("{}msat", refused - 1).as_str()));
+    // The same failure without an update (or with one that fails to verify) disables it.
+    let mut node = FakeNode::new();
+    node.failure = vec![0x10, 0x07, 0, 0];
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some());
     let u = requests.iter().find(|r| r.method == "askrene-update-channel").unwrap();
     assert_eq!(u.params.get("enabled"), Some(&Value::Bool(false)));
     assert!(u.params.get("fee_base_msat").is_none());

@@ -305,6 +305,13 @@ fn payload_and_onion_errors_name_their_field() {
     assert_eq!(e.field().as_deref(), Some("hops[0].pubkey"));
     let e = generate(&format!(r#"{{"session_key":"{}","associated_data":"","hops":[]}}"#, "41".repeat(32)));
     assert_eq!((e.field().as_deref(), e.code()), (Some("hops"), "ONION_NO_HOPS"));
+    // createonion's payloads that do not fit: -32602, as createonion answers (sendpay's is -1).
+    let big = format!("fd04f6{}", "00".repeat(1270));
+    let e = generate(&format!(
+        r#"{{"session_key":"{}","associated_data":"","hops":[{{"pubkey":"{A}","payload":"{big}"}}]}}"#,
+        "41".repeat(32)
+    ));
+    assert_eq!((e.field().as_deref(), e.code(), e.rpc_code()), (Some("hops"), "ONION_TOO_LARGE", -32602));
     let e = commands::onion_decode(
         &json::parse(&format!(r#"{{"onion":"00","associated_data":"","privkey":"{}"}}"#, "41".repeat(32))).unwrap(),
     )

@@ -586,7 +586,8 @@ async function autopay() {
             failed(e.failure, e.attempt, route, built);
           } else if (e.stage === 'layer' || e.stage === 'find_route' || e.stage === 'getinfo') {
             const p = e.params ?? {};
-            timeline('·', `${e.method}${p.short_channel_id_dir ? ` ${p.short_channel_id_dir} ${p.enabled === false ? 'disabled' : 'updated'}` : ''}`);
+            const change = p.enabled === false ? 'disabled' : p.htlc_maximum_msat ? `fees ${p.fee_base_msat} + ${p.fee_proportional_millionths} ppm, at most ${p.htlc_maximum_msat}` : 'updated';
+            timeline('·', `${e.method}${p.short_channel_id_dir ? ` ${p.short_channel_id_dir} ${change}` : ''}`);
           } else if (e.stage === 'transport_failed') {
             timeline('✗', `transport: ${errText(e.error)}`, 'bad');
           }

@@ -85,7 +85,12 @@ try {
               break;
             case 'layer':
               if (e.method === 'askrene-create-layer') console.log(`  ${ms()}  askrene-create-layer   ${dim(p.layer)}`);
-              else console.log(`  ${ms()}  askrene-update-channel ${p.short_channel_id_dir} ${p.enabled === false ? 'disabled for this payment' : `fees ${p.fee_base_msat ?? ''} + ${p.fee_proportional_millionths ?? ''} ppm`}`);
+              else if (e.method === 'askrene-create-channel') console.log(`  ${ms()}  askrene-create-channel ${p.short_channel_id} ${dim(`${p.capacity_msat} (a route hint)`)}`);
+              else if (p.enabled === false) console.log(`  ${ms()}  askrene-update-channel ${p.short_channel_id_dir} disabled for this payment`);
+              else {
+                const cap = p.htlc_maximum_msat ? `, at most ${p.htlc_maximum_msat} (its verified update, and less than it refused)` : '';
+                console.log(`  ${ms()}  askrene-update-channel ${p.short_channel_id_dir} fees ${p.fee_base_msat} + ${p.fee_proportional_millionths} ppm${cap}`);
+              }
               break;
             case 'find_route':
               console.log(`  ${ms()}  ${e.method}`);

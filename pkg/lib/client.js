@@ -70,13 +70,19 @@ function plain(v) {
   return JSON.parse(JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? String(x) : x)));
 }
 
+/** A u64 as the answers give it: a number where exact, else a bigint. */
+function u64(v) {
+  const b = BigInt(v);
+  return b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
+}
+
 function paymentFromRecord(r) {
   const p = { paymentHash: r.paymentHash, partid: r.partid, status: r.status, amountMsat: BigInt(r.amountMsat), fromStore: true };
   if (r.destination) p.destination = r.destination;
-  if (r.groupid !== undefined) p.groupid = BigInt(r.groupid);
+  if (r.groupid !== undefined) p.groupid = u64(r.groupid);
   if (r.paymentPreimage) p.paymentPreimage = r.paymentPreimage;
   // What the node said of it, kept in the record (absent for an attempt it never answered).
-  if (r.createdIndex !== undefined) p.createdIndex = BigInt(r.createdIndex);
+  if (r.createdIndex !== undefined) p.createdIndex = u64(r.createdIndex);
   if (r.amountSentMsat !== undefined) p.amountSentMsat = BigInt(r.amountSentMsat);
   if (r.nodeCreatedAt !== undefined) p.createdAt = r.nodeCreatedAt;
   return p;
@@ -108,9 +114,11 @@ export class Client {
   #timeoutMs;
   #now;
   #lock = new KeyedLock();
+  #locks;
 
-  constructor({ transport, store = new MemoryStore(), timeoutMs = 60_000, now = () => Date.now() } = {}) {
+  constructor({ transport, store = new MemoryStore(), timeoutMs = 60_000, now = () => Date.now(), locks = globalThis.navigator?.locks ?? null } = {}) {
     if (typeof transport !== 'function') throw new TypeError('Client: pass a transport: (request, {signal}) => Promise<result>');
+    if (locks !== null && locks !== false && typeof locks?.request !== 'function') throw new TypeError('Client: locks must be a LockManager (navigator.locks), or null');
     for (const m of ['get', 'put', 'list']) {
       if (!store || typeof store[m] !== 'function') throw new TypeError(`Client: the store has no ${m}()`);
     }
@@ -118,6 +126,38 @@ export class Client {
     this.#store = store;
     this.#timeoutMs = timeoutMs;
     this.#now = now;
+    this.#locks = locks || null;
+  }
+
+  /**
+   * `fn` holding the payment hash's lock across tabs and workers of this origin (the Web Locks
+   * API, where the runtime has it): a second tab waits, then finds the first one's record in
+   * the shared store. Waits at most `waitMs` (then 200), or until `signal` aborts.
+   */
+  async #exclusive(hash, { signal, waitMs }, fn) {
+    if (!this.#locks) return fn();
+    if (signal?.aborted) throw transportError('aborted', 'TRANSPORT_ABORTED');
+    const ctrl = new AbortController();
+    const onAbort = () => ctrl.abort(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => ctrl.abort(new Error('timeout')), Math.max(0, waitMs));
+    let held = false;
+    try {
+      return await this.#locks.request(`ln-sendpay:${String(hash).toLowerCase()}`, { signal: ctrl.signal }, () => {
+        held = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        return fn();
+      });
+    } catch (e) {
+      if (held) throw e;
+      if (signal?.aborted) throw transportError('aborted while another tab sends this payment', 'TRANSPORT_ABORTED');
+      if (ctrl.signal.aborted) throw new LnSendpayError('another tab or worker is sending a payment for this hash', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** The attempt store. */
@@ -226,10 +266,13 @@ export class Client {
   /**
    * The man page's rules for a new attempt, given the recorded ones for its hash: `null` to
    * send; a payment (complete, or pending with the same amount and destination) to return
-   * instead; a 201 error otherwise. An attempt whose fate is unknown is settled first.
+   * instead; a 201 error otherwise. A record that is pending or unknown is only what this
+   * store last heard: the node is asked (`listsendpays`) before it counts. With
+   * `opts.waitSeconds` (pay), an attempt the node still has pending is waited for
+   * (`waitsendpay`): complete is returned, failed lets a new attempt go, still pending is 200.
    */
   async #guard(att, opts) {
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
       const records = (await this.#store.list()).filter((r) => r.paymentHash === att.paymentHash);
       // The man page keys the rule on msatoshi (what the payment is for) and the destination.
       const d = lib(raw.paymentGuard, {
@@ -247,11 +290,28 @@ export class Client {
         }
         return paymentFromRecord(rec);
       }
-      if (rec.status === 'pending') return paymentFromRecord(rec);
-      if (round === 1) break;
-      await this.#settle(rec, opts);
+      if (round === 2) break;
+      const now = await this.#settle(rec, opts);
+      if (now.status !== 'pending') continue; // complete, failed or disputed: the rules again
+      if (opts.waitSeconds === undefined) return paymentFromRecord(now); // the man page: the pending payment
+      await this.#waitFor(now, opts);
     }
-    throw new LnSendpayError('an earlier attempt for this payment hash is still unsettled', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
+    throw new LnSendpayError('an earlier attempt for this payment hash is still pending at the node', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
+  }
+
+  /** `waitsendpay` for a recorded attempt the node has pending; a failure is recorded (not
+   *  thrown: the rules decide what comes next); still pending after the wait is 200. */
+  async #waitFor(rec, opts) {
+    const args = { paymentHash: rec.paymentHash, partid: rec.partid ?? 0, timeout: opts.waitSeconds };
+    if (rec.groupid !== undefined) args.groupid = BigInt(rec.groupid);
+    try {
+      await this.waitsendpay(args, opts);
+    } catch (e) {
+      if (!(e instanceof LnSendpayError)) throw e;
+      if (e.code === PAY_IN_PROGRESS) throw new LnSendpayError('this payment is already pending at the node, and did not settle in time', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: paymentFromRecord(rec) });
+      if (e.code === TRANSPORT_ERROR || e.code === PREIMAGE_MISMATCH) throw e;
+      // A routing failure or a node error: recorded as failed by waitsendpay.
+    }
   }
 
   /** Ask the node what became of a recorded attempt (`listsendpays`) and record it. */
@@ -264,8 +324,10 @@ export class Client {
     const key = attemptKey(rec.paymentHash, rec.partid);
     const mine = payments.filter((p) => p.paymentHash === rec.paymentHash && Number(p.partid) === Number(rec.partid));
     if (mine.length === 0) {
-      // The node never saw it: nothing was sent.
-      return this.#update(key, rec, { status: rec.status === 'unknown' ? 'failed' : rec.status, note: rec.status === 'unknown' ? 'never reached the node' : rec.note });
+      // The node has no such attempt (it never reached it, or the node forgot it): nothing of
+      // it is in flight there.
+      if (rec.status !== 'unknown' && rec.status !== 'pending') return rec;
+      return this.#update(key, rec, { status: 'failed', note: rec.status === 'unknown' ? 'never reached the node' : 'the node has no such attempt' });
     }
     const group = mine.filter((p) => rec.groupid === undefined || String(p.groupid) === String(rec.groupid));
     const newest = (group.length ? group : mine).reduce((a, b) => (b.createdIndex > a.createdIndex ? b : a));
@@ -289,7 +351,7 @@ export class Client {
     const request = lib(raw.rpcRequest, { ...this.#withNow(args), method });
     const att = request.attempt;
     const key = attemptKey(att.paymentHash, att.partid);
-    return this.#lock.run(key, `${method}|${att.destination}|${target(att)}`, async () => {
+    return this.#lock.run(key, `${method}|${att.destination}|${target(att)}`, () => this.#exclusive(att.paymentHash, { signal: opts.signal, waitMs: opts.timeoutMs ?? this.#timeoutMs }, async () => {
       const earlier = await this.#guard(att, opts);
       if (earlier) return earlier;
       const now = this.#now();
@@ -302,7 +364,7 @@ export class Client {
       const p = await this.#proven(key, rec, method, r.answer, att.paymentHash);
       await this.#answered(key, rec, p);
       return p;
-    }, (current) => lockConflict(current, `${method}|${att.destination}|${target(att)}`));
+    }), (current) => lockConflict(current, `${method}|${att.destination}|${target(att)}`));
   }
 
   /** `getinfo`: `{id, blockheight}`. */
@@ -410,15 +472,16 @@ export class Client {
       // What the Payer will pay (its config read the fields, or the bolt11): the guard's key.
       const { paymentHash: hash, destination, amountMsat: amount } = payer.target();
       const key = attemptKey(hash, 0);
-      return await this.#lock.run(key, `pay|${destination}|${amount}`, async () => {
-        const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs });
+      return await this.#lock.run(key, `pay|${destination}|${amount}`, () => this.#exclusive(hash, { signal, waitMs: deadline - this.#now() }, async () => {
+        const waitSeconds = Math.max(1, Math.floor(Math.min(timeoutMs, deadline - this.#now()) / 1000));
+        const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs, waitSeconds });
         if (earlier && earlier.status === 'complete') {
           progress({ stage: 'complete', fromStore: true });
           return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
         return this.#drive(payer, key, { signal, timeoutMs, deadline }, progress);
-      }, (current) => lockConflict(current, `pay|${destination}|${amount}`));
+      }), (current) => lockConflict(current, `pay|${destination}|${amount}`));
     } finally {
       payer.free();
     }
@@ -432,7 +495,7 @@ export class Client {
         throw convertError(e);
       }
     };
-    const clock = () => payer.setTimeLeft(Math.max(0, Math.floor((opts.deadline - this.#now()) / 1000)));
+    const clock = () => payer.setTimeLeft(Math.max(0, Math.ceil((opts.deadline - this.#now()) / 1000)));
     clock();
     let s = step(undefined);
     let rec;

@@ -27,8 +27,15 @@ export class MemoryStore {
   }
 }
 
-/** Any key-value namespace with `get(key)` and `put(key, string)` (Workers KV, or similar);
- *  a JSON index of keys is kept under `${prefix}index`. */
+/**
+ * Any key-value namespace with `get(key)` and `put(key, string)` (Workers KV, or similar): one
+ * key per record, `${prefix}${hash}/${partid}`. Where the namespace lists keys by prefix
+ * (`list({prefix, cursor})` → `{keys: [{name}], list_complete, cursor}`, as Workers KV does),
+ * `list()` uses that and no shared index exists, so concurrent writers lose nothing. Without
+ * it, a JSON index of keys is kept under `${prefix}index`, safe for one writer at a time only.
+ * Workers KV itself is eventually consistent (a write may take up to 60 s to be seen elsewhere)
+ * and has no compare-and-set: see the README's "Many tabs, many instances".
+ */
 export class KeyValueStore {
   #kv;
   #prefix;
@@ -37,12 +44,16 @@ export class KeyValueStore {
     this.#kv = kv;
     this.#prefix = prefix;
   }
+  get #listable() {
+    return typeof this.#kv.list === 'function';
+  }
   async get(key) {
     const text = await this.#kv.get(this.#prefix + key);
     return text == null ? undefined : JSON.parse(text);
   }
   async put(key, record) {
     await this.#kv.put(this.#prefix + key, JSON.stringify(record));
+    if (this.#listable) return;
     const index = await this.#index();
     if (!index.includes(key)) {
       index.push(key);
@@ -51,11 +62,26 @@ export class KeyValueStore {
   }
   async list() {
     const out = [];
-    for (const key of await this.#index()) {
+    for (const key of this.#listable ? await this.#listed() : await this.#index()) {
       const r = await this.get(key);
       if (r !== undefined) out.push(r);
     }
     return out;
+  }
+  /** Every record key under the prefix, page by page (the old index key is not a record). */
+  async #listed() {
+    const keys = [];
+    let cursor;
+    for (let page = 0; page < 100_000; page++) {
+      const res = await this.#kv.list({ prefix: this.#prefix, ...(cursor ? { cursor } : {}) });
+      for (const k of res?.keys ?? []) {
+        const name = String(k.name).slice(this.#prefix.length);
+        if (name !== 'index') keys.push(name);
+      }
+      if (res?.list_complete !== false || !res.cursor) return keys;
+      cursor = res.cursor;
+    }
+    return keys;
   }
   async #index() {
     const text = await this.#kv.get(`${this.#prefix}index`);

@@ -66,7 +66,12 @@ test('pay: the first route fails at an intermediate hop, decoded here; retried o
   assert.equal(typeof sends[0].route[0].amountMsat, 'bigint');
   assert.equal(sends[0].params.first_hop.channel, '103x1x0');
   assert.deepEqual(events.filter((e) => e.stage === 'layer').map((e) => e.method), ['askrene-create-layer', 'askrene-update-channel']);
-  assert.equal(events.find((e) => e.method === 'askrene-update-channel').params.enabled, false);
+  // bob's temporary_channel_failure carries channeld's update: its policy, and a largest HTLC
+  // one msat below what 105x1x0 refused.
+  const upd = events.find((e) => e.method === 'askrene-update-channel').params;
+  assert.equal(upd.enabled, undefined);
+  assert.equal(upd.htlc_maximum_msat, '99999msat');
+  assert.equal(upd.short_channel_id_dir.split('/')[0], '105x1x0');
   // The preimage hashes to the payment hash (the destination really released it).
   const { createHash } = await import('node:crypto');
   assert.equal(createHash('sha256').update(Buffer.from(r.paymentPreimage, 'hex')).digest('hex'), payArgs.paymentHash);
@@ -492,4 +497,152 @@ test('pay and sendonion for one hash: only the same operation joins; another get
   await rejects(client.sendonion({ route, paymentHash: payArgs.paymentHash, paymentSecret: payArgs.paymentSecret }), 200, 'PAY_IN_PROGRESS');
   const [a, b] = await Promise.all([paying, client.pay(payArgs)]);
   assert.equal(a, b, 'the same pay joins');
+});
+
+test('a pending record is settled with the node (listsendpays, then waitsendpay) and pay goes on', async () => {
+  const config = defaultNetwork();
+  config.delayMs = 1500; // the HTLC is still in flight when the second pay comes
+  const { net, payArgs } = setup(config);
+  let hang = true;
+  const { t, calls } = counted(net, (request, options, inner) => (hang && request.method === 'waitsendpay' ? new Promise(() => {}) : inner(request, options)));
+  const store = new ln.MemoryStore();
+  const client = new ln.Client({ transport: t, store });
+  const e = await client.pay({ ...payArgs, retryFor: 1 }, { timeoutMs: 300 }).then(() => assert.fail('resolved'), (err) => err);
+  assert.ok([200, -32000].includes(e.code), String(e));
+  assert.equal((await store.get(ln.attemptKey(payArgs.paymentHash, 0))).status, 'pending');
+  hang = false;
+  calls.length = 0;
+  // Before: 200 "already pending" until the user called waitsendpay or listsendpays.
+  const r = await client.pay(payArgs);
+  assert.equal(r.status, 'complete');
+  // The node still had the first attempt pending: waited for, it failed (at bob, as the first
+  // route always does here), and only then did a new attempt go out.
+  assert.deepEqual(calls.slice(0, 2), ['listsendpays', 'waitsendpay'], String(calls));
+  assert.ok(calls.indexOf('sendonion') > calls.indexOf('waitsendpay'), String(calls));
+  const rows = net.state.payments.filter((p) => p.payment_hash === payArgs.paymentHash).map((p) => p.status);
+  assert.deepEqual([rows[0], rows.at(-1), rows.filter((x) => x === 'complete').length], ['failed', 'complete', 1]);
+  assert.equal((await store.get(ln.attemptKey(payArgs.paymentHash, 0))).status, 'complete');
+});
+
+test('sendonion over a stale pending record: the node says failed, so a new attempt goes out', async () => {
+  const { net, inv } = setup();
+  const { t, calls } = counted(net);
+  const store = new ln.MemoryStore();
+  const client = new ln.Client({ transport: t, store });
+  const { route } = await client.getroute({ destination: inv.destination, amountMsat: 100000n });
+  const args = { route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret };
+  const first = await client.sendonion(args);
+  assert.equal(first.status, 'pending');
+  await new Promise((r) => setTimeout(r, 50)); // it fails at bob meanwhile; nobody waited
+  calls.length = 0;
+  // Before: the stale record came back, and nothing was sent.
+  const second = await client.sendonion(args);
+  assert.equal(second.status, 'pending');
+  assert.notEqual(second.createdIndex, first.createdIndex);
+  assert.deepEqual(calls.filter((m) => m !== 'getinfo'), ['listsendpays', 'sendonion']);
+  // And a record the node still has pending is the man page's pending payment, nothing sent.
+  calls.length = 0;
+  const config = defaultNetwork();
+  config.delayMs = 300;
+  const slow = setup(config);
+  const c2 = counted(slow.net);
+  const client2 = new ln.Client({ transport: c2.t, store });
+  const slowArgs = { route: (await client2.getroute({ destination: slow.inv.destination, amountMsat: 100000n })).route, paymentHash: slow.inv.payment_hash, paymentSecret: slow.inv.payment_secret };
+  const a = await client2.sendonion(slowArgs);
+  const b = await client2.sendonion(slowArgs);
+  assert.equal(b.status, 'pending');
+  assert.equal(b.createdIndex, a.createdIndex);
+  assert.equal(c2.calls.filter((m) => m === 'sendonion').length, 1);
+});
+
+test('KeyValueStore: two writers at once lose nothing where the namespace lists by prefix', async () => {
+  const map = new Map();
+  const later = () => new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5)));
+  // Workers KV's shape: get/put/list({prefix, cursor}) with pages of at most 3 keys here.
+  const kv = {
+    get: async (k) => (await later(), map.get(k) ?? null),
+    put: async (k, v) => (await later(), void map.set(k, v)),
+    list: async ({ prefix, cursor }) => {
+      await later();
+      const names = [...map.keys()].filter((k) => k.startsWith(prefix)).sort();
+      const from = cursor ? Number(cursor) : 0;
+      const keys = names.slice(from, from + 3).map((name) => ({ name }));
+      const done = from + 3 >= names.length;
+      return { keys, list_complete: done, ...(done ? {} : { cursor: String(from + 3) }) };
+    },
+  };
+  const a = new ln.KeyValueStore(kv);
+  const b = new ln.KeyValueStore(kv);
+  const rec = (i) => ({ paymentHash: i.toString(16).padStart(64, '0'), partid: 0, amountMsat: '1', status: 'unknown', createdAt: 1, updatedAt: 1 });
+  await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).put(ln.attemptKey(rec(i).paymentHash, 0), rec(i))));
+  for (const s of [a, b]) assert.equal((await s.list()).length, 20);
+  assert.ok(![...map.keys()].some((k) => k.endsWith('index')), 'no shared index');
+  // Without list(): the index, read then written — the same race drops keys (documented).
+  const plainMap = new Map();
+  const plainKv = { get: async (k) => (await later(), plainMap.get(k) ?? null), put: async (k, v) => (await later(), void plainMap.set(k, v)) };
+  const one = new ln.KeyValueStore(plainKv);
+  for (let i = 0; i < 5; i++) await one.put(ln.attemptKey(rec(i).paymentHash, 0), rec(i));
+  assert.equal((await one.list()).length, 5, 'one writer at a time is kept');
+});
+
+/** Web Locks' semantics for Node (which has no navigator.locks): one holder per name, FIFO. */
+function lockManager() {
+  const queues = new Map();
+  return {
+    request(name, options, cb) {
+      const q = queues.get(name) ?? Promise.resolve();
+      let release;
+      const gate = new Promise((r) => (release = r));
+      queues.set(name, q.then(() => gate));
+      return new Promise((resolveOuter, rejectOuter) => {
+        const onAbort = () => rejectOuter(new DOMException('aborted', 'AbortError'));
+        options?.signal?.addEventListener('abort', onAbort, { once: true });
+        q.then(async () => {
+          if (options?.signal?.aborted) return release();
+          options?.signal?.removeEventListener('abort', onAbort);
+          try {
+            resolveOuter(await cb());
+          } catch (e) {
+            rejectOuter(e);
+          } finally {
+            release();
+          }
+        });
+      });
+    },
+  };
+}
+
+test('two clients over one store with a shared lock manager (two tabs): one send, the other finds it', async () => {
+  const config = defaultNetwork();
+  config.delayMs = 100;
+  const { net, payArgs } = setup(config);
+  const store = new ln.MemoryStore();
+  const locks = lockManager();
+  const c1 = counted(net);
+  const c2 = counted(net);
+  const tab1 = new ln.Client({ transport: c1.t, store, locks });
+  const tab2 = new ln.Client({ transport: c2.t, store, locks });
+  const [a, b] = await Promise.all([tab1.pay(payArgs), tab2.pay(payArgs)]);
+  assert.equal(a.status, 'complete');
+  assert.equal(b.paymentPreimage, a.paymentPreimage);
+  assert.equal(b.fromStore, true);
+  assert.equal([...c1.calls, ...c2.calls].filter((m) => m === 'sendonion').length, 2, 'the first tab: a failed route, then the paid one');
+  assert.ok(!c2.calls.includes('sendonion'), 'the second tab sent nothing');
+  // Without the lock (two Workers on one KV): each sends, and an explicit groupid makes the
+  // node's own check (check_progress) return the pending payment instead of a second HTLC.
+  const inv = net.invoice({ node: 'dave', amount_msat: 100000 });
+  const route = (await tab1.getroute({ destination: inv.destination, amountMsat: 100000n })).route;
+  const w1 = new ln.Client({ transport: net.transport(), store, locks: null });
+  const w2 = new ln.Client({ transport: net.transport(), store, locks: null });
+  const args = { route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, groupid: 7n, blockHeight: 100 };
+  const [x, y] = await Promise.all([w1.sendonion(args), w2.sendonion(args)]);
+  assert.equal(net.state.payments.filter((p) => p.payment_hash === inv.payment_hash).length, 1, 'one HTLC');
+  assert.equal(x.createdIndex, y.createdIndex);
+  // Without a groupid the second is a new group: 200 while the first is pending.
+  const inv2 = net.invoice({ node: 'dave', amount_msat: 100000 });
+  const args2 = { route, paymentHash: inv2.payment_hash, paymentSecret: inv2.payment_secret, blockHeight: 100 };
+  const results = await Promise.allSettled([w1.sendonion(args2), w2.sendonion(args2)]);
+  assert.equal(net.state.payments.filter((p) => p.payment_hash === inv2.payment_hash).length, 1, 'one HTLC');
+  for (const r of results) assert.ok(r.status === 'fulfilled' ? r.value.status === 'pending' : r.reason.code === 200, String(r.reason));
 });

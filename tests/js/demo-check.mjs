@@ -30,7 +30,8 @@ check('the default run: fails at bob, retries through carol and erin, paid', () 
   assert.match(out, /erringIndex +1\n/);
   assert.match(out, /erringNode +02466d7fcae563e5cb09a0d1870bb580344804617879a14949cf22285f1bae3f27 +BOB/);
   assert.match(out, /channelUpdateVerified +true/);
-  assert.match(out, /askrene-update-channel 105x1x0\/0 disabled for this payment/);
+  // bob's temporary_channel_failure carries channeld's update: used, and the channel capped.
+  assert.match(out, /askrene-update-channel 105x1x0\/0 fees 500msat \+ 10 ppm, at most 99999999msat/);
   assert.match(out, /attempt 2 +ALICE ─104x1x0→ CAROL ─107x1x0→ ERIN ─108x1x0→ DAVE/);
   assert.match(out, /sha256\(preimage\) = payment_hash ✓ +2 attempts/);
   assert.match(out, /listsendpays: #1 failed, #2 complete/);

@@ -154,7 +154,7 @@ const cases = [
       eq(e.data.field, 'msatoshi', 'field');
     }, '2x rule');
     throws(() => ln.createOnion({ sessionKey: '41'.repeat(32), associatedData: '', hops: [{ pubkey: id, payload: 'fd0514' + '00'.repeat(1300) }] }), (e) => {
-      eq(e.code, -1, 'too large is -1');
+      eq(e.code, -32602, 'too large is -32602, as createonion answers');
       if (!/bytes too many/.test(e.message)) fail(e.message);
     }, 'too large');
     throws(() => ln.peelOnion({ onion: 'zz', associatedData: '', privkey: '41'.repeat(32) }), (e) => eq(e.data.field, 'onion', 'field'), 'bad hex');

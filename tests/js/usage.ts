@@ -99,6 +99,8 @@ export async function transports(): Promise<void> {
 
 export async function payExample(transport: Transport): Promise<string> {
   const client = new Client({ transport, store: new MemoryStore(), timeoutMs: 30_000 });
+  const inTabs = new Client({ transport, locks: navigator.locks });
+  void inTabs;
   const info = await client.getinfo();
   const { route } = await client.getroute({ destination: info.id, amountMsat: 1000n });
   const sent = await client.sendonion({ route, paymentHash: '00'.repeat(32), msatoshi: '1sat' });

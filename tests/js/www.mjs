@@ -161,7 +161,8 @@ try {
     await page.waitForSelector('#success', { timeout: 30_000 });
     assert.equal(await page.locator('.failure').count(), 1, 'one failed attempt');
     assert.match(await page.locator('.failure h3').innerText(), /at BOB, channel 105x1x0/);
-    assert.match(await text('#timeline'), /askrene-update-channel 105x1x0\/0 disabled/);
+    // bob's failure carried channeld's update: its fees, and a cap below what 105x1x0 refused.
+    assert.match(await text('#timeline'), /askrene-update-channel 105x1x0\/0 fees 500msat \+ 10 ppm, at most \d+msat/);
     assert.equal(sha256(await page.getAttribute('#success [data-preimage]', 'data-preimage')), hash2);
   });
 
@@ -249,6 +250,47 @@ try {
     const channels = await page.locator('#route-diagram .link').evaluateAll((els) => els.map((e) => e.dataset.channel));
     assert.equal(channels[channels.length - 1], '109x1x0');
     assert.match(await text('#timeline'), /route hint: DAVE ─109x1x0→ FRANK added to the layer/);
+  });
+
+  await check('two tabs over one IndexedDB pay one invoice: navigator.locks lets one send, the other finds it paid', async () => {
+    const inv = await dev.network.call('dev-invoice', { node: 'dave', amount_msat: 50000 });
+    const ctx = await browser.newContext(); // one origin, one profile: shared IndexedDB and locks
+    const tabs = [await ctx.newPage(), await ctx.newPage()];
+    const sends = [0, 0];
+    const tabProblems = [];
+    for (const [i, t] of tabs.entries()) {
+      t.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/v1/sendonion') && sends[i]++);
+      t.on('pageerror', (e) => tabProblems.push(`tab ${i}: ${e.message}`));
+      await t.goto(`${dev.url}/pkg/package.json`); // same origin as the node: one IndexedDB, one lock manager
+    }
+    const db = `ln-sendpay-tabs-${Date.now()}`;
+    const pay = (t) =>
+      t.evaluate(
+        async ({ bolt11, rune, db }) => {
+          const ln = await import('/pkg/index.web.js');
+          await ln.init();
+          const client = new ln.Client({ transport: ln.clnrest({ url: location.origin, rune }), store: new ln.IndexedDBStore({ name: db }) });
+          try {
+            const r = await client.pay({ bolt11 });
+            return { status: r.status, preimage: r.paymentPreimage, fromStore: r.fromStore === true, locks: typeof navigator.locks?.request };
+          } catch (e) {
+            return { code: e.code, message: e.message };
+          }
+        },
+        { bolt11: inv.bolt11, rune: dev.rune, db },
+      );
+    const [a, b] = await Promise.all(tabs.map(pay));
+    await ctx.close();
+    assert.deepEqual(tabProblems, []);
+    assert.equal(a.locks, 'function');
+    assert.equal(a.status, 'complete', JSON.stringify(a));
+    assert.equal(b.status, 'complete', JSON.stringify(b));
+    assert.equal(a.preimage, b.preimage);
+    assert.equal(sha256(a.preimage), inv.payment_hash);
+    assert.equal(a.fromStore !== b.fromStore, true, 'one tab paid, the other read it from the shared store');
+    const sender = a.fromStore ? 1 : 0;
+    assert.ok(sends[sender] >= 1 && sends[1 - sender] === 0, `sendonions per tab: ${sends}`);
+    assert.equal(dev.network.state.payments.filter((p) => p.payment_hash === inv.payment_hash && p.status === 'complete').length, 1);
   });
 
   await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {

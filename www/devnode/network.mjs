@@ -266,6 +266,11 @@ export function createNetwork(ln, config = defaultNetwork()) {
             delay += p.cltv_expiry_delta;
           }
         }
+        // A layer's largest HTLC (a channel that refused an amount for want of balance).
+        for (const h of hops) {
+          const o = overrides.get(`${h.c.scid}/${direction(nodes[h.from].id, nodes[h.to].id)}`);
+          if (o?.htlc_maximum_msat !== undefined && h.amount > o.htlc_maximum_msat) return;
+        }
         const total = hops[0].amount - BigInt(amount);
         if (maxfee !== undefined && total > BigInt(maxfee)) return;
         if (!best || total < best.fee || (total === best.fee && hops.length < best.hops.length)) best = { fee: total, hops };
@@ -387,9 +392,9 @@ export function createNetwork(ln, config = defaultNetwork()) {
       if (p.payment_hash !== hash) continue;
       // check_progress (sendpay-contract §5): a pending payment of another group stops any
       // new one; a failed (partid, groupid) cannot be reused.
-      if (p.status === 'pending' && groupid !== undefined && p.groupid !== groupid) throw new RpcError(200, `Payment with groupid=${p.groupid} still in progress, cannot retry before that completes.`);
+      if (p.status === 'pending' && p.groupid !== groupid) throw new RpcError(200, `Payment with groupid=${p.groupid} still in progress, cannot retry before that completes.`);
       if ((p.partid ?? 0) !== partid) continue;
-      if (p.status === 'failed' && groupid !== undefined && p.groupid === groupid) throw new RpcError(201, `There already is a payment with payment_hash=${hash}, groupid=${groupid}, partid=${partid}. Either change the partid, or wait for the payment to complete and start a new group.`);
+      if (p.status === 'failed' && p.groupid === groupid) throw new RpcError(201, `There already is a payment with payment_hash=${hash}, groupid=${groupid}, partid=${partid}. Either change the partid, or wait for the payment to complete and start a new group.`);
       if (p.status === 'complete') {
         if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already succeeded with amount ${p.amount_msat}msat (not ${amount}msat)`);
         return p;
@@ -403,9 +408,10 @@ export function createNetwork(ln, config = defaultNetwork()) {
   }
 
   function start({ hash, partid, amount, destination, sent, label, bolt11, firstHop, onion, secrets, route, groupid: explicit }) {
-    const existing = checkDuplicate(hash, partid, amount, destination, explicit);
-    if (existing) return { ...row(existing), message: 'Already pending or complete' };
+    // Without an explicit groupid, a new group (max + 1), as lightningd assigns it before its check.
     const groupid = explicit ?? 1 + state.payments.filter((p) => p.payment_hash === hash).reduce((m, p) => Math.max(m, Number(p.groupid)), 0);
+    const existing = checkDuplicate(hash, partid, amount, destination, groupid);
+    if (existing) return { ...row(existing), message: 'Already pending or complete' };
     const p = { created_index: ++state.index, payment_hash: hash, groupid, partid, status: 'pending', amount_msat: amount, destination, amount_sent_msat: sent, created_at: Math.floor(Date.now() / 1000), label, bolt11, secrets, route };
     state.payments.push(p);
     const first = byId[firstHop.id];
@@ -632,11 +638,11 @@ export function createNetwork(ln, config = defaultNetwork()) {
       const [scid] = p.short_channel_id_dir.split('/');
       const c = byScid[scid];
       if (p.enabled === false) l.disabled.add(p.short_channel_id_dir);
-      if (c && (p.fee_base_msat !== undefined || p.fee_proportional_millionths !== undefined || p.cltv_expiry_delta !== undefined)) {
+      if (c && (p.fee_base_msat !== undefined || p.fee_proportional_millionths !== undefined || p.cltv_expiry_delta !== undefined || p.htlc_maximum_msat !== undefined)) {
         const dir = Number(p.short_channel_id_dir.split('/')[1]);
         const from = direction(nodes[c.a].id, nodes[c.b].id) === dir ? c.a : c.b;
         const base = c.advertised[from];
-        l.overrides.set(p.short_channel_id_dir, { ...base, fee_base_msat: p.fee_base_msat === undefined ? base.fee_base_msat : Number(msat(p.fee_base_msat, 'fee_base_msat')), fee_proportional_millionths: Number(p.fee_proportional_millionths ?? base.fee_proportional_millionths), cltv_expiry_delta: Number(p.cltv_expiry_delta ?? base.cltv_expiry_delta) });
+        l.overrides.set(p.short_channel_id_dir, { ...base, fee_base_msat: p.fee_base_msat === undefined ? base.fee_base_msat : Number(msat(p.fee_base_msat, 'fee_base_msat')), fee_proportional_millionths: Number(p.fee_proportional_millionths ?? base.fee_proportional_millionths), cltv_expiry_delta: Number(p.cltv_expiry_delta ?? base.cltv_expiry_delta), ...(p.htlc_maximum_msat === undefined ? {} : { htlc_maximum_msat: msat(p.htlc_maximum_msat, 'htlc_maximum_msat') }) });
       }
       return {};
     },
