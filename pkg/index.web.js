@@ -2,7 +2,7 @@
 // may be a URL or string, a Response or Promise<Response>, bytes, or a WebAssembly.Module;
 // by default the .wasm beside this file is fetched.
 import initWasm from './ln_sendpay.js';
-import { markReady } from './lib/api.js';
+import { markReady } from './lib/error.js';
 
 let pending;
 

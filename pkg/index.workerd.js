@@ -2,7 +2,7 @@
 // wasm from bytes) and instantiated synchronously.
 import wasmModule from './ln_sendpay_bg.wasm';
 import { initSync } from './ln_sendpay.js';
-import { markReady } from './lib/api.js';
+import { markReady } from './lib/error.js';
 
 initSync({ module: wasmModule });
 markReady();

@@ -1,47 +1,17 @@
 // The public API over the generated bindings: no protocol logic here, only error mapping
 // and a clear error before the module is initialised (browser entry).
 import * as raw from '../ln_sendpay.js';
+import { LnSendpayError, assertReady, convertError } from './error.js';
+import { snapshot } from './input.js';
 
-/** Every error the library throws for a bad input or a failed operation. */
-export class LnSendpayError extends Error {
-  constructor(message, code, data) {
-    super(message);
-    this.name = 'LnSendpayError';
-    /** Core Lightning's JSON-RPC code where one exists (-32602 invalid params, -1), else ours. */
-    this.code = code;
-    /** `{ error: stable string code, field?: the offending parameter }`. */
-    this.data = data;
-  }
-}
-
-let ready = false;
-
-/** @internal called by the entry points once the wasm module is instantiated. */
-export function markReady() {
-  ready = true;
-}
-
-/** @internal throws unless the module is initialised. */
-export function assertReady() {
-  if (!ready) {
-    throw new LnSendpayError('ln-sendpay is not initialised: `await init()` first', -1, { error: 'NOT_INITIALISED' });
-  }
-}
-
-/** @internal an error thrown by the bindings, as the API throws it. */
-export function convertError(e) {
-  // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
-  if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
-    return new LnSendpayError(e.message, e.code, e.data);
-  }
-  return e;
-}
-
+export { LnSendpayError } from './error.js';
+/** An export over a binding: initialised first; every argument a safe copy (input.js). */
 function wrap(fn) {
   return (...args) => {
     assertReady();
+    const safe = args.map(snapshot);
     try {
-      return fn(...args);
+      return fn(...safe);
     } catch (e) {
       throw convertError(e);
     }

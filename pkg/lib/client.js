@@ -6,7 +6,8 @@
 // rpcError, paymentGuard, Payer); this file only moves bytes, keeps the store and the locks,
 // and honours timeouts and AbortSignals.
 import * as raw from '../ln_sendpay.js';
-import { LnSendpayError, convertError, assertReady } from './api.js';
+import { LnSendpayError, convertError, assertReady } from './error.js';
+import { snapshot } from './input.js';
 import { TRANSPORT_ERROR } from './transport.js';
 import { MemoryStore, KeyedLock, attemptKey } from './store.js';
 
@@ -33,8 +34,9 @@ function disputedError(message) {
 
 function lib(fn, arg) {
   assertReady();
+  const safe = snapshot(arg);
   try {
-    return fn(arg);
+    return fn(safe);
   } catch (e) {
     throw convertError(e);
   }
@@ -463,7 +465,7 @@ export class Client {
     const deadline = this.#now() + retryFor * 1000;
     const payer = (() => {
       try {
-        return new raw.Payer(withNow);
+        return new raw.Payer(snapshot(withNow));
       } catch (e) {
         throw convertError(e);
       }

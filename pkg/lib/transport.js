@@ -4,7 +4,7 @@
 // values are read exactly, in Rust) — or rejecting with the node's JSON-RPC error
 // `{code, message, data, raw?}`. Anything else it throws is a transport error.
 // No protocol logic here: only what must be JavaScript (fetch, timers, lnmessage).
-import { LnSendpayError } from './api.js';
+import { LnSendpayError } from './error.js';
 
 /** Our code for a transport failure (network, timeout, abort, unexpected HTTP status). */
 export const TRANSPORT_ERROR = -32000;

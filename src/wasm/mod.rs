@@ -84,7 +84,16 @@ fn lib_error(e: &Error) -> JsValue {
 }
 
 /// A JS value → the core's JSON model. `key` is the snake_case member name it sits under.
+/// The package's JS layer hands in only safe copies (`lib/input.js`: acyclic, bounded, no
+/// throwing getters); the depth limit here keeps a direct call from overflowing the stack.
 fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
+    to_value_at(js, key, path, 0)
+}
+
+fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize) -> Result<Value, JsValue> {
+    if depth > crate::json::MAX_DEPTH {
+        return Err(type_error(path, "nested too deep"));
+    }
     if js.is_null() || js.is_undefined() {
         return Ok(Value::Null);
     }
@@ -129,7 +138,7 @@ fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
         return a
             .iter()
             .enumerate()
-            .map(|(i, x)| to_value(&x, key, &format!("{path}[{i}]")))
+            .map(|(i, x)| to_value_at(&x, key, &format!("{path}[{i}]"), depth + 1))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
@@ -144,7 +153,7 @@ fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
             }
             let sk = snake(&k);
             let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-            members.push((sk.clone(), to_value(&v, &sk, &p)?));
+            members.push((sk.clone(), to_value_at(&v, &sk, &p, depth + 1)?));
         }
         return Ok(Value::Object(members));
     }

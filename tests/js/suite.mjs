@@ -278,6 +278,79 @@ const cases = [
     if ('runCli' in ln) fail('runCli belongs to the CLI module, not the one apps load');
     if (!/^\d+\.\d+\.\d+/.test(ln.version())) fail('version');
   }],
+  ['hostile inputs: cycles, deep nesting, throwing getters, Proxies, huge arrays never break the instance', (ln, V) => {
+    const t = V['vectors/bolt04/onion-test.json'];
+    const g = t.generate;
+    const good = () => ({ sessionKey: g.session_key, associatedData: g.associated_data, hops: g.hops });
+    const still = (what) => {
+      eq(ln.createOnion(good()).onion, t.onion, `after ${what}: a good call still gives the vector's bytes`);
+      eq(typeof ln.version(), 'string', `after ${what}: version()`);
+    };
+    const deep = (n, arr) => {
+      let v = 1;
+      for (let i = 0; i < n; i++) v = arr ? [v] : { a: v };
+      return v;
+    };
+    const cyclic = { a: 1 };
+    cyclic.self = cyclic;
+    const cyclicArray = [1];
+    cyclicArray.push(cyclicArray);
+    const getter = Object.defineProperty({}, 'sessionKey', { enumerable: true, get() { throw new Error('boom'); } });
+    const trap = new Proxy({}, { ownKeys() { throw new Error('trap'); } });
+    const getTrap = new Proxy({ sessionKey: '' }, { get() { throw new Error('get trap'); } });
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    const hostile = {
+      cycle: cyclic,
+      'cycle in an array': cyclicArray,
+      'nested 100k deep': deep(100_000, false),
+      'arrays nested 100k deep': deep(100_000, true),
+      'a throwing getter': getter,
+      'a Proxy whose ownKeys throws': trap,
+      'a Proxy whose get throws': getTrap,
+      'a revoked Proxy': revocable.proxy,
+      'a sparse array of 10^9': new Array(1e9),
+      'a dense array of 200k': new Array(200_000).fill(0),
+      'a 20 MB string': 'a'.repeat(20_000_000),
+      'a symbol': Symbol('s'),
+      'a function': () => 1,
+      'a bigint': 40n,
+      'a frozen object': Object.freeze({ ...good() }),
+      'a number past 2^53': 2 ** 60,
+      NaN: Number.NaN,
+    };
+    const fns = ['parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'peelOnion', 'decodeFailure', 'wrapFailure', 'createFailureReply', 'forwardFailureReply', 'decodeChannelUpdate', 'parseShortChannelId', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'decodeInvoice', 'version'];
+    let calls = 0;
+    for (const name of fns) {
+      for (const [what, h] of Object.entries(hostile)) {
+        // The value itself, under a key the call ignores, and in place of a field it reads.
+        for (const arg of [h, { ...good(), ignored: h }, { ...good(), hops: h }]) {
+          calls++;
+          try {
+            ln[name](arg);
+          } catch (e) {
+            if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) fail(`${name}(${what}): a wasm trap: ${e.message}`);
+            if (!(e instanceof Error)) fail(`${name}(${what}): threw a non-Error ${String(e)}`);
+            if (!(e instanceof ln.LnSendpayError || e instanceof TypeError || e instanceof RangeError)) fail(`${name}(${what}): ${e.name}: ${e.message}`);
+            if (!Number.isInteger(e.code) || typeof e.data?.error !== 'string') fail(`${name}(${what}): no code/data.error: ${e.message}`);
+          }
+        }
+        still(`${name}(${what})`);
+      }
+    }
+    if (calls < 900) fail(`only ${calls} hostile calls`);
+    // The errors say what was wrong, and where, in the caller's spelling.
+    throws(() => ln.createOnion({ ...good(), extraStuff: { deeper: cyclic } }), (e) => {
+      eq(e.data.error, 'INPUT_CYCLE', 'cycle code');
+      eq(e.data.field, 'extraStuff.deeper.self', 'cycle field');
+    }, 'cycle');
+    throws(() => ln.createOnion({ ...good(), hops: deep(100, true) }), (e) => eq(e.data.error, 'INPUT_TOO_DEEP', 'depth code'), 'depth');
+    throws(() => ln.createOnion(getter), (e) => {
+      eq(e.data.error, 'INPUT_UNREADABLE', 'getter code');
+      eq(e.data.field, 'sessionKey', 'getter field');
+    }, 'getter');
+    throws(() => ln.createOnion({ ...good(), hops: new Array(1e9) }), (e) => eq(e.data.error, 'INPUT_TOO_LARGE', 'size code'), 'size');
+  }],
 ];
 
 /** Run every case; returns [{name, ok, error?}]. */
