@@ -70,6 +70,14 @@ impl Network {
             Network::Regtest => "bcrt",
         }
     }
+    /// Whether a node on `network` (`getinfo`'s name: `bitcoin`, `testnet`, `testnet4`,
+    /// `signet`, `regtest`) pays invoices of this network.
+    pub fn is_node_network(self, network: &str) -> bool {
+        match self {
+            Network::Testnet => network == "testnet" || network == "testnet4",
+            n => network == n.name(),
+        }
+    }
     /// `bitcoin`, `testnet`, `signet`, `regtest`.
     pub fn name(self) -> &'static str {
         match self {
@@ -292,6 +300,53 @@ pub enum Bolt11Error {
     },
     /// No amount in the invoice and none given.
     NoAmount,
+    /// Not a BOLT 11 invoice but another payment string users paste.
+    NotBolt11(OtherFormat),
+    /// The invoice is for another network than the node's (`getinfo`'s `network`).
+    WrongNetwork {
+        /// The invoice's.
+        invoice: Network,
+        /// The node's, as it named it.
+        node: String,
+    },
+}
+
+/// A payment string that is not a BOLT 11 invoice, recognised by its prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtherFormat {
+    /// `lno1…`: a BOLT 12 offer.
+    Bolt12Offer,
+    /// `lni1…`: a BOLT 12 invoice.
+    Bolt12Invoice,
+    /// `lnr1…`: a BOLT 12 invoice request.
+    Bolt12InvoiceRequest,
+    /// `lnurl…`: an LNURL (bech32-encoded URL).
+    Lnurl,
+}
+
+/// What users paste, as an invoice: surrounding whitespace and a `lightning:` URI scheme (any
+/// case) removed.
+pub fn normalize(s: &str) -> &str {
+    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    match t.get(..10) {
+        Some(p) if p.eq_ignore_ascii_case("lightning:") => t[10..].trim_matches(|c: char| c.is_ascii_whitespace()),
+        _ => t,
+    }
+}
+
+fn other_format(s: &str) -> Option<OtherFormat> {
+    let starts = |p: &str| s.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+    Some(if starts("lno1") {
+        OtherFormat::Bolt12Offer
+    } else if starts("lni1") {
+        OtherFormat::Bolt12Invoice
+    } else if starts("lnr1") {
+        OtherFormat::Bolt12InvoiceRequest
+    } else if starts("lnurl") {
+        OtherFormat::Lnurl
+    } else {
+        return None;
+    })
 }
 
 impl Bolt11Error {
@@ -306,6 +361,11 @@ impl Bolt11Error {
             BadChecksum => "BOLT11_BAD_CHECKSUM",
             TooShort => "BOLT11_TOO_SHORT",
             NotLightning => "BOLT11_NOT_LIGHTNING",
+            NotBolt11(OtherFormat::Bolt12Offer) => "INVOICE_IS_BOLT12_OFFER",
+            NotBolt11(OtherFormat::Bolt12Invoice) => "INVOICE_IS_BOLT12_INVOICE",
+            NotBolt11(OtherFormat::Bolt12InvoiceRequest) => "INVOICE_IS_BOLT12_INVOICE_REQUEST",
+            NotBolt11(OtherFormat::Lnurl) => "INVOICE_IS_LNURL",
+            WrongNetwork { .. } => "INVOICE_WRONG_NETWORK",
             UnknownNetwork(_) => "BOLT11_UNKNOWN_NETWORK",
             AmountNotDigits => "BOLT11_AMOUNT_NOT_DIGITS",
             UnknownMultiplier(_) => "BOLT11_UNKNOWN_MULTIPLIER",
@@ -363,6 +423,26 @@ impl fmt::Display for Bolt11Error {
             BadChecksum => f.write_str("the bech32 checksum does not verify"),
             TooShort => f.write_str("too short for a timestamp and a signature"),
             NotLightning => f.write_str("the prefix does not start with \"ln\""),
+            WrongNetwork { invoice, node } => write!(
+                f,
+                "is for {} (ln{}…) but the node is on {node}: nothing was sent",
+                invoice.name(),
+                invoice.prefix()
+            ),
+            NotBolt11(k) => f.write_str(match k {
+                OtherFormat::Bolt12Offer => {
+                    "is a BOLT 12 offer (lno1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; ask the offer for one (fetchinvoice) first"
+                }
+                OtherFormat::Bolt12Invoice => {
+                    "is a BOLT 12 invoice (lni1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice"
+                }
+                OtherFormat::Bolt12InvoiceRequest => {
+                    "is a BOLT 12 invoice request (lnr1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice"
+                }
+                OtherFormat::Lnurl => {
+                    "is an LNURL, not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; resolve the LNURL to one first"
+                }
+            }),
             UnknownNetwork(p) => write!(f, "unknown currency prefix \"{p}\" (bc, tb, tbs, bcrt)"),
             AmountNotDigits => f.write_str("the amount in the prefix is not a number"),
             UnknownMultiplier(c) => write!(f, "unknown amount multiplier '{c}' (m, u, n, p)"),
@@ -706,6 +786,10 @@ pub fn recover(hash: &[u8; 32], sig: &[u8; 64], recovery_id: u8) -> Result<NodeI
 
 /// Decode an invoice and check its signature (against `n`, or by recovery).
 pub fn decode(s: &str) -> Result<Invoice, Bolt11Error> {
+    let s = normalize(s);
+    if let Some(k) = other_format(s) {
+        return Err(Bolt11Error::NotBolt11(k));
+    }
     let (hrp, data) = bech32_decode(s)?;
     let (network, amount) = parse_hrp(&hrp)?;
     if data.len() < TIMESTAMP_GROUPS + SIGNATURE_GROUPS {

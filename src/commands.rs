@@ -737,6 +737,8 @@ fn with_invoice(input: &Value, for_pay: bool) -> Result<(Value, Option<crate::bo
         Some(slot) => slot.1 = v,
         None => m.push((String::from(k), v)),
     };
+    // The node gets the invoice itself, without `lightning:` or whitespace around it.
+    set("bolt11", Value::String(String::from(crate::bolt11::normalize(&text))));
     for (field, value) in [("payment_hash", &inv.payment_hash), ("payment_secret", &inv.payment_secret)] {
         if given(field) {
             let v = hash32_from_hex(str_param(input, field, "a hex string")?)
@@ -1268,6 +1270,7 @@ pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
                     .map_err(|_| Error::Param { field: "block_height".into(), expected: "at most 2^32-1" })?,
             ),
         },
+        network: invoice.as_ref().map(|i| i.network),
         route_hints: invoice.map(|i| i.route_hints).unwrap_or_default(),
     })
 }
@@ -1312,7 +1315,7 @@ fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> Value {
             None,
         ),
         PayError::BadAnswer(a) => error_json(&Error::BadAnswer(a.clone())),
-        PayError::BadRoute(e) => error_json(e),
+        PayError::BadRoute(e) | PayError::Invoice(e) => error_json(e),
         PayError::TooExpensive { limit, message } => {
             let mut v = err(206, "PAY_ROUTE_TOO_EXPENSIVE", message.clone(), None);
             if let Value::Object(m) = &mut v {

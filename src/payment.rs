@@ -216,6 +216,8 @@ pub struct PayConfig {
     /// The invoice's route hints (`r`): private channels towards the payee, added to this
     /// payment's askrene layer before the first `getroutes` (not used with `getroute`).
     pub route_hints: Vec<Vec<crate::bolt11::RouteHintHop>>,
+    /// The invoice's network, checked against the node's (`getinfo`) before anything is sent.
+    pub network: Option<crate::bolt11::Network>,
 }
 
 /// What a step is for (progress for UIs).
@@ -294,6 +296,8 @@ pub enum PayError {
     },
     /// The node said complete without proof; the attempt is disputed.
     Disputed(crate::rpc::ProofError),
+    /// The invoice does not fit the node (another network): nothing was sent.
+    Invoice(crate::error::Error),
     /// The payment's time ran out (`retry_for`); `in_flight`: an attempt may still settle
     /// (it stays recorded, for `waitsendpay`/`listsendpays`).
     Timeout {
@@ -471,6 +475,14 @@ impl Payer {
             (_, None) => self.done(None, Some(PayError::Transport)),
             (State::Info, Some(Reply::Answer(v))) => match rpc::getinfo_answer(v) {
                 Ok((id, h)) => {
+                    let node = v.get("network").and_then(Value::as_str);
+                    if let (Some(want), Some(node)) = (self.cfg.network, node)
+                        && !want.is_node_network(node)
+                    {
+                        let e = crate::bolt11::Bolt11Error::WrongNetwork { invoice: want, node: node.into() };
+                        return self
+                            .done(None, Some(PayError::Invoice(crate::error::Error::from(e).in_field("bolt11"))));
+                    }
                     self.our_id = Some(id);
                     self.height = self.cfg.block_height.unwrap_or(h);
                     // `maxparts` came with v25.09; an unknown version tries it first.

@@ -462,3 +462,51 @@ mod props {
         }
     }
 }
+
+/// What users paste: `lightning:` (any case) and whitespace are stripped, and the invoice sent
+/// on is the bare one; BOLT 12 strings and LNURLs say what they are.
+#[test]
+fn pasted_invoices_and_other_payment_strings() {
+    let inv = invoice("lnbcrt10u", &[]);
+    let want = bolt11::decode(&inv).unwrap().payment_hash;
+    for pasted in [
+        format!("lightning:{inv}"),
+        format!("  LIGHTNING:{}\n", inv.to_uppercase()),
+        format!("\t{inv} "),
+        format!("Lightning: {inv}"),
+    ] {
+        assert_eq!(bolt11::decode(&pasted).map(|i| i.payment_hash), Ok(want), "{pasted:?}");
+    }
+    assert_eq!(bolt11::normalize(&format!(" lightning:{inv}\n")), inv);
+    for (text, code) in [
+        (
+            "lno1pgx9getnwss8vetrw3hhyucs5ypjgef743p5fzqq9nqxh0ah7y87rzv3ud0eleps9kl2d5348hq2k8qzqqq",
+            "INVOICE_IS_BOLT12_OFFER",
+        ),
+        ("lightning:LNO1PGX9GETNWSS8VETRW3HHYUCS", "INVOICE_IS_BOLT12_OFFER"),
+        (
+            "lni1qqgz2d7u2smys9dc5q2447e8thjlgq3qqc3xu3s3rg94nj40zfsy866mhu5vxne6tcej5878k2mneuvgjy8s",
+            "INVOICE_IS_BOLT12_INVOICE",
+        ),
+        ("lnr1qqswuyqyqzpsxlrzsjgsarcmyqgpcxk0yqsqp3z", "INVOICE_IS_BOLT12_INVOICE_REQUEST"),
+        (
+            "LNURL1DP68GURN8GHJ7UM9WFMXJCM99E3K7MF0V9CXJ0M385EKVCENXC6R2C35XVUKXEFCV5MKVV34X5EKZD3EV56NYD3HXQURZEPEXEJXXEPNXSCRVWFNV9NXZCN9XQ6XYEFHVGCXXCMYXYMNSERXFQ5FNS",
+            "INVOICE_IS_LNURL",
+        ),
+    ] {
+        let e = bolt11::decode(text).unwrap_err();
+        assert_eq!(e.code(), code, "{text}");
+        assert!(e.to_string().contains("this call takes a BOLT 11 invoice"), "{e}");
+    }
+    // Through a command: the invoice given to the node is the bare one.
+    let req = ln_sendpay::commands::rpc_request(
+        &ln_sendpay::json::parse(&format!(
+            r#"{{"method":"sendpay","bolt11":"lightning:{inv}","route":[{{"id":"{}","channel":"1x1x1","amount_msat":"1000000","delay":18}}]}}"#,
+            bolt11::decode(&inv).unwrap().payee.to_hex()
+        ))
+        .unwrap(),
+        None,
+    );
+    let r = req.unwrap().to_json();
+    assert!(r.contains(&format!("\"bolt11\":\"{inv}\"")), "{r}");
+}

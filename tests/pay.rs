@@ -168,6 +168,7 @@ impl FakeNode {
                 if let Some(v) = self.version {
                     info.push(("version".into(), Value::str(v)));
                 }
+                info.push(("network".into(), Value::str("regtest")));
                 Ok(Value::Object(info))
             }
             "getroutes" if self.refuses == Some("auto.no_mpp_support") && p.to_json().contains("no_mpp_support") => {
@@ -266,6 +267,7 @@ fn config(node: &FakeNode, router: Router, max_attempts: u32) -> PayConfig {
         label: None,
         block_height: None,
         route_hints: Vec::new(),
+        network: None,
         max_delay: 2016,
         wait_timeout: 60,
     }
@@ -507,6 +509,7 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         label: None,
         block_height: None,
         route_hints,
+        network: None,
         max_delay: 2016,
         wait_timeout: 60,
     };
@@ -698,4 +701,28 @@ fn the_payments_time_bounds_every_wait_and_ends_it() {
     let (out, _, _) = run(&mut node, Payer::new(cfg), |i| if i >= 3 { Some(0) } else { None });
     assert!(matches!(out.error, Some(PayError::Timeout { in_flight: false })), "{:?}", out.error);
     assert_eq!(node.log.iter().filter(|m| *m == "getroutes").count(), 1);
+}
+
+/// An invoice for another network than the node's: refused after getinfo, nothing sent.
+#[test]
+fn an_invoice_for_another_network_is_refused_before_anything_is_sent() {
+    use ln_sendpay::bolt11::Network;
+    for (network, refused) in [(Network::Bitcoin, true), (Network::Testnet, true), (Network::Regtest, false)] {
+        let mut node = FakeNode::new();
+        let mut cfg = config(&node, Router::GetRoutes, 3);
+        cfg.network = Some(network);
+        let (out, _, requests) = run(&mut node, Payer::new(cfg), |_| None);
+        let methods: Vec<&str> = requests.iter().map(|r| r.method).collect();
+        if refused {
+            assert_eq!(methods, ["getinfo"], "{network:?}");
+            let e = out.error.as_ref().expect("an error");
+            assert!(
+                matches!(e, ln_sendpay::payment::PayError::Invoice(x) if x.code() == "INVOICE_WRONG_NETWORK" && x.field().as_deref() == Some("bolt11")),
+                "{e:?}"
+            );
+        } else {
+            assert!(out.preimage.is_some(), "{network:?}");
+        }
+    }
+    assert!(Network::Testnet.is_node_network("testnet4") && !Network::Signet.is_node_network("testnet"));
 }

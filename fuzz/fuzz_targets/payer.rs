@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         label: None,
         block_height: None,
         route_hints: Vec::new(),
+        network: None,
         max_delay: 2016,
         wait_timeout: 60,
     });

@@ -646,3 +646,23 @@ test('two clients over one store with a shared lock manager (two tabs): one send
   assert.equal(net.state.payments.filter((p) => p.payment_hash === inv2.payment_hash).length, 1, 'one HTLC');
   for (const r of results) assert.ok(r.status === 'fulfilled' ? r.value.status === 'pending' : r.reason.code === 200, String(r.reason));
 });
+
+test('invoices as users paste them: lightning: and whitespace stripped; BOLT 12, LNURL and another network named', async () => {
+  const { net, inv } = setup();
+  const { t, calls } = counted(net);
+  const client = new ln.Client({ transport: t });
+  const pasted = ` LIGHTNING:${inv.bolt11.toUpperCase()}\n`;
+  assert.equal(ln.decodeInvoice(pasted).paymentHash, inv.payment_hash);
+  const r = await client.pay({ bolt11: pasted });
+  assert.equal(r.status, 'complete');
+  for (const [text, code] of [['lno1pgx9getnwss8vetrw3hhyucs5ypjgef743p5fzqq9nqxh0ah7y87rzv3ud0eleps9kl2d5348hq2k8qzqqq', 'INVOICE_IS_BOLT12_OFFER'], ['lnurl1dp68gurn8ghj7um9wfmxjcm99e3k7mf0v9cxj0m385ekvcenxc6r2c35xvukxefcv5mkvv34x5ekzd3ev56nyd3hxqurzepexejxxepnxscrvwfnv9nxzcn9xq6xyefhvgcxxcmyxymnserxfq5fns', 'INVOICE_IS_LNURL']]) {
+    assert.throws(() => ln.decodeInvoice(text), (e) => e.data.error === code && /this call takes a BOLT 11 invoice/.test(e.message));
+  }
+  // A mainnet invoice (the spec's example, at its own time) against the regtest dev node.
+  const spec = 'lnbc2500u1pvjluezsp5zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zyg3zygspp5qqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqqqsyqcyq5rqwzqfqypqdq5xysxxatsyp3k7enxv4jsxqzpu9qrsgquk0rl77nj30yxdy8j9vdx85fkpmdla2087ne0xh8nhedh8w27kyke0lp53ut353s06fv3qfegext0eh0ymjpf39tuven09sam30g4vgpfna3rh';
+  calls.length = 0;
+  const e = await rejects(client.pay({ bolt11: spec, now: 1496314700 }), -32602, 'INVOICE_WRONG_NETWORK');
+  assert.equal(e.data.field, 'bolt11');
+  assert.match(e.message, /is for bitcoin \(lnbc…\) but the node is on regtest/);
+  assert.deepEqual(calls, ['getinfo'], 'nothing sent but getinfo');
+});
