@@ -1035,8 +1035,8 @@ pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
             ),
         )]),
         "getinfo" => {
-            let (id, h) = crate::rpc::getinfo_answer(&v).map_err(bad)?;
-            object([("id", Value::String(id.to_hex())), ("blockheight", Value::u64(u64::from(h)))])
+            let info = crate::rpc::getinfo_answer(&v).map_err(bad)?;
+            object([("id", Value::String(info.id.to_hex())), ("blockheight", Value::u64(u64::from(info.blockheight)))])
         }
         _ => return Err(Error::Param { field: "method".into(), expected: "a method whose answer is read here" }),
     })

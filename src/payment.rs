@@ -474,17 +474,16 @@ impl Payer {
             (State::Done, _) => self.done(None, Some(PayError::Transport)),
             (_, None) => self.done(None, Some(PayError::Transport)),
             (State::Info, Some(Reply::Answer(v))) => match rpc::getinfo_answer(v) {
-                Ok((id, h)) => {
-                    let node = v.get("network").and_then(Value::as_str);
-                    if let (Some(want), Some(node)) = (self.cfg.network, node)
-                        && !want.is_node_network(node)
+                Ok(info) => {
+                    if let (Some(want), Some(node)) = (self.cfg.network, info.network)
+                        && !want.is_node_network(&node)
                     {
-                        let e = crate::bolt11::Bolt11Error::WrongNetwork { invoice: want, node: node.into() };
+                        let e = crate::bolt11::Bolt11Error::WrongNetwork { invoice: want, node };
                         return self
                             .done(None, Some(PayError::Invoice(crate::error::Error::from(e).in_field("bolt11"))));
                     }
-                    self.our_id = Some(id);
-                    self.height = self.cfg.block_height.unwrap_or(h);
+                    self.our_id = Some(info.id);
+                    self.height = self.cfg.block_height.unwrap_or(info.blockheight);
                     // `maxparts` came with v25.09; an unknown version tries it first.
                     self.maxparts = rpc::cln_version(v).is_none_or(|ver| ver >= (25, 9));
                     self.next_route()
@@ -854,31 +853,30 @@ impl Payer {
         // mended by its fees and delta; temporary_channel_failure (channeld sends an update
         // with it) also says the channel cannot carry what it was sent, so its largest HTLC
         // becomes one msat less. Anything else, or an update that cannot be used, disables it.
-        let carried = f.erring_index.and_then(|i| self.attempts.last()?.route.hops.get(i as usize)).map(|h| h.amount);
-        let limit = match f.failcode {
-            Some(0x100c) | Some(0x100d) => Some(None),
-            Some(0x1007) => carried.and_then(|a| a.0.checked_sub(1)).filter(|&m| m > 0).map(|m| Some(Msat(m))),
-            _ => None,
+        let disable = Some((Exclusion::Channel(scid, dir), ChannelChange::Disable));
+        let cap = match f.failcode {
+            Some(0x100c) | Some(0x100d) => None,
+            Some(0x1007) => {
+                let hop = f.erring_index.and_then(|i| self.attempts.last()?.route.hops.get(i as usize));
+                match hop.and_then(|h| h.amount.0.checked_sub(1)).filter(|&m| m > 0) {
+                    Some(m) => Some(Msat(m)),
+                    None => return disable,
+                }
+            }
+            _ => return disable,
         };
-        if let (Some(u), Some(true), Some(true), Some(limit)) =
-            (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route, limit)
-            && !already
-            && self.cfg.router == Router::GetRoutes
-            && !u.disabled()
-        {
-            let max = match (limit, u.htlc_maximum_msat) {
-                (Some(l), Some(m)) => Some(Msat(l.0.min(m))),
-                (l, _) => l,
-            };
-            let policy = ChannelChange::Policy {
-                fee_base_msat: u.fee_base_msat,
-                fee_proportional_millionths: u.fee_proportional_millionths,
-                cltv_expiry_delta: u.cltv_expiry_delta,
-                htlc_maximum_msat: max,
-            };
-            return Some((Exclusion::Channel(scid, dir), policy));
+        match (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route) {
+            (Some(u), Some(true), Some(true)) if !already && self.cfg.router == Router::GetRoutes && !u.disabled() => {
+                let policy = ChannelChange::Policy {
+                    fee_base_msat: u.fee_base_msat,
+                    fee_proportional_millionths: u.fee_proportional_millionths,
+                    cltv_expiry_delta: u.cltv_expiry_delta,
+                    htlc_maximum_msat: cap.map(|c| Msat(u.htlc_maximum_msat.map_or(c.0, |m| c.0.min(m)))),
+                };
+                Some((Exclusion::Channel(scid, dir), policy))
+            }
+            _ => disable,
         }
-        Some((Exclusion::Channel(scid, dir), ChannelChange::Disable))
     }
 }
 

@@ -544,15 +544,27 @@ pub fn payments(v: &Value) -> Result<Vec<Payment>, AnswerError> {
     arr.iter().enumerate().map(|(i, p)| payment(p, &format!("payments[{i}]."))).collect()
 }
 
-/// Read `getinfo`'s answer: our node id and the block height.
-pub fn getinfo_answer(v: &Value) -> Result<(NodeId, u32), AnswerError> {
+/// What `getinfo` says of the node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeInfo {
+    /// Our node id.
+    pub id: NodeId,
+    /// The block height.
+    pub blockheight: u32,
+    /// `bitcoin`, `testnet`, `testnet4`, `signet`, `regtest`… (absent on some nodes).
+    pub network: Option<String>,
+}
+
+/// Read `getinfo`'s answer.
+pub fn getinfo_answer(v: &Value) -> Result<NodeInfo, AnswerError> {
     let id = opt_str(v, "", "id")?
         .and_then(|s| NodeId::from_hex(s).ok())
         .ok_or_else(|| AnswerError::at("id", "a node id"))?;
-    let h = opt_u64(v, "", "blockheight")?
+    let blockheight = opt_u64(v, "", "blockheight")?
         .and_then(|h| u32::try_from(h).ok())
         .ok_or_else(|| AnswerError::at("blockheight", "a block height"))?;
-    Ok((id, h))
+    let network = v.get("network").and_then(Value::as_str).map(String::from);
+    Ok(NodeInfo { id, blockheight, network })
 }
 
 /// Read `getroute`'s or `getroutes`' answer into routes (`getroutes`: every route, with its

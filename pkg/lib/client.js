@@ -146,9 +146,7 @@ export class Client {
     let held = false;
     try {
       return await this.#locks.request(`ln-sendpay:${String(hash).toLowerCase()}`, { signal: ctrl.signal }, () => {
-        held = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        held = true; // aborting the request from here on changes nothing
         return fn();
       });
     } catch (e) {
@@ -160,6 +158,14 @@ export class Client {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * `fn` as the one operation on its attempt (`key`) in this instance — the same operation
+   * (`fingerprint`) joins, another is refused — and on its payment hash across tabs.
+   */
+  #oneAtATime(key, hash, fingerprint, lockWait, fn) {
+    return this.#lock.run(key, fingerprint, () => this.#exclusive(hash, lockWait, fn), (current) => lockConflict(current, fingerprint));
   }
 
   /** The attempt store. */
@@ -353,7 +359,7 @@ export class Client {
     const request = lib(raw.rpcRequest, { ...this.#withNow(args), method });
     const att = request.attempt;
     const key = attemptKey(att.paymentHash, att.partid);
-    return this.#lock.run(key, `${method}|${att.destination}|${target(att)}`, () => this.#exclusive(att.paymentHash, { signal: opts.signal, waitMs: opts.timeoutMs ?? this.#timeoutMs }, async () => {
+    return this.#oneAtATime(key, att.paymentHash, `${method}|${att.destination}|${target(att)}`, { signal: opts.signal, waitMs: opts.timeoutMs ?? this.#timeoutMs }, async () => {
       const earlier = await this.#guard(att, opts);
       if (earlier) return earlier;
       const now = this.#now();
@@ -366,7 +372,7 @@ export class Client {
       const p = await this.#proven(key, rec, method, r.answer, att.paymentHash);
       await this.#answered(key, rec, p);
       return p;
-    }), (current) => lockConflict(current, `${method}|${att.destination}|${target(att)}`));
+    });
   }
 
   /** `getinfo`: `{id, blockheight}`. */
@@ -474,7 +480,7 @@ export class Client {
       // What the Payer will pay (its config read the fields, or the bolt11): the guard's key.
       const { paymentHash: hash, destination, amountMsat: amount } = payer.target();
       const key = attemptKey(hash, 0);
-      return await this.#lock.run(key, `pay|${destination}|${amount}`, () => this.#exclusive(hash, { signal, waitMs: deadline - this.#now() }, async () => {
+      return await this.#oneAtATime(key, hash, `pay|${destination}|${amount}`, { signal, waitMs: deadline - this.#now() }, async () => {
         const waitSeconds = Math.max(1, Math.floor(Math.min(timeoutMs, deadline - this.#now()) / 1000));
         const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs, waitSeconds });
         if (earlier && earlier.status === 'complete') {
@@ -483,7 +489,7 @@ export class Client {
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
         return this.#drive(payer, key, { signal, timeoutMs, deadline }, progress);
-      }), (current) => lockConflict(current, `pay|${destination}|${amount}`));
+      });
     } finally {
       payer.free();
     }

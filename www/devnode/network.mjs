@@ -260,16 +260,14 @@ export function createNetwork(ln, config = defaultNetwork()) {
         for (let i = path.length - 1; i >= 0; i--) {
           const { c, from, to } = path[i];
           hops.unshift({ c, from, to, amount: amt, delay });
+          const o = overrides.get(`${c.scid}/${direction(nodes[from].id, nodes[to].id)}`);
+          // A layer's largest HTLC (a channel that refused an amount for want of balance).
+          if (o?.htlc_maximum_msat !== undefined && amt > o.htlc_maximum_msat) return;
           if (i > 0) {
-            const p = overrides.get(`${c.scid}/${direction(nodes[from].id, nodes[to].id)}`) ?? c.advertised[from];
+            const p = o ?? c.advertised[from];
             amt += fee(p, amt);
             delay += p.cltv_expiry_delta;
           }
-        }
-        // A layer's largest HTLC (a channel that refused an amount for want of balance).
-        for (const h of hops) {
-          const o = overrides.get(`${h.c.scid}/${direction(nodes[h.from].id, nodes[h.to].id)}`);
-          if (o?.htlc_maximum_msat !== undefined && h.amount > o.htlc_maximum_msat) return;
         }
         const total = hops[0].amount - BigInt(amount);
         if (maxfee !== undefined && total > BigInt(maxfee)) return;
