@@ -45,7 +45,7 @@ pkg: setup-wasm
 	wasm-bindgen --target web --remove-name-section --remove-producers-section \
 	  --out-dir pkg --out-name ln_sendpay $(WASM_OUT)
 	rm -f pkg/ln_sendpay.d.ts pkg/ln_sendpay_bg.wasm.d.ts pkg/cli/ln_sendpay_cli.d.ts pkg/cli/ln_sendpay_cli_bg.wasm.d.ts
-	cp README.md pkg/README.md
+	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 	@echo "pkg/ln_sendpay_bg.wasm: $$(stat -c %s pkg/ln_sendpay_bg.wasm) bytes, $$(gzip -9 -c pkg/ln_sendpay_bg.wasm | wc -c) gzip"
 
 ## The main job: a payment against the dev node (a simulated network behind CLNRest), in
@@ -100,8 +100,9 @@ test-fuzz fuzz-long: setup-fuzz
 
 # The one JS suite in Node (packed tarball, fresh project; plus the wasm CLI against the
 # Rust one), a Chromium page and workerd; `make demo`'s script; the demo page in Chromium
-# against the dev node (screenshots in target/test-output/); and the .d.ts against a typed
-# usage file.
+# against the dev node (screenshots in target/test-output/); the .d.ts against a typed usage
+# file and against the values the code returns; and the tarball in fresh projects with every
+# bundler and runtime a user meets (Vite, webpack, esbuild, wrangler, Node, TypeScript).
 test-js: pkg setup-node setup-chromium
 	$(CARGO) build --bin ln-sendpay
 	node tests/js/node-pack.mjs
@@ -111,6 +112,8 @@ test-js: pkg setup-node setup-chromium
 	node tests/js/www.mjs
 	npx --no-install tsc -p tests/js/tsconfig.json
 	@echo "tsc: pkg/index.d.ts checks against tests/js/usage.ts"
+	node tests/js/types-runtime.mjs
+	node tests/js/bundlers.mjs
 
 # The bindings in headless Chromium through wasm-bindgen-test (webdriver.json has the flags).
 test-wasm-browser: setup-wasm setup-chromium

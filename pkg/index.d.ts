@@ -38,8 +38,14 @@ export interface RouteHop {
   delay?: number;
   cltv_out?: number;
   cltvOut?: number;
+  /** getroutes path elements: the near end. */
+  node_id_in?: NodeId;
+  nodeIdIn?: NodeId;
+  amount_in_msat?: AmountInput;
+  amountInMsat?: AmountInput;
+  cltv_in?: number;
+  cltvIn?: number;
   style?: 'tlv';
-  [other: string]: unknown;
 }
 
 /**
@@ -49,9 +55,20 @@ export interface RouteHop {
 export type Route =
   | RouteHop[]
   | { route: RouteHop[] }
-  | { path: RouteHop[]; amount_msat?: AmountInput; amountMsat?: AmountInput; final_cltv?: number; finalCltv?: number; [other: string]: unknown }
-  | { routes: unknown[] }
+  | GetroutesRoute
+  | { routes: [GetroutesRoute | { route: RouteHop[]; probabilityPpm?: number; probability_ppm?: number }] }
   | string;
+
+/** A `getroutes` route: its path, the amount delivered and the final CLTV. */
+export interface GetroutesRoute {
+  path: RouteHop[];
+  amount_msat?: AmountInput;
+  amountMsat?: AmountInput;
+  final_cltv?: number;
+  finalCltv?: number;
+  probability_ppm?: number;
+  probabilityPpm?: number;
+}
 
 /** What `buildOnion` and `routePayloads` take. */
 export interface PaymentRequest {
@@ -259,13 +276,85 @@ export interface ShortChannelIdInfo {
   direction?: 0 | 1;
 }
 
-/** Every library error: `code` is Core Lightning's number where one exists. */
-export declare class LnSendpayError extends Error {
+/**
+ * Every library error: `code` is Core Lightning's number where one exists, `data.error` a
+ * stable name. `data` is typed by `code`: narrow on it (`if (e.code === 204)`) to read the
+ * routing failure object, `attempts`, `field`… A node's own error codes (a rune refused:
+ * 1501…) share the number space: their `data` is the node's, with `error: 'NODE_ERROR'`.
+ */
+export type LnSendpayError =
+  | LnSendpayErrorOf<-32602, ParamErrorData>
+  | LnSendpayErrorOf<202 | 203 | 204, RoutingErrorData>
+  | LnSendpayErrorOf<200, { error: 'PAY_IN_PROGRESS'; payment?: Payment; attempts?: PayAttempt[] }>
+  | LnSendpayErrorOf<201, { error: 'PAY_RHASH_ALREADY_USED'; attempts?: PayAttempt[] }>
+  | LnSendpayErrorOf<205, { error: 'PAY_ROUTE_NOT_FOUND'; attempts?: PayAttempt[] }>
+  | LnSendpayErrorOf<206, { error: 'PAY_ROUTE_TOO_EXPENSIVE'; field: 'maxfeeMsat' | 'maxDelay'; attempts: PayAttempt[] }>
+  | LnSendpayErrorOf<210, Partial<RoutingFailure> & { error: 'PAY_STOPPED_RETRYING'; attempts: PayAttempt[] }>
+  | LnSendpayErrorOf<-32000, TransportErrorData>
+  | LnSendpayErrorOf<-32001, { error: 'NODE_BAD_ANSWER'; field?: string; attempts?: PayAttempt[] }>
+  | LnSendpayErrorOf<-32002, { error: 'PAYMENT_PREIMAGE_MISMATCH' | 'PAYMENT_HASH_MISMATCH' | string; attempts?: PayAttempt[] }>
+  | LnSendpayErrorOf<-1, { error: 'NOT_INITIALISED' | 'WASM_LOAD_FAILED' | 'NO_RANDOMNESS' | 'ONION_PAYLOADS_TOO_LARGE' | string; field?: string; attempts?: PayAttempt[] }>
+  | LnSendpayErrorOf<number, NodeErrorData>;
+
+/** The class: `e instanceof LnSendpayError`, then narrow on `e.code`. */
+export declare const LnSendpayError: {
+  new (message: string, code: number, data: { error: string }): LnSendpayError;
+  readonly prototype: LnSendpayError;
+};
+
+/** One kind of library error. */
+export interface LnSendpayErrorOf<C extends number, D> extends Error {
   readonly name: 'LnSendpayError';
-  readonly code: number;
-  readonly data: { error: string; field?: string };
-  constructor(message: string, code: number, data: { error: string; field?: string });
+  readonly code: C;
+  readonly data: D & ErrorFields;
 }
+
+/** What any error's `data` may carry. */
+export interface ErrorFields {
+  /** The stable name of the error. */
+  error: string;
+  /** The offending parameter, as a path in the caller's spelling. */
+  field?: string;
+}
+
+/** -32602: a parameter (or an invoice it carries) is wrong. `field` is its path in the
+ *  caller's spelling (`paymentHash`, `route[2].amountMsat`); `error` e.g. `UNKNOWN_FIELD`,
+ *  `AMOUNT_BAD_UNIT`, `ROUTE_AMOUNT_INCREASING`, `INVOICE_WRONG_NETWORK`, `INPUT_CYCLE`. */
+export interface ParamErrorData {
+  error: string;
+  field?: string;
+  /** pay: the attempts made before the error (a route the node gave that breaks the rules). */
+  attempts?: PayAttempt[];
+}
+
+/** 202/203/204: the routing failure object (`waitsendpay`, `pay`), and `pay`'s log. */
+export type RoutingErrorData = RoutingFailure & {
+  error: 'PAY_UNPARSEABLE_ONION' | 'PAY_DESTINATION_PERM_FAIL' | 'PAY_TRY_OTHER_ROUTE';
+  /** pay: every attempt. */
+  attempts?: PayAttempt[];
+};
+
+/** -32000: the request's fate is unknown (network, timeout, abort, a non-JSON-RPC answer). */
+export interface TransportErrorData {
+  error: 'TRANSPORT_FAILED' | 'TRANSPORT_NETWORK' | 'TRANSPORT_TIMEOUT' | 'TRANSPORT_ABORTED' | 'TRANSPORT_HTTP_STATUS' | 'TRANSPORT_ERROR' | string;
+  /** TRANSPORT_HTTP_STATUS: the HTTP status and the start of the body. */
+  status?: number;
+  body?: string;
+  attempts?: PayAttempt[];
+}
+
+/** Any other code: the node's own error; `data` is what the node sent (an object's members
+ *  here; anything else as `value`). Fields other errors carry are typed here too, so that
+ *  narrowing on a code keeps them readable. */
+export type NodeErrorData = Partial<RoutingFailure> & {
+  error: 'NODE_ERROR' | string;
+  field?: string;
+  value?: unknown;
+  payment?: Payment;
+  status?: number;
+  body?: string;
+  attempts?: PayAttempt[];
+};
 
 /** Browsers: fetch and instantiate the .wasm once (idempotent). Node and Workers: resolves at once. */
 export declare function init(input?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
@@ -307,8 +396,8 @@ export interface Invoice {
   /** Seconds it is valid for (3600 when the invoice has no `x`). */
   expiry: number;
   expiresAt: number;
-  /** Whether it had expired at `now`. */
-  expired?: boolean;
+  /** Whether it had expired at `now` (default: this machine's clock). */
+  expired: boolean;
   paymentHash: Hex;
   paymentSecret: Hex;
   description: string | null;
@@ -496,15 +585,15 @@ export interface CallOptions {
 /** What `onProgress` receives while `pay` runs. */
 export interface PayProgress {
   stage: 'getinfo' | 'layer' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
-  /** 1-based attempt number. */
+  /** 1-based attempt number (at `complete`: the attempts made). */
   attempt?: number;
   /** The method being sent, and its params (as sent: snake_case, u64s past 2^53 as strings). */
   method?: string;
   params?: Record<string, unknown>;
   /** send: the route this attempt takes. */
   route?: HopsRoute;
-  /** attempt_failed: the routing failure object. */
-  failure?: RoutingFailure;
+  /** attempt_failed: the error's `data` — the routing failure object, or a node error's. */
+  failure?: RoutingErrorData | NodeErrorData;
   error?: unknown;
   fromStore?: boolean;
 }
@@ -572,7 +661,7 @@ export interface SendRequest {
   amountMsat?: AmountInput;
   bolt11?: string;
   partid?: number;
-  groupid?: number | bigint | string;
+  groupid?: number | bigint;
   description?: string;
 }
 
@@ -593,7 +682,7 @@ export declare class Client {
   /** The onion is built here; `blockHeight` defaults to the node's (getinfo). */
   sendonion(request: SendRequest & { blockHeight?: number; customRecords?: Record<string, Hex> }, options?: CallOptions): Promise<Payment>;
   /** Rejects with the routing failure object as `data` (decoded here from stored secrets). */
-  waitsendpay(request: { paymentHash: Bytes; timeout?: number; partid?: number; groupid?: number | bigint | string }, options?: CallOptions): Promise<Payment>;
+  waitsendpay(request: { paymentHash: Bytes; timeout?: number; partid?: number; groupid?: number | bigint }, options?: CallOptions): Promise<Payment>;
   /** A complete payment whose preimage does not hash to its hash is reported `disputed`. */
   listsendpays(request?: { paymentHash?: Bytes }, options?: CallOptions): Promise<{ payments: Array<Omit<Payment, 'status'> & { status: Payment['status'] | 'disputed' }> }>;
   /** Rejects with an LnSendpayError whose `data.attempts` is the log. */

@@ -50,6 +50,14 @@ pub enum Error {
     BadAnswer(crate::rpc::AnswerError),
     /// The node said complete without proof (a preimage that does not hash to the hash).
     Proof(crate::rpc::ProofError),
+    /// A key the command does not know, in what a user passed (`paymentsecret`), with the
+    /// known key it is closest to, if one is close.
+    UnknownField {
+        /// The key's path (`route[2].amountmsat`).
+        field: String,
+        /// The known key meant, most likely (`payment_secret`).
+        suggestion: Option<&'static str>,
+    },
     /// Another error, with the parameter it concerns.
     Field {
         /// The parameter's name.
@@ -97,6 +105,7 @@ impl Error {
             Error::Onion(e) => e.code(),
             Error::Invoice(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
+            Error::UnknownField { .. } => "UNKNOWN_FIELD",
             Error::BadAnswer(e) => e.code(),
             Error::Proof(e) => e.code(),
             Error::Field { .. } => "UNKNOWN",
@@ -129,7 +138,7 @@ impl Error {
                 Some(inner) => format!("{field}.{inner}"),
                 None => field.clone(),
             }),
-            Error::Param { field, .. } => Some(field.clone()),
+            Error::Param { field, .. } | Error::UnknownField { field, .. } => Some(field.clone()),
             Error::Route(r) => Some(match (r.hop, r.field) {
                 (Some(i), f) => format!("[{i}].{f}"),
                 // A whole-route error: the route itself is the field.
@@ -144,18 +153,37 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message with every field name (the path and a suggested key) written by `spell`:
+    /// the bindings write them in camelCase, as JS passed them.
+    pub fn message_spelled(&self, spell: &dyn Fn(&str) -> String) -> String {
+        use core::fmt::Write;
         // "<field path>: <what is wrong>", the path written once.
         let path = match self.field() {
             Some(p) if p.is_empty() => Some(String::from("route")),
             Some(p) if p.starts_with('[') => Some(format!("route{p}")),
             p => p,
         };
+        let mut s = String::new();
         if let Some(p) = path {
-            write!(f, "{p}: ")?;
+            s.push_str(&spell(&p));
+            s.push_str(": ");
         }
-        match self.root() {
+        let _ = match self.root() {
+            Error::UnknownField { suggestion: Some(k), .. } => write!(s, "unknown field; did you mean {}?", spell(k)),
+            Error::UnknownField { suggestion: None, .. } => write!(s, "unknown field"),
+            root => write!(s, "{}", Detail(root)),
+        };
+        s
+    }
+}
+
+/// What is wrong, without the field's name.
+struct Detail<'a>(&'a Error);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             Error::Amount(e) => e.fmt(f),
             Error::Id(e) => e.fmt(f),
             Error::Json(e) => e.fmt(f),
@@ -168,8 +196,14 @@ impl fmt::Display for Error {
             Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
             Error::Proof(e) => e.fmt(f),
             Error::Param { expected, .. } => write!(f, "should be {expected}"),
-            Error::Field { .. } => Ok(()),
+            Error::UnknownField { .. } | Error::Field { .. } => Ok(()),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message_spelled(&|s: &str| String::from(s)))
     }
 }
 

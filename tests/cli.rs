@@ -159,3 +159,32 @@ fn invoice_decode_reads_the_spec_examples_and_names_what_is_wrong() {
     assert_eq!(code, 1);
     assert!(err.contains("\"field\":\"invoice\""), "{err}");
 }
+
+#[test]
+fn an_unknown_key_is_an_error_in_snake_case_with_the_key_meant() {
+    let id = "02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619";
+    let route = format!(r#"[{{"id":"{id}","channel":"1x1x1","amount_msat":1000,"delay":9}}]"#);
+    let good = format!(r#"{{"route":{route},"payment_hash":"{h}","block_height":1}}"#, h = "42".repeat(32));
+    let (code, v, err) = run(&["route", "payloads"], &good);
+    assert_eq!(code, 0, "{err}");
+    assert!(v.get("hops").is_some());
+    for (extra, field, message) in [
+        (r#""paymentsecret":"00""#, "paymentsecret", "paymentsecret: unknown field; did you mean payment_secret?"),
+        (r#""blockheight":1"#, "blockheight", "blockheight: unknown field; did you mean block_height?"),
+        (r#""colour":"blue""#, "colour", "colour: unknown field"),
+    ] {
+        let input = good.replacen('{', &format!("{{{extra},"), 1);
+        let (code, _, err) = run(&["route", "payloads"], &input);
+        assert_eq!(code, 1);
+        let e = json::parse(err.trim()).unwrap();
+        assert_eq!(e.get("error").and_then(Value::as_str), Some("UNKNOWN_FIELD"), "{err}");
+        assert_eq!(e.get("field").and_then(Value::as_str), Some(field));
+        assert_eq!(e.get("message").and_then(Value::as_str), Some(message));
+    }
+    // In a hop too, with its path.
+    let typo = good.replace("\"delay\"", "\"dealy\"");
+    let (_, _, err) = run(&["route", "payloads"], &typo);
+    let e = json::parse(err.trim()).unwrap();
+    assert_eq!(e.get("field").and_then(Value::as_str), Some("route[0].dealy"), "{err}");
+    assert_eq!(e.get("message").and_then(Value::as_str), Some("route[0].dealy: unknown field; did you mean delay?"));
+}

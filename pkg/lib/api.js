@@ -2,7 +2,7 @@
 // and a clear error before the module is initialised (browser entry).
 import * as raw from '../ln_sendpay.js';
 import { LnSendpayError, assertReady, convertError } from './error.js';
-import { snapshot } from './input.js';
+import { snapshot, options } from './input.js';
 
 export { LnSendpayError } from './error.js';
 /** An export over a binding: initialised first; every argument a safe copy (input.js). */
@@ -13,7 +13,7 @@ function wrap(fn) {
     try {
       return fn(...safe);
     } catch (e) {
-      throw convertError(e);
+      throw convertError(e, safe[0]);
     }
   };
 }
@@ -41,7 +41,8 @@ const decodeInvoiceRaw = wrap(raw.decodeInvoice);
  * Decode and verify a BOLT 11 invoice. `now` (seconds since 1970; default: this machine's
  * clock) decides `expired`.
  */
-export function decodeInvoice(invoice, { now = Math.floor(Date.now() / 1000) } = {}) {
+export function decodeInvoice(invoice, opts) {
+  const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
   if (typeof invoice !== 'string') {
     throw new LnSendpayError('invoice: pass the bolt11 string', -32602, { error: 'PARAM_TYPE', field: 'invoice' });
   }

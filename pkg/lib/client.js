@@ -7,7 +7,7 @@
 // and honours timeouts and AbortSignals.
 import * as raw from '../ln_sendpay.js';
 import { LnSendpayError, convertError, assertReady } from './error.js';
-import { snapshot } from './input.js';
+import { snapshot, options } from './input.js';
 import { TRANSPORT_ERROR } from './transport.js';
 import { MemoryStore, KeyedLock, attemptKey } from './store.js';
 
@@ -38,7 +38,7 @@ function lib(fn, arg) {
   try {
     return fn(safe);
   } catch (e) {
-    throw convertError(e);
+    throw convertError(e, safe);
   }
 }
 
@@ -105,6 +105,13 @@ function lockConflict(current, wanted) {
   return new LnSendpayError(`a payment for this hash is already being sent (${what.join(', ')} msat)`, PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' });
 }
 
+/** A call's options: `{signal?, timeoutMs?}`, nothing else. */
+function callOptions(opts) {
+  const o = options(opts, ['signal', 'timeoutMs'], 'options');
+  if (o.timeoutMs !== undefined && (typeof o.timeoutMs !== 'number' || !(o.timeoutMs >= 0))) throw new TypeError('options.timeoutMs: a number of milliseconds');
+  return o;
+}
+
 /**
  * A sendpay client over a transport (see `clnrest`, `commando`, or write your own).
  * Options: `store` (an attempt store; in memory by default), `timeoutMs` (per request,
@@ -118,7 +125,10 @@ export class Client {
   #lock = new KeyedLock();
   #locks;
 
-  constructor({ transport, store = new MemoryStore(), timeoutMs = 60_000, now = () => Date.now(), locks = globalThis.navigator?.locks ?? null } = {}) {
+  constructor(opts) {
+    const { transport, store = new MemoryStore(), timeoutMs = 60_000, now = () => Date.now(), locks = globalThis.navigator?.locks ?? null } = options(opts, ['transport', 'store', 'timeoutMs', 'now', 'locks'], 'Client');
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0)) throw new TypeError('Client: timeoutMs must be a number of milliseconds (0: no timeout)');
+    if (typeof now !== 'function') throw new TypeError('Client: now must be a function returning milliseconds');
     if (typeof transport !== 'function') throw new TypeError('Client: pass a transport: (request, {signal}) => Promise<result>');
     if (locks !== null && locks !== false && typeof locks?.request !== 'function') throw new TypeError('Client: locks must be a LockManager (navigator.locks), or null');
     for (const m of ['get', 'put', 'list']) {
@@ -313,7 +323,7 @@ export class Client {
     const args = { paymentHash: rec.paymentHash, partid: rec.partid ?? 0, timeout: opts.waitSeconds };
     if (rec.groupid !== undefined) args.groupid = BigInt(rec.groupid);
     try {
-      await this.waitsendpay(args, opts);
+      await this.waitsendpay(args, { signal: opts.signal, timeoutMs: opts.timeoutMs });
     } catch (e) {
       if (!(e instanceof LnSendpayError)) throw e;
       if (e.code === PAY_IN_PROGRESS) throw new LnSendpayError('this payment is already pending at the node, and did not settle in time', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: paymentFromRecord(rec) });
@@ -377,16 +387,19 @@ export class Client {
 
   /** `getinfo`: `{id, blockheight}`. */
   getinfo(opts) {
+    callOptions(opts);
     return this.#call({ method: 'getinfo' }, opts);
   }
 
   /** `getroutes` (askrene): `{routes: [{probabilityPpm, route}]}`, each route in getroute's shape. */
   getroutes(args, opts) {
+    callOptions(opts);
     return this.#call({ ...args, method: 'getroutes' }, opts);
   }
 
   /** `getroute` (deprecated since v26.06): `{route}`. */
   async getroute(args, opts) {
+    callOptions(opts);
     const { routes } = await this.#call({ ...args, method: 'getroute' }, opts);
     return { route: routes[0]?.route ?? [] };
   }
@@ -398,6 +411,7 @@ export class Client {
 
   /** `sendpay`: the node builds the onion from the route. */
   sendpay(args, opts) {
+    callOptions(opts);
     return this.#attempt('sendpay', args, opts);
   }
 
@@ -406,6 +420,7 @@ export class Client {
    * the shared secrets stay here, in the store, to decode the failure.
    */
   async sendonion(args, opts) {
+    callOptions(opts);
     let a = args;
     if (a.blockHeight === undefined && a.block_height === undefined) a = { ...a, blockHeight: (await this.getinfo(opts)).blockheight };
     return this.#attempt('sendonion', a, opts);
@@ -416,6 +431,7 @@ export class Client {
    * (decoded here with the stored shared secrets, also after a reload).
    */
   async waitsendpay(args, opts = {}) {
+    callOptions(opts);
     const request = lib(raw.rpcRequest, { ...args, method: 'waitsendpay' });
     const hash = hex(args.paymentHash ?? args.payment_hash);
     const key = attemptKey(hash, args.partid ?? 0);
@@ -429,6 +445,7 @@ export class Client {
 
   /** `listsendpays`: `{payments}`; recorded attempts of the hash are settled from it. */
   async listsendpays(args = {}, opts) {
+    callOptions(opts);
     const out = await this.#call({ ...args, method: 'listsendpays' }, opts);
     const hash = args.paymentHash ?? args.payment_hash;
     const records = await this.#store.list();
@@ -453,7 +470,8 @@ export class Client {
    */
   async pay(args, opts = {}) {
     assertReady();
-    const { onProgress, signal } = opts;
+    const { onProgress, signal } = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
+    if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
     const progress = (e) => {
       try {
         onProgress?.(e);
@@ -470,10 +488,11 @@ export class Client {
     const withNow = this.#withNow({ waitTimeout: Math.max(1, Math.floor(timeoutMs / 1000)), ...rest });
     const deadline = this.#now() + retryFor * 1000;
     const payer = (() => {
+      const safe = snapshot(withNow);
       try {
-        return new raw.Payer(snapshot(withNow));
+        return new raw.Payer(safe);
       } catch (e) {
-        throw convertError(e);
+        throw convertError(e, safe);
       }
     })();
     try {
@@ -531,7 +550,7 @@ export class Client {
     }
     const out = s.done;
     if (out.status === 'complete') {
-      progress({ stage: 'complete', attempts: out.attempts.length });
+      progress({ stage: 'complete', attempt: out.attempts.length });
       return { status: 'complete', paymentPreimage: out.paymentPreimage, amountMsat: out.amountMsat, amountSentMsat: out.amountSentMsat, feeMsat: out.feeMsat, attempts: out.attempts };
     }
     progress({ stage: 'failed', error: out.error });
@@ -539,8 +558,13 @@ export class Client {
     const routing = e.routing ?? {};
     const name = e.error === 'ROUTING_FAILURE' || e.error === 'NODE_ERROR' ? (NAMES[e.code] ?? e.error) : e.error;
     const data = { ...routing, error: name, attempts: out.attempts };
-    if (e.field !== undefined) data.field = camel(e.field);
-    throw new LnSendpayError(e.message, Number(e.code), data);
+    let message = e.message;
+    if (e.field !== undefined) {
+      data.field = camel(e.field);
+      // The field as JS spells it, in the message too.
+      if (message.startsWith(`${e.field}: `)) message = `${data.field}${message.slice(e.field.length)}`;
+    }
+    throw new LnSendpayError(message, Number(e.code), data);
   }
 
   /** Keep the store in step with what the node said (the Payer decides what to do next). */

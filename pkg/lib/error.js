@@ -22,16 +22,64 @@ export function markReady() {
 /** @internal throws unless the module is initialised. */
 export function assertReady() {
   if (!ready) {
-    throw new LnSendpayError('ln-sendpay is not initialised: `await init()` first', -1, { error: 'NOT_INITIALISED' });
+    throw new LnSendpayError(
+      'ln-sendpay is not initialised: in browsers, `await init()` first. Node and Workers need no init(): their entries ' +
+        "(the package's `node` and `workerd` export conditions) start it on import; if you see this there, the bundler " +
+        "picked the browser entry or dropped that start-up: import 'ln-sendpay/node' or 'ln-sendpay/workerd' instead.",
+      -1,
+      { error: 'NOT_INITIALISED' },
+    );
   }
 }
 
-/** @internal an error thrown by the bindings, as the API throws it. */
-export function convertError(e) {
+/** @internal an error thrown by the bindings, as the API throws it: `data.field` (and the
+ *  message's leading path) in the spelling of `input`, the caller's own value. */
+export function convertError(e, input) {
   // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
   if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
-    return new LnSendpayError(e.message, e.code, e.data);
+    e = new LnSendpayError(e.message, e.code, e.data);
+  }
+  const field = e?.data?.field;
+  if (typeof field === 'string' && input !== null && typeof input === 'object') {
+    const spelled = respell(field, input);
+    if (spelled !== field) {
+      e.data.field = spelled;
+      if (e.message.startsWith(`${field}: `)) e.message = spelled + e.message.slice(field.length);
+    }
   }
   return e;
+}
+
+const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** A field path as the bindings write it (camelCase: `route[0].amountMsat`), in the keys the
+ *  caller wrote (`route[0].amount_msat` if that is what the object holds). */
+function respell(path, input) {
+  let node = input;
+  return path.replace(/([^.[\]]+)|\[(\d+)\]/g, (seg, key, index) => {
+    if (index !== undefined) {
+      if (typeof node === 'string') {
+        try {
+          node = JSON.parse(node);
+        } catch {
+          node = undefined;
+        }
+      }
+      node = Array.isArray(node) ? node[Number(index)] : undefined;
+      return seg;
+    }
+    if (typeof node === 'string') {
+      // A route given as JSON text: its keys are as the text writes them.
+      try {
+        node = JSON.parse(node);
+      } catch {
+        return seg;
+      }
+    }
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return seg;
+    const own = Object.keys(node).find((k) => snake(k) === snake(key));
+    node = own === undefined ? undefined : node[own];
+    return own ?? seg;
+  });
 }
 

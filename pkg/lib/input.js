@@ -93,3 +93,45 @@ export function snapshot(value) {
   };
   return walk(value, '', 0);
 }
+
+/** Levenshtein distance, a swap of neighbours counting as one edit (as the core's). */
+function distance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The known key `key` most likely meant (the same but for case and underscores, else within 2 edits). */
+export function closest(key, known) {
+  const norm = (s) => s.replace(/_/g, '').toLowerCase();
+  const k = norm(key);
+  if (k.length > 64) return undefined;
+  const limit = k.length < 5 ? 1 : 2;
+  let best;
+  for (const c of known) {
+    const d = distance(k, norm(c));
+    if (d <= limit && (best === undefined || d < best.d)) best = { d, c };
+  }
+  return best?.c;
+}
+
+/**
+ * The library's own options (`new Client({...})`, a call's `{signal, timeoutMs}`): an object
+ * (or nothing) with no key but `known`; a typo is an error naming it and the key meant.
+ */
+export function options(value, known, where) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw typeError(where, 'pass an object of options');
+  for (const key of Object.keys(value)) {
+    if (known.includes(key) || value[key] === undefined) continue;
+    const meant = closest(key, known);
+    throw inputError(`${join(where, key)}: unknown field${meant ? `; did you mean ${meant}?` : ''}`, 'UNKNOWN_FIELD', join(where, key));
+  }
+  return value;
+}

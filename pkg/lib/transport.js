@@ -5,6 +5,7 @@
 // `{code, message, data, raw?}`. Anything else it throws is a transport error.
 // No protocol logic here: only what must be JavaScript (fetch, timers, lnmessage).
 import { LnSendpayError } from './error.js';
+import { options as knownOptions } from './input.js';
 
 /** Our code for a transport failure (network, timeout, abort, unexpected HTTP status). */
 export const TRANSPORT_ERROR = -32000;
@@ -38,7 +39,8 @@ function withTimeout(signal, timeoutMs) {
  * data}`; 401/403 → rune problems (code 1501, as clnrest answers); anything else, a network
  * failure, a timeout or an abort → a transport error.
  */
-export function clnrest({ url, rune, fetch: fetchFn = globalThis.fetch, timeoutMs = 60_000 }) {
+export function clnrest(opts) {
+  const { url, rune, fetch: fetchFn = globalThis.fetch, timeoutMs = 60_000 } = knownOptions(opts, ['url', 'rune', 'fetch', 'timeoutMs'], 'clnrest');
   if (typeof url !== 'string' || !url) throw new TypeError('clnrest: url must be the node\'s REST address');
   if (typeof rune !== 'string' || !rune) throw new TypeError('clnrest: rune must be a string');
   const base = url.replace(/\/+$/, '');
@@ -93,7 +95,8 @@ function assertJsonSafe(value, path) {
  * lnmessage parses answers with JSON.parse, so u64 values past 2^53 (groupid) may be rounded
  * before they reach us; prefer clnrest where that matters.
  */
-export function commando(ln, { rune, timeoutMs = 60_000 }) {
+export function commando(ln, opts) {
+  const { rune, timeoutMs = 60_000 } = knownOptions(opts, ['rune', 'timeoutMs'], 'commando');
   if (!ln || typeof ln.commando !== 'function') throw new TypeError('commando: pass a connected lnmessage instance');
   if (typeof rune !== 'string' || !rune) throw new TypeError('commando: rune must be a string');
   return async (request, options = {}) => {

@@ -31,6 +31,43 @@ fn is_bigint_key(snake: &str) -> bool {
     snake.ends_with("msat") || matches!(snake, "msatoshi" | "amt_to_forward" | "incoming_htlc_amt" | "u64")
 }
 
+/// Keys that take a u64 a JS number cannot always hold: a bigint is welcome there.
+fn takes_bigint(snake: &str) -> bool {
+    is_bigint_key(snake) || snake == "groupid"
+}
+
+/// Keys that take a plain JS number (heights, delays, counts, indexes, seconds): a string or
+/// a bigint there is a typo, not a value (`delay: '40'`).
+fn takes_number(snake: &str) -> bool {
+    matches!(
+        snake,
+        "delay"
+            | "direction"
+            | "partid"
+            | "block_height"
+            | "final_cltv"
+            | "cltv"
+            | "cltv_in"
+            | "cltv_out"
+            | "timeout"
+            | "maxdelay"
+            | "max_delay"
+            | "maxparts"
+            | "max_attempts"
+            | "riskfactor"
+            | "erring_index"
+            | "hold_times"
+            | "now"
+            | "wait_timeout"
+    )
+}
+
+/// Keys that take a short channel id: a string (`"BxTxO"`), or its u64 form as a bigint;
+/// a JS number cannot hold every one.
+fn takes_scid(snake: &str) -> bool {
+    matches!(snake, "channel" | "short_channel_id" | "short_channel_id_dir")
+}
+
 fn snake(key: &str) -> String {
     let mut s = String::with_capacity(key.len() + 4);
     for c in key.chars() {
@@ -77,20 +114,23 @@ fn type_error(field: &str, msg: &str) -> JsValue {
 }
 
 fn lib_error(e: &Error) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
+    // Field names as JS spells them: `route[2].amountMsat`, "did you mean paymentSecret?".
+    let err = js_sys::Error::new(&e.message_spelled(&|s: &str| camel(s)));
     err.set_name("LnSendpayError");
-    let field = e.field().map(|f| if f.is_empty() { "route".to_string() } else { f });
+    let field = e.field().map(|f| if f.is_empty() { "route".to_string() } else { camel(&f) });
     with_props(err.into(), e.rpc_code(), e.code(), field.as_deref())
 }
 
 /// A JS value → the core's JSON model. `key` is the snake_case member name it sits under.
 /// The package's JS layer hands in only safe copies (`lib/input.js`: acyclic, bounded, no
 /// throwing getters); the depth limit here keeps a direct call from overflowing the stack.
+/// What a user passes is read strictly: a string or a bigint where a number goes is a
+/// `TypeError`. A node's answer or error (`answer`, `error`, `reply`) is read as it is.
 fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
-    to_value_at(js, key, path, 0)
+    to_value_at(js, key, path, 0, true)
 }
 
-fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize) -> Result<Value, JsValue> {
+fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) -> Result<Value, JsValue> {
     if depth > crate::json::MAX_DEPTH {
         return Err(type_error(path, "nested too deep"));
     }
@@ -101,7 +141,19 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize) -> Result<Valu
         return Ok(Value::Bool(b));
     }
     if let Some(s) = js.as_string() {
+        if strict && takes_number(key) {
+            return Err(type_error(path, "pass a number, not a string"));
+        }
         return Ok(Value::String(s));
+    }
+    if js.is_bigint() && strict && !takes_bigint(key) && !takes_scid(key) && !key.is_empty() {
+        return Err(type_error(path, "pass a number, not a bigint"));
+    }
+    if js.as_f64().is_some() && strict && takes_scid(key) {
+        return Err(type_error(
+            path,
+            "pass a short channel id as a string (\"BLOCKxTXxOUT\") or a bigint, not a number",
+        ));
     }
     if js.is_bigint() {
         let b: &BigInt = js.unchecked_ref();
@@ -138,7 +190,7 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize) -> Result<Valu
         return a
             .iter()
             .enumerate()
-            .map(|(i, x)| to_value_at(&x, key, &format!("{path}[{i}]"), depth + 1))
+            .map(|(i, x)| to_value_at(&x, key, &format!("{path}[{i}]"), depth + 1, strict))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
@@ -153,7 +205,8 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize) -> Result<Valu
             }
             let sk = snake(&k);
             let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-            members.push((sk.clone(), to_value_at(&v, &sk, &p, depth + 1)?));
+            let strict = strict && !(depth == 0 && matches!(sk.as_str(), "answer" | "error"));
+            members.push((sk.clone(), to_value_at(&v, &sk, &p, depth + 1, strict)?));
         }
         return Ok(Value::Object(members));
     }
@@ -230,6 +283,25 @@ fn fresh_key() -> Option<Zeroizing<[u8; 32]>> {
     Some(k)
 }
 
+/// The error where the runtime has no `crypto.getRandomValues` (Node before 19 without a
+/// flag): a session key cannot be drawn, so nothing is built.
+fn no_randomness() -> JsValue {
+    let e = js_sys::Error::new(
+        "crypto.getRandomValues is unavailable: ln-sendpay draws session keys from the Web Crypto API \
+         (Node 20.19 or later, every browser, Workers); or pass a sessionKey",
+    );
+    e.set_name("LnSendpayError");
+    with_props(e.into(), -1, "NO_RANDOMNESS", None)
+}
+
+/// A fresh session key when the request has none.
+fn key_for(req: &JsValue) -> Result<Option<Zeroizing<[u8; 32]>>, JsValue> {
+    if !needs_key(req) {
+        return Ok(None);
+    }
+    fresh_key().map(Some).ok_or_else(no_randomness)
+}
+
 fn needs_key(req: &JsValue) -> bool {
     Reflect::get(req, &"sessionKey".into()).map(|v| v.is_undefined()).unwrap_or(true)
         && Reflect::get(req, &"session_key".into()).map(|v| v.is_undefined()).unwrap_or(true)
@@ -278,14 +350,14 @@ pub fn format_amount(v: JsValue, unit: Option<String>) -> Result<String, JsValue
 /// Build a payment onion from a route (see `BuildOnionRequest` in the types).
 #[wasm_bindgen(js_name = buildOnion, skip_typescript)]
 pub fn build_onion(req: JsValue) -> Result<JsValue, JsValue> {
-    let key = if needs_key(&req) { fresh_key() } else { None };
+    let key = key_for(&req)?;
     call(&req, |v| commands::build_onion(v, key.as_deref().copied()))
 }
 
 /// `createonion`: hops with length-prefixed payloads → onion and shared secrets.
 #[wasm_bindgen(js_name = createOnion, skip_typescript)]
 pub fn create_onion(req: JsValue) -> Result<JsValue, JsValue> {
-    let key = if needs_key(&req) { fresh_key() } else { None };
+    let key = key_for(&req)?;
     call(&req, |v| commands::onion_generate(v, key.as_deref().copied()))
 }
 
@@ -340,6 +412,9 @@ pub fn decode_channel_update(req: JsValue) -> Result<JsValue, JsValue> {
 /// Parse a short channel id (`BxTxO`, `BxTxO/D`, or the u64 form as a bigint or string).
 #[wasm_bindgen(js_name = parseShortChannelId, skip_typescript)]
 pub fn parse_short_channel_id(v: JsValue) -> Result<JsValue, JsValue> {
+    if !v.is_bigint() && v.as_string().is_none() {
+        return Err(type_error("shortChannelId", "pass a string (\"BLOCKxTXxOUT\") or a bigint (the u64 form)"));
+    }
     let s = match to_value(&v, "", "shortChannelId")? {
         Value::String(s) | Value::Number(s) => s,
         _ => return Err(type_error("shortChannelId", "pass a string or a bigint")),
@@ -351,10 +426,12 @@ pub fn parse_short_channel_id(v: JsValue) -> Result<JsValue, JsValue> {
 /// sharedSecrets?}`), in the form today's Core Lightning accepts.
 #[wasm_bindgen(js_name = rpcRequest, skip_typescript)]
 pub fn rpc_request(req: JsValue) -> Result<JsValue, JsValue> {
-    let key = if needs_key(&req) { fresh_key() } else { None };
     if !req.is_object() || Array::is_array(&req) {
         return Err(type_error("request", "pass an object"));
     }
+    // Only sendonion builds an onion here.
+    let onion = Reflect::get(&req, &"method".into()).ok().and_then(|m| m.as_string()).as_deref() == Some("sendonion");
+    let key = if onion { key_for(&req)? } else { None };
     let v = commands::rpc_request(&to_value(&req, "", "")?, key.as_deref().copied()).map_err(|e| lib_error(&e))?;
     let o = request_js(&v);
     if let Some(a) = v.get("attempt") {
@@ -425,8 +502,13 @@ impl PayerJs {
     /// The next step: call with nothing first, then with `{answer}`, `{error}` or
     /// `{transportFailed: true}` for the last request.
     pub fn step(&mut self, reply: JsValue) -> Result<JsValue, JsValue> {
-        let reply = if reply.is_undefined() || reply.is_null() { None } else { Some(to_value(&reply, "", "reply")?) };
-        let key = fresh_key().ok_or_else(|| type_error("crypto", "crypto.getRandomValues is unavailable"))?;
+        // The node's reply, as it came: read as it is.
+        let reply = if reply.is_undefined() || reply.is_null() {
+            None
+        } else {
+            Some(to_value_at(&reply, "", "reply", 0, false)?)
+        };
+        let key = fresh_key().ok_or_else(no_randomness)?;
         Ok(to_js(&commands::pay_step(&mut self.inner, reply.as_ref(), &key), "", Mode::Api))
     }
 }

@@ -301,7 +301,8 @@ test('bolt11: pay takes an invoice alone; what is given must match it; an expire
   const other = setup();
   const n = calls.length;
   const e1 = await rejects(client.pay({ bolt11: other.inv.bolt11, paymentHash: '00'.repeat(32) }), -32602, 'INVOICE_PAYMENT_HASH_MISMATCH');
-  assert.equal(e1.data.field, 'payment_hash');
+  assert.equal(e1.data.field, 'paymentHash');
+  assert.ok(e1.message.startsWith('paymentHash: '), e1.message);
   assert.ok(e1.message.includes('00'.repeat(32)) && e1.message.includes(other.inv.payment_hash), e1.message);
   const e2 = await rejects(client.pay({ bolt11: other.inv.bolt11, amountMsat: 5n }), -32602, 'INVOICE_AMOUNT_MISMATCH');
   assert.match(e2.message, /5msat.*100000msat/);
@@ -665,4 +666,28 @@ test('invoices as users paste them: lightning: and whitespace stripped; BOLT 12,
   assert.equal(e.data.field, 'bolt11');
   assert.match(e.message, /is for bitcoin \(lnbc…\) but the node is on regtest/);
   assert.deepEqual(calls, ['getinfo'], 'nothing sent but getinfo');
+});
+
+test('typos in what the client is given: unknown keys name the key meant, and nothing is sent', async () => {
+  const { net, inv } = setup();
+  const { t, calls } = counted(net);
+  const typo = (e, field, meant) => {
+    assert.ok(e instanceof ln.LnSendpayError, String(e));
+    assert.equal(e.code, -32602);
+    assert.equal(e.data.error, 'UNKNOWN_FIELD');
+    assert.equal(e.data.field, field);
+    assert.ok(e.message.endsWith(`did you mean ${meant}?`), e.message);
+    return true;
+  };
+  assert.throws(() => new ln.Client({ transport: t, timeout: 5 }), (e) => typo(e, 'Client.timeout', 'timeoutMs'));
+  assert.throws(() => ln.clnrest({ url: 'http://x', rune: 'r', timeoutMS: 5 }), (e) => typo(e, 'clnrest.timeoutMS', 'timeoutMs'));
+  const client = new ln.Client({ transport: t });
+  typo(await client.pay({ bolt11: inv.bolt11, maxAttempt: 3 }).catch((e) => e), 'maxAttempt', 'maxAttempts');
+  typo(await client.pay({ bolt11: inv.bolt11, maxFeeMsat: 10n }).catch((e) => e), 'maxFeeMsat', 'maxfeeMsat');
+  typo(await client.pay({ bolt11: inv.bolt11 }, { onprogress: () => {} }).catch((e) => e), 'options.onprogress', 'onProgress');
+  typo(await client.waitsendpay({ paymentHash: inv.payment_hash, timeOut: 1 }).catch((e) => e), 'timeOut', 'timeout');
+  typo(await client.listsendpays({ paymentHash: inv.payment_hash }, { signl: null }).catch((e) => e), 'options.signl', 'signal');
+  const e = await client.sendpay({ bolt11: inv.bolt11, route: [], partId: 1 }).catch((x) => x);
+  typo(e, 'partId', 'partid');
+  assert.equal(calls.length, 0, 'nothing reached the node');
 });

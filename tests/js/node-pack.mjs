@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-node-'));
 try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed[0].files.map((f) => f.path).sort();
-  const expected = ['README.md', 'bin/ln-sendpay.js', 'cli/ln_sendpay_cli.js', 'cli/ln_sendpay_cli_bg.wasm', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/client.js', 'lib/error.js', 'lib/input.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json'].sort();
+  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'cli/ln_sendpay_cli.js', 'cli/ln_sendpay_cli_bg.wasm', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/client.js', 'lib/error.js', 'lib/input.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json', 'wasm-module.d.ts'].sort();
   if (JSON.stringify(files) !== JSON.stringify(expected)) {
     console.error(`npm pack holds ${JSON.stringify(files)}, expected ${JSON.stringify(expected)}`);
     process.exit(1);

@@ -38,6 +38,27 @@ test('randomness: none at import time, fresh per call, from crypto.getRandomValu
   assert.deepEqual(JSON.parse(r.stdout), { atImport: 0, withKey: 0, without: 1 });
 });
 
+test('no Web Crypto (Node before 19): a clear NO_RANDOMNESS error, and a given sessionKey still works', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    const ln = await import('ln-sendpay');
+    const route = [{ id: '02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619', channel: '1x1x1', amountMsat: 1000n, delay: 9 }];
+    const req = { route, paymentHash: '42'.repeat(32), blockHeight: 1 };
+    let error;
+    try { ln.buildOnion(req); } catch (e) { error = { name: e.name, code: e.code, error: e.data.error, message: e.message }; }
+    const ok = ln.buildOnion({ ...req, sessionKey: '41'.repeat(32) }).onion.length;
+    console.log(JSON.stringify({ error, ok }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { error, ok } = JSON.parse(r.stdout);
+  assert.equal(ok, 2 * 1366);
+  assert.equal(error.name, 'LnSendpayError');
+  assert.equal(error.error, 'NO_RANDOMNESS');
+  assert.match(error.message, /crypto\.getRandomValues is unavailable.*Node 20\.19/);
+});
+
 test('exports: the node entry here; workerd before node; types first', async () => {
   assert.equal(typeof ln.init, 'function');
   assert.ok(import.meta.resolve('ln-sendpay').endsWith('/node_modules/ln-sendpay/index.node.js'));
@@ -49,5 +70,8 @@ test('exports: the node entry here; workerd before node; types first', async () 
   const pkg = JSON.parse(readFileSync(new URL(import.meta.resolve('ln-sendpay/package.json')), 'utf8'));
   assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'workerd', 'node', 'browser', 'default']);
   assert.equal(pkg.type, 'module');
-  assert.equal(pkg.sideEffects, false);
+  // The Node and workerd entries initialise on import: a bundler must keep that.
+  assert.deepEqual(pkg.sideEffects, ['./index.node.js', './index.workerd.js']);
+  for (const sub of ['node', 'workerd', 'web']) assert.equal(pkg.exports[`./${sub}`].default, `./index.${sub}.js`);
+  assert.ok(import.meta.resolve('ln-sendpay/node').endsWith('/index.node.js'));
 });

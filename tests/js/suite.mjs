@@ -147,7 +147,7 @@ const cases = [
       if (!(e instanceof Error)) fail('not an Error');
       eq(e.code, -32602, 'code');
       eq(e.data.error, 'ROUTE_AMOUNT_INCREASING', 'error');
-      eq(e.data.field, 'route[1].amount_msat', 'field');
+      eq(e.data.field, 'route[1].amount_msat', 'field (as the caller spelled it)');
     }, 'increasing amounts');
     throws(() => ln.buildOnion({ ...base, route: [{ id, channel: '1x1x1', amount_msat: '3000', delay: 9 }], msatoshi: '1000' }), (e) => {
       eq(e.data.error, 'ROUTE_ABOVE_TWICE_MSATOSHI', 'error');
@@ -269,6 +269,46 @@ const cases = [
       }
     });
     if (codes.includes('OK')) fail(`an invalid example decoded: ${codes}`);
+  }],
+  ['typos: an unknown key names itself and the key meant; a wrong JS type is a TypeError', (ln, V) => {
+    const { hops } = V['vectors/bolt04/onion-test.json'].generate;
+    const id = hops[0].pubkey;
+    const route = [{ id, channel: '1x1x1', amountMsat: 1000n, delay: 9 }];
+    const base = { route, paymentHash: '42'.repeat(32), blockHeight: 870000 };
+    const unknown = (fn, field, meant, what) => throws(fn, (e) => {
+      if (!(e instanceof ln.LnSendpayError)) fail(`${what}: not an LnSendpayError: ${e}`);
+      eq(e.code, -32602, `${what}: code`);
+      eq(e.data.error, 'UNKNOWN_FIELD', `${what}: error`);
+      eq(e.data.field, field, `${what}: field`);
+      const want = meant ? `${field}: unknown field; did you mean ${meant}?` : `${field}: unknown field`;
+      eq(e.message, want, `${what}: message`);
+    }, what);
+    unknown(() => ln.buildOnion({ ...base, paymentsecret: '11'.repeat(32) }), 'paymentsecret', 'paymentSecret', 'lower-case s');
+    unknown(() => ln.buildOnion({ ...base, payment_secrt: '11'.repeat(32) }), 'payment_secrt', 'paymentSecret', 'snake typo (named as the caller spelled it)');
+    unknown(() => ln.buildOnion({ ...base, route: [{ ...route[0], amountMsat: undefined, amountmsat: 1000n }] }), 'route[0].amountmsat', 'amountMsat', 'hop key');
+    unknown(() => ln.buildOnion({ ...base, colour: 'blue' }), 'colour', undefined, 'nothing close');
+    unknown(() => ln.routePayloads({ ...base, sessionKey: '41'.repeat(32) }), 'sessionKey', undefined, 'routePayloads takes no session key');
+    unknown(() => ln.createOnion({ associatedData: '', hops: [{ pubkey: id, paylod: '00' }] }), 'hops[0].paylod', 'payload', 'createOnion hop');
+    unknown(() => ln.decodeFailure({ reply: '00', sharedSecrets: [], routes: route }), 'routes', 'route', 'decodeFailure');
+    unknown(() => ln.peelOnion({ onion: '00', associatedData: '', privKey: '41'.repeat(32) }), 'privKey', 'privkey', 'peelOnion');
+    unknown(() => ln.rpcRequest({ method: 'waitsendpay', paymentHash: '42'.repeat(32), timout: 5 }), 'timout', 'timeout', 'rpcRequest');
+    unknown(() => ln.decodeInvoice('lnbc1', { nw: 1 }), 'options.nw', 'now', 'decodeInvoice options');
+    // Node answers stay forward compatible: unknown keys there are read past.
+    const p = ln.rpcAnswer({ method: 'waitsendpay', answer: JSON.stringify({ created_index: 1, id: 1, payment_hash: '42'.repeat(32), groupid: 1, partid: 0, status: 'pending', amount_sent_msat: 1000, created_at: 1, some_new_field: 'x' }) });
+    eq(p.status, 'pending', 'an answer with a new key');
+    const typeErr = (fn, field, what) => throws(fn, (e) => {
+      if (!(e instanceof TypeError)) fail(`${what}: not a TypeError: ${e}`);
+      eq(e.code, -32602, `${what}: code`);
+      eq(e.data.field, field, `${what}: field`);
+    }, what);
+    typeErr(() => ln.buildOnion({ ...base, route: [{ ...route[0], delay: '40' }] }), 'route[0].delay', "delay: '40'");
+    typeErr(() => ln.buildOnion({ ...base, blockHeight: 900000n }), 'blockHeight', 'blockHeight: 900000n');
+    typeErr(() => ln.buildOnion({ ...base, route: [{ ...route[0], channel: 1 }] }), 'route[0].channel', 'channel: 1');
+    typeErr(() => ln.parseShortChannelId(123), 'shortChannelId', 'parseShortChannelId(123)');
+    typeErr(() => ln.wrapFailure({ sharedSecrets: ['11'.repeat(32)], erringIndex: '0', failureMessage: '2002' }), 'erringIndex', "erringIndex: '0'");
+    // And the good calls still give the right bytes.
+    eq(ln.buildOnion({ ...base, sessionKey: '41'.repeat(32) }).onion.length, 2 * 1366, 'a good call');
+    eq(ln.parseShortChannelId(113249697726464n).shortChannelId, '103x1x0', 'bigint scid');
   }],
   ['short channel ids, the version', (ln) => {
     const s = ln.parseShortChannelId('103x1x0/1');

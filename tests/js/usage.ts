@@ -20,6 +20,7 @@ import {
   attemptKey,
   exportAttempts,
   Client,
+  type PayAttempt,
   type PayProgress,
   type Transport,
   type AttemptStore,
@@ -81,6 +82,54 @@ export async function example(): Promise<void> {
     }
   }
   void [text, first, next, amt, notACode, fee, scid];
+}
+
+/** `data` is typed by `code`: narrowing gives the exact fields, no cast. */
+export async function errorsByCode(client: Client, hash: string): Promise<string> {
+  try {
+    await client.waitsendpay({ paymentHash: hash });
+    return 'paid';
+  } catch (e) {
+    if (!(e instanceof LnSendpayError)) throw e;
+    if (e.code === 204 || e.code === 203) {
+      const channel: string | undefined = e.data.erringChannel;
+      const index: number | undefined = e.data.erringIndex;
+      const name: 'PAY_UNPARSEABLE_ONION' | 'PAY_DESTINATION_PERM_FAIL' | 'PAY_TRY_OTHER_ROUTE' | string = e.data.error;
+      return `${channel}${index}${name}`;
+    }
+    if (e.code === 206) {
+      const limit: string | undefined = e.data.field; // 'maxfeeMsat' or 'maxDelay'
+      return String(limit);
+    }
+    if (e.code === 210) {
+      const tried: PayAttempt[] | undefined = e.data.attempts;
+      return String(tried?.length);
+    }
+    if (e.code === -32602) {
+      const field: string | undefined = e.data.field;
+      return field ?? e.data.error;
+    }
+    if (e.code === -32000) {
+      const status: number | undefined = e.data.status;
+      return String(status);
+    }
+    return e.data.error;
+  }
+}
+
+export function typosDoNotCompile(): void {
+  const hop = { id: '02' + '00'.repeat(32), channel: '1x1x1', amountMsat: 1000n, delay: 9 };
+  // @ts-expect-error: a typo in a hop key
+  buildOnion({ route: [{ id: hop.id, channel: hop.channel, amountmsat: 1000n, delay: 9 }], paymentHash: '00'.repeat(32), blockHeight: 1 });
+  // @ts-expect-error: paymentsecret is not paymentSecret
+  buildOnion({ route: [hop], paymentHash: '00'.repeat(32), blockHeight: 1, paymentsecret: '11'.repeat(32) });
+  // @ts-expect-error: a short channel id is a string or a bigint, never a number
+  parseShortChannelId(123);
+  // @ts-expect-error: a delay is a number
+  buildOnion({ route: [{ ...hop, delay: '40' }], paymentHash: '00'.repeat(32), blockHeight: 1 });
+  const inv = decodeInvoice('lnbc1');
+  const expired: boolean = inv.expired;
+  void expired;
 }
 
 export async function transports(): Promise<void> {

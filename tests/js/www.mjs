@@ -223,7 +223,7 @@ try {
     await page.dispatchEvent('#payment-hash', 'change');
     await page.click('#send');
     await page.waitForFunction(() => document.getElementById('status').dataset.state === 'failed');
-    assert.match(await text('#status-text'), /payment_hash.*does not match the invoice's payment_hash.*INVOICE_PAYMENT_HASH_MISMATCH/);
+    assert.match(await text('#status-text'), /paymentHash.*does not match the invoice's payment_hash.*INVOICE_PAYMENT_HASH_MISMATCH/);
     assert.equal(sentOnions.length, sent, 'no sendonion went out');
   });
 

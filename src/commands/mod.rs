@@ -1,0 +1,24 @@
+//! The command-line tool's commands as JSON-in, JSON-out functions (no I/O), so the Rust
+//! binary and the npm package's CLI give the same answers. In the spirit of Core
+//! Lightning's `devtools/onion`. One file an area: onions, failure replies, invoices, the
+//! node's requests and answers, `pay`, the command line; `params` reads what they are given.
+
+mod cli;
+mod invoice;
+mod node;
+mod onion;
+mod params;
+mod pay;
+mod reply;
+
+pub use cli::{CliOutput, USAGE, amount, error_json, run, short_channel_id};
+pub use invoice::{invoice_decode, invoice_json};
+pub use node::{rpc_answer, rpc_error, rpc_request};
+pub use onion::{build_onion, onion_decode, onion_generate, onion_runtest, route_payloads};
+pub use pay::{pay_config, pay_step, pay_step_json, payment_guard};
+pub use reply::{channel_update_decode, failure_create, failure_decode, failure_forward, failure_wrap};
+
+use invoice::with_invoice;
+use node::{attempt_json, request_json};
+use onion::{checked_route, prepare};
+use params::*;

@@ -1,0 +1,335 @@
+//! `pay`: the Payer's JSON form (for the JS client) and the man page's same-hash guard.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::amount::Msat;
+use crate::error::Error;
+use crate::failure;
+use crate::hex;
+use crate::ids::hash32_from_hex;
+use crate::json::{Value, object};
+
+/// `payment guard`: `{"attempt":{"partid"?,"destination","amount_msat"},"records":[{"partid"?,
+/// "destination"?,"amount_msat","status"}]}` → `{"decision":"proceed"|"complete"|"in_flight"|
+/// "refuse","index"?,"code"?,"message"?}` (the man page's rules; see [`crate::payment::guard`]).
+pub fn payment_guard(input: &Value) -> Result<Value, Error> {
+    use crate::payment::{AttemptRecord, AttemptStatus, Guard, NewAttempt, guard};
+    input_object(input)?;
+    known_keys(input, "", &["attempt", "records"])?;
+    let a = param(input, "attempt")?;
+    known_keys(a, "attempt", &["partid", "destination", "amount_msat"])?;
+    let new = NewAttempt {
+        partid: opt_u64_param(a, "partid").map_err(|e| e.in_field("attempt"))?.unwrap_or(0),
+        destination: node_param(a, "destination").map_err(|e| e.in_field("attempt"))?,
+        amount: amount_param(a, "amount_msat")?
+            .ok_or(Error::Param { field: "attempt.amount_msat".into(), expected: "present" })?,
+    };
+    let recs =
+        param(input, "records")?.as_array().ok_or(Error::Param { field: "records".into(), expected: "an array" })?;
+    let records = recs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let f = format!("records[{i}]");
+            known_keys(r, &f, &["partid", "destination", "amount_msat", "status"])?;
+            Ok(AttemptRecord {
+                partid: opt_u64_param(r, "partid").map_err(|e| e.in_field(&f))?.unwrap_or(0),
+                destination: match r.get("destination") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(node_param(r, "destination").map_err(|e| e.in_field(&f))?),
+                },
+                amount: amount_param(r, "amount_msat").map_err(|e| e.in_field(&f))?.unwrap_or_default(),
+                status: match r.get("status").and_then(Value::as_str) {
+                    Some("pending") => AttemptStatus::Pending,
+                    Some("complete") => AttemptStatus::Complete,
+                    Some("failed") => AttemptStatus::Failed,
+                    Some("unknown") => AttemptStatus::Unknown,
+                    Some("disputed") => AttemptStatus::Disputed,
+                    _ => {
+                        return Err(Error::Param {
+                            field: format!("{f}.status"),
+                            expected: "pending, complete, failed, unknown or disputed",
+                        });
+                    }
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(match guard(&new, &records) {
+        Guard::Proceed => object([("decision", Value::str("proceed"))]),
+        Guard::AlreadyComplete { index } => {
+            object([("decision", Value::str("complete")), ("index", Value::u64(index as u64))])
+        }
+        Guard::InFlight { index } => {
+            object([("decision", Value::str("in_flight")), ("index", Value::u64(index as u64))])
+        }
+        Guard::Refuse { code, message } => object([
+            ("decision", Value::str("refuse")),
+            ("code", Value::Number(format!("{code}"))),
+            ("message", Value::String(message)),
+        ]),
+    })
+}
+
+/// What `pay` takes (`retry_for` is the JS client's; `wait_timeout` and `now` it adds).
+const PAY_KEYS: &[&str] = &[
+    "bolt11",
+    "destination",
+    "amount_msat",
+    "msatoshi",
+    "payment_hash",
+    "payment_secret",
+    "payment_metadata",
+    "description",
+    "final_cltv",
+    "max_attempts",
+    "maxfee_msat",
+    "max_delay",
+    "wait_timeout",
+    "router",
+    "label",
+    "block_height",
+    "now",
+];
+
+/// `pay` config: `{"destination","amount_msat","payment_hash","payment_secret"?,
+/// "payment_metadata"?,"final_cltv"? (18),"max_attempts"? (5),"maxfee_msat"? (0.5%, at least
+/// 5000msat),"router"? ("getroutes"|"getroute"),"label"?,"block_height"?}`.
+pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
+    use crate::payment::{PayConfig, Router};
+    input_object(input)?;
+    known_keys(input, "", PAY_KEYS)?;
+    let (merged, invoice) = with_invoice(input, true)?;
+    let input = &merged;
+    let amount =
+        amount_param(input, "amount_msat")?.ok_or(Error::Param { field: "amount_msat".into(), expected: "present" })?;
+    let hash32 = |field: &str| -> Result<Option<[u8; 32]>, Error> {
+        match input.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => hash32_from_hex(str_param(input, field, "a hex string")?)
+                .map(Some)
+                .map_err(|e| Error::from(e).in_field(field)),
+        }
+    };
+    let small = |field: &str, default: u32| -> Result<u32, Error> {
+        match opt_u64_param(input, field)? {
+            None => Ok(default),
+            Some(x) => u32::try_from(x).map_err(|_| Error::Param { field: field.into(), expected: "at most 2^32-1" }),
+        }
+    };
+    let max_attempts = small("max_attempts", 5)?;
+    if max_attempts == 0 {
+        return Err(Error::Param { field: "max_attempts".into(), expected: "at least 1" });
+    }
+    Ok(PayConfig {
+        destination: node_param(input, "destination")?,
+        amount,
+        payment_hash: hash32("payment_hash")?
+            .ok_or(Error::Param { field: "payment_hash".into(), expected: "present" })?,
+        payment_secret: hash32("payment_secret")?,
+        payment_metadata: match input.get("payment_metadata") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(hex_param(input, "payment_metadata")?),
+        },
+        final_cltv: small("final_cltv", 18)?,
+        max_attempts,
+        max_delay: small("max_delay", 2016)?,
+        wait_timeout: small("wait_timeout", 60)?.max(1),
+        // Core Lightning's pay: maxfeepercent 0.5, exemptfee 5000msat.
+        maxfee: amount_param(input, "maxfee_msat")?.unwrap_or(Msat((amount.0 / 200).max(5000))),
+        router: match opt_str_param(input, "router")?.as_deref() {
+            None | Some("getroutes") => Router::GetRoutes,
+            Some("getroute") => Router::GetRoute,
+            Some(_) => return Err(Error::Param { field: "router".into(), expected: "\"getroutes\" or \"getroute\"" }),
+        },
+        label: opt_str_param(input, "label")?,
+        block_height: match opt_u64_param(input, "block_height")? {
+            None => None,
+            Some(h) => Some(
+                u32::try_from(h)
+                    .map_err(|_| Error::Param { field: "block_height".into(), expected: "at most 2^32-1" })?,
+            ),
+        },
+        network: invoice.as_ref().map(|i| i.network),
+        route_hints: invoice.map(|i| i.route_hints).unwrap_or_default(),
+    })
+}
+
+pub(crate) fn status_str(s: crate::payment::AttemptStatus) -> &'static str {
+    use crate::payment::AttemptStatus;
+    match s {
+        AttemptStatus::Pending => "pending",
+        AttemptStatus::Complete => "complete",
+        AttemptStatus::Failed => "failed",
+        AttemptStatus::Unknown => "unknown",
+        AttemptStatus::Disputed => "disputed",
+    }
+}
+
+pub(crate) fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> Value {
+    use crate::payment::PayError;
+    let err = |code: i64, name: &str, message: String, routing: Option<&failure::RoutingFailure>| {
+        let mut m = alloc::vec![
+            (String::from("code"), Value::Number(format!("{code}"))),
+            ("error".into(), Value::str(name)),
+            ("message".into(), Value::String(message)),
+        ];
+        if let Some(f) = routing {
+            m.push(("routing".into(), f.to_json()));
+        }
+        Value::Object(m)
+    };
+    match e {
+        PayError::Routing(f) => err(i64::from(f.code), "ROUTING_FAILURE", f.message.clone(), Some(f)),
+        PayError::Rpc { code, message } => err(*code, "NODE_ERROR", message.clone(), None),
+        PayError::TooManyAttempts(last) => err(
+            210,
+            "PAY_STOPPED_RETRYING",
+            format!("Ran out of routes to try after {attempts} attempts"),
+            last.as_ref(),
+        ),
+        PayError::Transport => err(
+            -32000,
+            "TRANSPORT_ERROR",
+            String::from("the transport kept failing: the last attempt's fate is unknown"),
+            None,
+        ),
+        PayError::BadAnswer(a) => error_json(&Error::BadAnswer(a.clone())),
+        PayError::BadRoute(e) | PayError::Invoice(e) => error_json(e),
+        PayError::TooExpensive { limit, message } => {
+            let mut v = err(206, "PAY_ROUTE_TOO_EXPENSIVE", message.clone(), None);
+            if let Value::Object(m) = &mut v {
+                m.push(("field".into(), Value::str(limit)));
+            }
+            v
+        }
+        PayError::Disputed(p) => {
+            err(i64::from(crate::rpc::PREIMAGE_MISMATCH), p.code(), format!("{p}: the attempt is disputed"), None)
+        }
+        PayError::Timeout { in_flight: true } => err(
+            200,
+            "PAY_IN_PROGRESS",
+            String::from(
+                "out of time (retry_for) with an attempt still in flight: waitsendpay or listsendpays settles it",
+            ),
+            None,
+        ),
+        PayError::Timeout { in_flight: false } => {
+            err(210, "PAY_STOPPED_RETRYING", format!("out of time (retry_for) after {attempts} attempts"), None)
+        }
+    }
+}
+
+/// A step of [`crate::payment::Payer`] as JSON: `{"stage","attempt"?,"request":{"method",
+/// "params"},"record"?,"route"?}` (`record`, with the route and the shared secrets, comes with
+/// the `sendonion` step: store it before sending; `route` is that attempt's route), or `{"done":{"status","payment_preimage"?,
+/// "error"?,"attempts"}}`.
+pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) -> Value {
+    use crate::payment::{Stage, Step};
+    match step {
+        Step::Send { stage, request } => {
+            let (name, n) = match stage {
+                Stage::GetInfo => ("getinfo", None),
+                Stage::Layer => ("layer", None),
+                Stage::FindRoute(n) => ("find_route", Some(n)),
+                Stage::Send(n) => ("send", Some(n)),
+                Stage::Wait(n) => ("wait", Some(n)),
+                Stage::Settle(n) => ("settle", Some(n)),
+            };
+            let mut m = alloc::vec![(String::from("stage"), Value::str(name))];
+            if let Some(n) = n {
+                m.push(("attempt".into(), Value::u64(u64::from(n))));
+            }
+            m.push(("request".into(), request_json(request, Vec::new())));
+            if let (Stage::Send(_), Some(a)) = (stage, payer.current_attempt()) {
+                let target = Some(payer.config().amount);
+                let mut rec = match attempt_json(&payer.payment_hash(), None, Some(a.groupid), target, &a.route) {
+                    Value::Object(m) => m,
+                    _ => Vec::new(),
+                };
+                rec.push((
+                    "shared_secrets".into(),
+                    Value::Array(a.shared_secrets.iter().map(|s| Value::String(s.to_hex())).collect()),
+                ));
+                m.push(("record".into(), Value::Object(rec)));
+                m.push(("route".into(), a.route.to_json()));
+            }
+            Value::Object(m)
+        }
+        Step::Done(out) => {
+            let mut m = alloc::vec![(
+                String::from("status"),
+                Value::str(if out.preimage.is_some() { "complete" } else { "failed" })
+            )];
+            if let Some(p) = out.preimage {
+                m.push(("payment_preimage".into(), Value::String(hex::encode(&p))));
+                // What the paid attempt cost: the amount asked, what it sent, the fee.
+                let paid = out.attempts.iter().rev().find(|a| a.status == crate::payment::AttemptStatus::Complete);
+                if let Some(first) = paid.and_then(|a| a.route.hops.first()) {
+                    let amount = payer.config().amount;
+                    m.push(("amount_msat".into(), Value::String(amount.to_decimal_string())));
+                    m.push(("amount_sent_msat".into(), Value::String(first.amount.to_decimal_string())));
+                    let fee = Msat(first.amount.0.saturating_sub(amount.0));
+                    m.push(("fee_msat".into(), Value::String(fee.to_decimal_string())));
+                }
+            }
+            if let Some(e) = &out.error {
+                m.push(("error".into(), pay_error_json(e, out.attempts.len())));
+            }
+            let attempts = out
+                .attempts
+                .iter()
+                .map(|a| {
+                    let mut o = alloc::vec![
+                        (String::from("number"), Value::u64(u64::from(a.number))),
+                        ("status".into(), Value::str(status_str(a.status))),
+                        ("groupid".into(), Value::String(crate::json::u64_to_string(a.groupid))),
+                        ("route".into(), a.route.to_json()),
+                    ];
+                    if let Some(f) = &a.failure {
+                        o.push(("failure".into(), f.to_json()));
+                    }
+                    Value::Object(o)
+                })
+                .collect();
+            m.push(("attempts".into(), Value::Array(attempts)));
+            object([("done", Value::Object(m))])
+        }
+    }
+}
+
+/// Feed a payer the reply to its last request — `{"answer"}` (the node's result, as its JSON
+/// text or a value), `{"error"}` (the node's `{code,message,data}`, likewise) or
+/// `{"transport_failed":true}` — or `None` to start; the next step as JSON. An answer that
+/// is not JSON ends the payment with a bad-answer error.
+pub fn pay_step(payer: &mut crate::payment::Payer, reply: Option<&Value>, random: &[u8; 32]) -> Value {
+    use crate::payment::{PayError, Reply};
+    let step = match reply {
+        None => payer.step(None, random),
+        Some(r) => {
+            let read = |field: &str| -> Option<Result<Value, crate::rpc::AnswerError>> {
+                match r.get(field)? {
+                    Value::String(text) => Some(crate::rpc::parse_answer(text)),
+                    v => Some(Ok(v.clone())),
+                }
+            };
+            if let Some(a) = read("answer") {
+                match a {
+                    Ok(v) => payer.step(Some(Reply::Answer(&v)), random),
+                    Err(e) => payer.abort(PayError::BadAnswer(e)),
+                }
+            } else if let Some(a) = read("error") {
+                match a {
+                    Ok(v) => payer.step(Some(Reply::NodeError(&v)), random),
+                    Err(e) => payer.abort(PayError::BadAnswer(e)),
+                }
+            } else {
+                payer.step(Some(Reply::TransportFailed), random)
+            }
+        }
+    };
+    pay_step_json(payer, step)
+}

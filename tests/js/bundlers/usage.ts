@@ -1,0 +1,17 @@
+// TypeScript, strict, under every module resolution a project uses (bundler, node16,
+// nodenext): the package's types resolve through its `exports`, the .wasm subpath included.
+import { init, buildOnion, decodeInvoice, LnSendpayError, type BuildOnionResult, type Invoice } from 'ln-sendpay';
+import wasm from 'ln-sendpay/ln_sendpay_bg.wasm';
+
+export async function run(): Promise<number> {
+  await init(wasm);
+  const o: BuildOnionResult = buildOnion({ route: [], paymentHash: '00'.repeat(32), blockHeight: 1 });
+  const inv: Invoice = decodeInvoice('lnbc1', { now: 1 });
+  const expired: boolean = inv.expired;
+  try {
+    buildOnion({ route: [], paymentHash: '', blockHeight: 1 });
+  } catch (e) {
+    if (e instanceof LnSendpayError && e.code === -32602) return e.data.error.length;
+  }
+  return o.onion.length + (expired ? 1 : 0);
+}
