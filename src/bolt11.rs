@@ -875,7 +875,8 @@ pub fn decode(s: &str) -> Result<Invoice, Bolt11Error> {
         return Err(Bolt11Error::MissingDescription);
     }
 
-    // The signature: over the prefix and the data part before it.
+    // The signature: over the prefix and the data part before it. `end` is len - 104 (the
+    // length was checked above), so these 104 groups are 520 bits: exactly 65 bytes.
     let sig_bytes = groups_to_bytes(&data[end..], false);
     let mut signature = [0u8; 64];
     signature.copy_from_slice(&sig_bytes[..64]);

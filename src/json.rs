@@ -157,6 +157,7 @@ pub fn u64_to_string(n: u64) -> String {
 }
 
 pub(crate) fn push_u64(out: &mut String, mut n: u64) {
+    // u64::MAX has 20 digits: `i` never goes below 0.
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {

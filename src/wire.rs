@@ -148,7 +148,7 @@ pub fn read_bigsize(b: &[u8], pos: &mut usize) -> Result<u64, WireError> {
 /// Append `v` as a truncated integer (big-endian, leading zero bytes dropped; 0 is empty).
 pub fn write_tu64(out: &mut Vec<u8>, v: u64) {
     let bytes = v.to_be_bytes();
-    let skip = (v.leading_zeros() / 8) as usize;
+    let skip = (v.leading_zeros() / 8) as usize; // 0..=8: within the 8 bytes
     out.extend_from_slice(&bytes[skip..]);
 }
 

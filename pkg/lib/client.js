@@ -18,8 +18,6 @@ const PAY_RHASH_ALREADY_USED = 201;
 const PREIMAGE_MISMATCH = -32002;
 const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 206: 'PAY_ROUTE_TOO_EXPENSIVE', 210: 'PAY_STOPPED_RETRYING', [PREIMAGE_MISMATCH]: 'PAYMENT_PREIMAGE_MISMATCH' };
 
-const camel = (s) => s.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
-
 /** Whether `preimage` (hex) hashes to `paymentHash` (hex): a stored "complete" is proof only then. */
 async function proves(preimage, paymentHash) {
   if (typeof preimage !== 'string' || !/^[0-9a-f]{64}$/i.test(preimage)) return false;
@@ -487,8 +485,8 @@ export class Client {
     const timeoutMs = opts.timeoutMs ?? this.#timeoutMs;
     const withNow = this.#withNow({ waitTimeout: Math.max(1, Math.floor(timeoutMs / 1000)), ...rest });
     const deadline = this.#now() + retryFor * 1000;
+    const safe = snapshot(withNow);
     const payer = (() => {
-      const safe = snapshot(withNow);
       try {
         return new raw.Payer(safe);
       } catch (e) {
@@ -507,7 +505,7 @@ export class Client {
           return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
-        return this.#drive(payer, key, { signal, timeoutMs, deadline }, progress);
+        return this.#drive(payer, key, { signal, timeoutMs, deadline, input: safe }, progress);
       });
     } finally {
       payer.free();
@@ -558,13 +556,9 @@ export class Client {
     const routing = e.routing ?? {};
     const name = e.error === 'ROUTING_FAILURE' || e.error === 'NODE_ERROR' ? (NAMES[e.code] ?? e.error) : e.error;
     const data = { ...routing, error: name, attempts: out.attempts };
-    let message = e.message;
-    if (e.field !== undefined) {
-      data.field = camel(e.field);
-      // The field as JS spells it, in the message too.
-      if (message.startsWith(`${e.field}: `)) message = `${data.field}${message.slice(e.field.length)}`;
-    }
-    throw new LnSendpayError(message, Number(e.code), data);
+    if (e.field !== undefined) data.field = e.field;
+    // The field (and the message's path) as the caller spells it, as for the bindings' errors.
+    throw convertError(new LnSendpayError(e.message, Number(e.code), data), opts.input);
   }
 
   /** Keep the store in step with what the node said (the Payer decides what to do next). */

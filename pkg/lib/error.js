@@ -51,35 +51,28 @@ export function convertError(e, input) {
 }
 
 const snake = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
-/** A field path as the bindings write it (camelCase: `route[0].amountMsat`), in the keys the
- *  caller wrote (`route[0].amount_msat` if that is what the object holds). */
+/** A field path (camelCase as the bindings write it, or the core's snake_case) in the keys the
+ *  caller wrote (`route[0].amount_msat` if that is what the object holds), else camelCase. */
 function respell(path, input) {
   let node = input;
   return path.replace(/([^.[\]]+)|\[(\d+)\]/g, (seg, key, index) => {
+    if (typeof node === 'string') node = jsonOrNothing(node); // a route given as JSON text
     if (index !== undefined) {
-      if (typeof node === 'string') {
-        try {
-          node = JSON.parse(node);
-        } catch {
-          node = undefined;
-        }
-      }
       node = Array.isArray(node) ? node[Number(index)] : undefined;
       return seg;
     }
-    if (typeof node === 'string') {
-      // A route given as JSON text: its keys are as the text writes them.
-      try {
-        node = JSON.parse(node);
-      } catch {
-        return seg;
-      }
-    }
-    if (node === null || typeof node !== 'object' || Array.isArray(node)) return seg;
-    const own = Object.keys(node).find((k) => snake(k) === snake(key));
+    const own = node !== null && typeof node === 'object' && !Array.isArray(node) ? Object.keys(node).find((k) => snake(k) === snake(key)) : undefined;
     node = own === undefined ? undefined : node[own];
-    return own ?? seg;
+    return own ?? camel(seg);
   });
 }
 
+function jsonOrNothing(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

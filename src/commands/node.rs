@@ -77,28 +77,14 @@ pub(crate) fn msatoshi_param(input: &Value) -> Option<Msat> {
 }
 
 /// What `rpc request` takes for each method, in Core Lightning's names.
-fn request_keys(method: &str) -> Option<Vec<&'static str>> {
-    const SEND: &[&str] = &[
-        "method",
-        "route",
-        "payment_hash",
-        "payment_secret",
-        "payment_metadata",
-        "label",
-        "msatoshi",
-        "amount_msat",
-        "total_msat",
-        "bolt11",
-        "partid",
-        "groupid",
-        "description",
-        "now",
-    ];
-    let keys: &[&[&str]] = match method {
+fn request_keys(method: &str) -> Option<&'static [&'static [&'static str]]> {
+    use super::onion::{ONION_KEYS, ROUTE_PAYMENT_KEYS};
+    const SEND: &[&str] = &["method", "label", "bolt11", "partid", "groupid", "description", "now"];
+    Some(match method {
         "getinfo" => &[&["method"]],
-        "sendpay" => &[SEND],
+        "sendpay" => &[ROUTE_PAYMENT_KEYS, SEND],
         // The onion is built here: at a height, with custom records, from a session key.
-        "sendonion" => &[SEND, &["block_height", "custom_records", "session_key"]],
+        "sendonion" => &[ROUTE_PAYMENT_KEYS, SEND, ONION_KEYS, &["session_key"]],
         "waitsendpay" => &[&["method", "payment_hash", "timeout", "partid", "groupid"]],
         "listsendpays" => &[&["method", "payment_hash"]],
         "getroute" => &[&["method", "destination", "amount_msat", "riskfactor", "cltv", "exclude"]],
@@ -114,8 +100,7 @@ fn request_keys(method: &str) -> Option<Vec<&'static str>> {
             "maxparts",
         ]],
         _ => return None,
-    };
-    Some(keys.concat())
+    })
 }
 
 /// `rpc request`: `{"method", …fields}` → `{"method","params", …}`: the request to send, in
@@ -126,7 +111,7 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
     input_object(input)?;
     let method = str_param(input, "method", "a method name")?;
     if let Some(fields) = request_keys(method) {
-        known_keys(input, "", &fields)?;
+        known_keys_in(input, "", fields)?;
     }
     let hash = || -> Result<[u8; 32], Error> {
         hash32_from_hex(str_param(input, "payment_hash", "a hex string")?)

@@ -175,18 +175,11 @@ pub fn onion_runtest(test: &Value) -> Result<(Value, bool), Error> {
 
 /// The typed result of reading a payment request: route, payment hash, block height and
 /// every hop's frame.
-/// What `route payloads` (and `onion build`, with a `session_key`) take.
-pub(crate) const PAYMENT_KEYS: &[&str] = &[
-    "route",
-    "payment_hash",
-    "payment_secret",
-    "payment_metadata",
-    "total_msat",
-    "msatoshi",
-    "amount_msat",
-    "custom_records",
-    "block_height",
-];
+/// A payment over a route, as `route payloads`, `onion build`, `sendpay` and `sendonion` take it.
+pub(crate) const ROUTE_PAYMENT_KEYS: &[&str] =
+    &["route", "payment_hash", "payment_secret", "payment_metadata", "total_msat", "msatoshi", "amount_msat"];
+/// What building the onion here adds (the final hop's records, the height).
+pub(crate) const ONION_KEYS: &[&str] = &["custom_records", "block_height"];
 
 pub(crate) struct Prepared {
     pub(crate) route: Route,
@@ -273,7 +266,7 @@ pub(crate) fn first_hop_json(route: &Route) -> Value {
 /// `{"hops":[{"pubkey","payload"}],"associated_data","first_hop"}`: the input of
 /// `onion generate` (add a `session_key`), and the `first_hop` of `sendonion`.
 pub fn route_payloads(input: &Value) -> Result<Value, Error> {
-    known_keys(input, "", PAYMENT_KEYS)?;
+    known_keys_in(input, "", &[ROUTE_PAYMENT_KEYS, ONION_KEYS])?;
     let p = prepare(input)?;
     let hops = p
         .frames
@@ -295,7 +288,7 @@ pub fn route_payloads(input: &Value) -> Result<Value, Error> {
 /// or receives at the destination). Without `session_key`, `random_key` is used (the
 /// caller draws it from a CSPRNG).
 pub fn build_onion(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value, Error> {
-    known_keys(input, "", &[PAYMENT_KEYS, &["session_key"]].concat())?;
+    known_keys_in(input, "", &[ROUTE_PAYMENT_KEYS, ONION_KEYS, &["session_key"]])?;
     let p = prepare(input)?;
     let session = session_key(input, random_key)?;
     let hops: Vec<OnionHop<'_>> = p.frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();

@@ -111,9 +111,14 @@ pub(crate) fn node_param(input: &Value, field: &str) -> Result<NodeId, Error> {
 /// (`paymentsecret`) is an error naming it and the known key it is closest to. Never applied
 /// to a node's answers, which must stay forward compatible.
 pub(crate) fn known_keys(v: &Value, path: &str, known: &[&'static str]) -> Result<(), Error> {
+    known_keys_in(v, path, &[known])
+}
+
+/// [`known_keys`] over a command's groups of keys (shared lists, composed without copying).
+pub(crate) fn known_keys_in(v: &Value, path: &str, known: &[&[&'static str]]) -> Result<(), Error> {
     let Some(members) = v.as_object() else { return Ok(()) };
     for (k, _) in members {
-        if !known.contains(&k.as_str()) {
+        if !known.iter().any(|g| g.contains(&k.as_str())) {
             let field = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
             return Err(Error::UnknownField { field, suggestion: closest(k, known) });
         }
@@ -123,7 +128,7 @@ pub(crate) fn known_keys(v: &Value, path: &str, known: &[&'static str]) -> Resul
 
 /// The known key `key` most likely meant: the same but for case and underscores, else the
 /// nearest within an edit distance of 2 (1 for short keys).
-fn closest(key: &str, known: &[&'static str]) -> Option<&'static str> {
+fn closest(key: &str, known: &[&[&'static str]]) -> Option<&'static str> {
     let norm = |s: &str| -> Vec<u8> { s.bytes().filter(|&b| b != b'_').map(|b| b.to_ascii_lowercase()).collect() };
     let k = norm(key);
     if k.len() > 64 {
@@ -132,6 +137,7 @@ fn closest(key: &str, known: &[&'static str]) -> Option<&'static str> {
     let limit = if k.len() < 5 { 1 } else { 2 };
     known
         .iter()
+        .flat_map(|g| g.iter())
         .map(|&c| (edit_distance(&k, &norm(c)), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)

@@ -79,6 +79,7 @@ impl ChannelUpdate {
             fee_base_msat: be(120..124) as u32,
             fee_proportional_millionths: be(124..128) as u32,
             htlc_maximum_msat,
+            // end ≤ b.len(): BODY_MIN, or BODY_MIN + 8 once that length was checked.
             extra: b[end..].to_vec(),
             has_type_prefix,
             signed: b[64..].to_vec(),

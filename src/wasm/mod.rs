@@ -146,7 +146,7 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
         }
         return Ok(Value::String(s));
     }
-    if js.is_bigint() && strict && !takes_bigint(key) && !takes_scid(key) && !key.is_empty() {
+    if js.is_bigint() && strict && !takes_bigint(key) && !takes_scid(key) {
         return Err(type_error(path, "pass a number, not a bigint"));
     }
     if js.as_f64().is_some() && strict && takes_scid(key) {
@@ -156,9 +156,7 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
         ));
     }
     if js.is_bigint() {
-        let b: &BigInt = js.unchecked_ref();
-        let text: String = b.to_string(10).map_err(|_| type_error(path, "unreadable bigint"))?.into();
-        return Ok(Value::Number(text));
+        return bigint_text(js, path).map(Value::Number);
     }
     if let Some(n) = js.as_f64() {
         if is_bigint_key(key) {
@@ -211,6 +209,12 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
         return Ok(Value::Object(members));
     }
     Err(type_error(path, "unsupported value"))
+}
+
+/// A bigint's decimal text.
+fn bigint_text(v: &JsValue, field: &str) -> Result<String, JsValue> {
+    let b: &BigInt = v.unchecked_ref();
+    b.to_string(10).map(String::from).map_err(|_| type_error(field, "unreadable bigint"))
 }
 
 /// How [`to_js`] writes a subtree.
@@ -312,8 +316,7 @@ fn msat_from_js(v: &JsValue, field: &str) -> Result<Msat, JsValue> {
         return Msat::parse(&s).map_err(|e| lib_error(&Error::from(e).in_field(field)));
     }
     if v.is_bigint() {
-        let b: &BigInt = v.unchecked_ref();
-        let text: String = b.to_string(10).map_err(|_| type_error(field, "unreadable bigint"))?.into();
+        let text = bigint_text(v, field)?;
         return crate::json::parse_u64_digits(&text).map(Msat).ok_or_else(|| {
             let e = js_sys::RangeError::new(&format!("{field}: msat must be from 0 to 18446744073709551615"));
             with_props(e.into(), INVALID_PARAMS, "AMOUNT_RANGE", Some(field))
@@ -412,12 +415,12 @@ pub fn decode_channel_update(req: JsValue) -> Result<JsValue, JsValue> {
 /// Parse a short channel id (`BxTxO`, `BxTxO/D`, or the u64 form as a bigint or string).
 #[wasm_bindgen(js_name = parseShortChannelId, skip_typescript)]
 pub fn parse_short_channel_id(v: JsValue) -> Result<JsValue, JsValue> {
-    if !v.is_bigint() && v.as_string().is_none() {
-        return Err(type_error("shortChannelId", "pass a string (\"BLOCKxTXxOUT\") or a bigint (the u64 form)"));
-    }
-    let s = match to_value(&v, "", "shortChannelId")? {
-        Value::String(s) | Value::Number(s) => s,
-        _ => return Err(type_error("shortChannelId", "pass a string or a bigint")),
+    let s = match v.as_string() {
+        Some(s) => s,
+        None if v.is_bigint() => bigint_text(&v, "shortChannelId")?,
+        None => {
+            return Err(type_error("shortChannelId", "pass a string (\"BLOCKxTXxOUT\") or a bigint (the u64 form)"));
+        }
     };
     commands::short_channel_id(&s).map(|out| to_js(&out, "", Mode::Api)).map_err(|e| lib_error(&e))
 }
