@@ -8,7 +8,7 @@ NOSTD_TARGET := thumbv7em-none-eabi
 WASM_TARGET := wasm32-unknown-unknown
 # The wasm-bindgen CLI must match the crate exactly: read the version from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock)
-# k256's field backend: 10x26 limbs (cpubits 32) measured faster in V8 than 5x52 (see README).
+# k256's field backend: 10x26 limbs (cpubits 32) measured faster in V8 than 5x52 (docs/wasm.md).
 WASM_RUSTFLAGS ?= --cfg cpubits="32"
 WASM_OUT := target/$(WASM_TARGET)/wasm/ln_sendpay.wasm
 
@@ -81,6 +81,7 @@ test-nostd: setup-rust
 test-cli:
 	$(CARGO) run --quiet --bin ln-sendpay -- onion runtest $(SHARED)/vectors/bolt04/onion-test.json > /dev/null
 	@echo "cli: onion runtest bolt04/onion-test.json: every byte matches"
+	$(CARGO) run --quiet --example onion
 
 setup-fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
@@ -99,13 +100,16 @@ test-fuzz fuzz-long: setup-fuzz
 	done
 
 # The one JS suite in Node (packed tarball, fresh project; plus the wasm CLI against the
-# Rust one), a Chromium page and workerd; `make demo`'s script; the demo page in Chromium
+# Rust one); every code sample in the README and docs/ (cut from a tested file, or run); a
+# Chromium page and workerd; `make demo`'s script; the demo page in Chromium
 # against the dev node (screenshots in target/test-output/); the .d.ts against a typed usage
-# file and against the values the code returns; and the tarball in fresh projects with every
-# bundler and runtime a user meets (Vite, webpack, esbuild, wrangler, Node, TypeScript).
+# file and against the values the code returns; the tarball in fresh projects with every
+# bundler and runtime a user meets (Vite, webpack, esbuild, wrangler, Node, TypeScript); and
+# the templates in examples/, copied as a user copies them, against the dev node.
 test-js: pkg setup-node setup-chromium
 	$(CARGO) build --bin ln-sendpay
 	node tests/js/node-pack.mjs
+	node tests/js/docs.mjs
 	node tests/js/browser.mjs
 	node tests/js/workerd.mjs
 	node tests/js/demo-check.mjs
@@ -114,6 +118,7 @@ test-js: pkg setup-node setup-chromium
 	@echo "tsc: pkg/index.d.ts checks against tests/js/usage.ts"
 	node tests/js/types-runtime.mjs
 	node tests/js/bundlers.mjs
+	node tests/js/examples.mjs
 
 # The bindings in headless Chromium through wasm-bindgen-test (webdriver.json has the flags).
 test-wasm-browser: setup-wasm setup-chromium

@@ -279,8 +279,10 @@ export interface ShortChannelIdInfo {
 /**
  * Every library error: `code` is Core Lightning's number where one exists, `data.error` a
  * stable name. `data` is typed by `code`: narrow on it (`if (e.code === 204)`) to read the
- * routing failure object, `attempts`, `field`… A node's own error codes (a rune refused:
- * 1501…) share the number space: their `data` is the node's, with `error: 'NODE_ERROR'`.
+ * routing failure object, `attempts`, `field`… A node's own error codes share the number
+ * space: their `data` is the node's, with `error: 'NODE_ERROR'` — but a rune the node refused
+ * (clnrest's 401/403) is 1501 `RUNE_REFUSED`, and a rune that does not permit the method 1502
+ * `RUNE_NOT_PERMITTED`; the message starts with the method.
  */
 export type LnSendpayError =
   | LnSendpayErrorOf<-32602, ParamErrorData>
@@ -290,6 +292,7 @@ export type LnSendpayError =
   | LnSendpayErrorOf<205, { error: 'PAY_ROUTE_NOT_FOUND'; attempts?: PayAttempt[] }>
   | LnSendpayErrorOf<206, { error: 'PAY_ROUTE_TOO_EXPENSIVE'; field: 'maxfeeMsat' | 'maxDelay'; attempts: PayAttempt[] }>
   | LnSendpayErrorOf<210, Partial<RoutingFailure> & { error: 'PAY_STOPPED_RETRYING'; attempts: PayAttempt[] }>
+  | LnSendpayErrorOf<1501 | 1502, { error: 'RUNE_REFUSED' | 'RUNE_NOT_PERMITTED'; attempts?: PayAttempt[] }>
   | LnSendpayErrorOf<-32000, TransportErrorData>
   | LnSendpayErrorOf<-32001, { error: 'NODE_BAD_ANSWER'; field?: string; attempts?: PayAttempt[] }>
   | LnSendpayErrorOf<-32002, { error: 'PAYMENT_PREIMAGE_MISMATCH' | 'PAYMENT_HASH_MISMATCH' | string; attempts?: PayAttempt[] }>

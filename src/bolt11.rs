@@ -2,7 +2,7 @@
 //! signature (against `n`, or by recovering the payee's key), and cross-check what a payment
 //! is about to send against what the invoice asks for.
 //!
-//! Decisions where the spec is loose or disagrees with itself (README, "bolt11"):
+//! Decisions where the spec is loose or disagrees with itself (docs/reference.md, "BOLT 11 invoices"):
 //! - a `p`, `h`, `s` or `n` field of the wrong length fails the invoice (the reader
 //!   requirement since BOLT PR #1243), though one of the spec's older "valid" examples still
 //!   calls such fields ignored;

@@ -16,7 +16,9 @@ const PAY_IN_PROGRESS = 200;
 const PAY_RHASH_ALREADY_USED = 201;
 /** Our code for a node that says complete without proof (a preimage that does not hash). */
 const PREIMAGE_MISMATCH = -32002;
-const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 206: 'PAY_ROUTE_TOO_EXPENSIVE', 210: 'PAY_STOPPED_RETRYING', [PREIMAGE_MISMATCH]: 'PAYMENT_PREIMAGE_MISMATCH' };
+const RUNE_REFUSED = 1501;
+const RUNE_NOT_PERMITTED = 1502;
+const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 206: 'PAY_ROUTE_TOO_EXPENSIVE', 210: 'PAY_STOPPED_RETRYING', [RUNE_REFUSED]: 'RUNE_REFUSED', [RUNE_NOT_PERMITTED]: 'RUNE_NOT_PERMITTED', [PREIMAGE_MISMATCH]: 'PAYMENT_PREIMAGE_MISMATCH' };
 
 /** Whether `preimage` (hex) hashes to `paymentHash` (hex): a stored "complete" is proof only then. */
 async function proves(preimage, paymentHash) {
@@ -219,6 +221,8 @@ export class Client {
       return { answer: typeof answer === 'string' ? answer : JSON.stringify(answer === undefined ? null : answer) };
     } catch (e) {
       if (isNodeError(e)) {
+        // A rune refusal (clnrest's 401/403, commando's) names the method: a scoped rune lacks it.
+        if (e.code === RUNE_REFUSED || e.code === RUNE_NOT_PERMITTED) return { error: JSON.stringify({ code: e.code, message: `${method}: the node refused the rune: ${e.message}` }) };
         return { error: typeof e.raw === 'string' ? e.raw : JSON.stringify({ code: e.code, message: e.message, data: e.data }) };
       }
       if (e instanceof LnSendpayError && e.code === TRANSPORT_ERROR) throw e;
@@ -524,6 +528,7 @@ export class Client {
     clock();
     let s = step(undefined);
     let rec;
+    let lastTransport; // the last transport error: what pay reports if the transport kept failing
     while (!s.done) {
       const { stage, attempt, request } = s;
       progress({ stage, attempt, method: request.method, params: request.params, ...(s.route ? { route: s.route } : {}) });
@@ -540,6 +545,7 @@ export class Client {
       } catch (e) {
         if (opts.signal?.aborted) throw e; // the attempt stays as recorded, to settle later
         progress({ stage: 'transport_failed', attempt, method: request.method, error: e });
+        lastTransport = e;
         reply = { transportFailed: true };
       }
       if (rec && (stage === 'send' || stage === 'wait' || stage === 'settle')) rec = await this.#bookkeep(key, rec, stage, attempt, reply, progress);
@@ -553,6 +559,12 @@ export class Client {
     }
     progress({ stage: 'failed', error: out.error });
     const e = out.error;
+    if (e.error === 'TRANSPORT_ERROR' && lastTransport instanceof LnSendpayError) {
+      // The transport's own error (TRANSPORT_NETWORK and its CORS hint, a timeout…), and
+      // whether anything reached the node: nothing, or an attempt still to be settled.
+      const fate = rec ? `attempt ${rec.attemptNumber}'s fate is unknown: it stays recorded, and the next pay or waitsendpay for this hash settles it` : 'nothing was sent';
+      throw new LnSendpayError(`${lastTransport.message} (${fate})`, TRANSPORT_ERROR, { ...lastTransport.data, attempts: out.attempts });
+    }
     const routing = e.routing ?? {};
     const name = e.error === 'ROUTING_FAILURE' || e.error === 'NODE_ERROR' ? (NAMES[e.code] ?? e.error) : e.error;
     const data = { ...routing, error: name, attempts: out.attempts };

@@ -34,7 +34,7 @@ export class MemoryStore {
  * `list()` uses that and no shared index exists, so concurrent writers lose nothing. Without
  * it, a JSON index of keys is kept under `${prefix}index`, safe for one writer at a time only.
  * Workers KV itself is eventually consistent (a write may take up to 60 s to be seen elsewhere)
- * and has no compare-and-set: see the README's "Many tabs, many instances".
+ * and has no compare-and-set: see docs/many-tabs.md.
  */
 export class KeyValueStore {
   #kv;

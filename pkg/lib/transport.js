@@ -61,7 +61,7 @@ export function clnrest(opts) {
     } catch (e) {
       if (t.timedOut()) throw transportError(`${method}: no answer within ${options.timeoutMs ?? timeoutMs} ms`, 'TRANSPORT_TIMEOUT');
       if (t.signal.aborted) throw transportError(`${method}: aborted`, 'TRANSPORT_ABORTED');
-      throw transportError(`${method}: ${e && e.message ? e.message : e}`, 'TRANSPORT_NETWORK');
+      throw transportError(`${method}: ${e && e.message ? e.message : e}${corsHint(base)}`, 'TRANSPORT_NETWORK');
     } finally {
       t.done();
     }
@@ -80,6 +80,23 @@ export function clnrest(opts) {
     }
     throw transportError(`${method}: unexpected HTTP ${res.status} from the node`, 'TRANSPORT_HTTP_STATUS', { status: res.status, body: text.slice(0, 200) });
   };
+}
+
+/**
+ * In a page, a fetch to another origin that the node's CORS answer does not allow fails as a
+ * bare network error ("Failed to fetch"): say what to check.
+ */
+function corsHint(base) {
+  const here = globalThis.location?.origin;
+  if (typeof here !== 'string' || typeof globalThis.document === 'undefined') return '';
+  let there;
+  try {
+    there = new URL(base).origin;
+  } catch {
+    return '';
+  }
+  if (there === here) return '';
+  return ` (from a page, a CORS refusal looks the same: the node's clnrest-cors-origins must list ${here}; or the node is unreachable)`;
 }
 
 function assertJsonSafe(value, path) {

@@ -210,6 +210,37 @@ test('a transport that throws mid-call loses nothing: unknown, then settled with
   assert.ok(calls.includes('listsendpays'));
 });
 
+test('pay: a transport that keeps failing is reported as its own error, saying whether anything was sent', async () => {
+  const { net, inv } = setup();
+  // Down from the start: the transport's TRANSPORT_NETWORK and its message, nothing sent.
+  const down = new ln.Client({ transport: ln.clnrest({ url: 'http://127.0.0.1:1', rune: 'r' }) });
+  const e = await rejects(down.pay({ bolt11: inv.bolt11 }), ln.TRANSPORT_ERROR, 'TRANSPORT_NETWORK');
+  assert.match(e.message, /^getinfo: .*\(nothing was sent\)$/);
+  assert.deepEqual(e.data.attempts, []);
+  // Gone after the onion was sent: the attempt's fate is unknown, recorded to be settled.
+  const small = net.invoice({ node: 'dave', amount_msat: 1000 }); // bob's side carries it: one attempt
+  let gone = false;
+  const { t } = counted(net, async (req, opts, inner) => {
+    if (gone) throw new Error('socket hang up');
+    const answer = await inner(req, opts);
+    if (req.method === 'sendonion') gone = true;
+    return answer;
+  });
+  const store = new ln.MemoryStore();
+  const flaky = new ln.Client({ transport: t, store });
+  const lost = await rejects(flaky.pay({ bolt11: small.bolt11 }), ln.TRANSPORT_ERROR, 'TRANSPORT_FAILED');
+  assert.match(lost.message, /attempt 1's fate is unknown: it stays recorded/);
+  // The node said pending to sendonion, then nothing more was heard.
+  assert.equal((await store.get(ln.attemptKey(small.payment_hash, 0))).status, 'pending');
+  // Back again, the next pay settles the recorded attempt and sends nothing new.
+  gone = false;
+  const again = new ln.Client({ transport: counted(net).t, store });
+  await new Promise((r) => setTimeout(r, 5));
+  const paid = await again.pay({ bolt11: small.bolt11 });
+  assert.equal(paid.status, 'complete');
+  assert.equal(net.state.payments.filter((p) => p.payment_hash === small.payment_hash).length, 1);
+});
+
 test('bad node answers are typed errors and leave the store consistent', async () => {
   const { net, inv } = setup();
   const { route } = await new ln.Client({ transport: net.transport() }).getroute({ destination: inv.destination, amountMsat: 100000n });
@@ -279,6 +310,26 @@ test('end to end over HTTP: clnrest against the dev node', async () => {
     assert.deepEqual(payments.map((p) => p.status).sort(), ['complete', 'failed']);
     const bad = new ln.Client({ transport: ln.clnrest({ url: dev.url, rune: 'wrong' }) });
     await rejects(bad.getinfo(), 1501);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('over HTTP: a rune scoped to methods says which one it lacks; CORS answers only listed origins', async () => {
+  const dev = await startDevNode(ln, { scopedRunes: { 'read-only': ['getinfo', 'listsendpays'] }, corsOrigins: ['https://wallet.example'] });
+  try {
+    const scoped = new ln.Client({ transport: ln.clnrest({ url: dev.url, rune: 'read-only' }) });
+    assert.equal((await scoped.getinfo()).id, dev.network.nodes.alice);
+    const inv = dev.network.invoice({ node: 'dave', amount_msat: 1000 });
+    await assert.rejects(scoped.pay({ bolt11: inv.bolt11 }), (e) => {
+      assert.equal(e.code, 1502);
+      assert.equal(e.data.error, 'RUNE_NOT_PERMITTED');
+      assert.match(e.message, /^getroutes: the node refused the rune: Not permitted/);
+      return true;
+    });
+    const origin = async (o) => (await fetch(`${dev.url}/v1/getinfo`, { method: 'OPTIONS', headers: { origin: o } })).headers.get('access-control-allow-origin');
+    assert.equal(await origin('https://wallet.example'), 'https://wallet.example');
+    assert.equal(await origin('https://evil.example'), null);
   } finally {
     await dev.close();
   }

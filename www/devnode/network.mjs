@@ -413,7 +413,9 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const p = { created_index: ++state.index, payment_hash: hash, groupid, partid, status: 'pending', amount_msat: amount, destination, amount_sent_msat: sent, created_at: Math.floor(Date.now() / 1000), label, bolt11, secrets, route };
     state.payments.push(p);
     const first = byId[firstHop.id];
-    const c = byScid[firstHop.channel];
+    // first_hop.channel is optional (sendonion's schema: "any available channel to this
+    // peer"): without it, our channel to that peer with the most on our side.
+    const c = firstHop.channel !== undefined ? byScid[firstHop.channel] : first && channels.filter((x) => [x.a, x.b].includes(us.name) && other(x, us.name) === first.name).sort((x, y) => Number(BigInt(y.balance[us.name]) - BigInt(x.balance[us.name])))[0];
     if (!first || !c || (c.a !== us.name && c.b !== us.name) || other(c, us.name) !== first.name) {
       p.status = 'failed';
       throw new RpcError(204, 'No connection to first peer found', { erring_index: 0, failcode: 16394, failcodename: 'WIRE_UNKNOWN_NEXT_PEER', erring_node: us.id });

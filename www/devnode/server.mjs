@@ -4,7 +4,14 @@
 // the demo page (www/) at `/` and the npm package (pkg/) at `/pkg/`, so the page talks to
 // the node from the same origin.
 //
+// Two of clnrest's gates, emulated (not Core Lightning's code): `scopedRunes` maps a rune to
+// the methods it permits, as a rune made by `createrune restrictions='[["method=a","method=b"]]'`
+// does (another method: 401, code 1502, "Not permitted: …", as CLN's clnrest tests show); and
+// `corsOrigins`, as `clnrest-cors-origins` (default `*`; else only a listed Origin is echoed in
+// `access-control-allow-origin`, so a browser on another origin cannot read the answer).
+//
 //   node www/devnode/server.mjs [--port 9736] [--rune dev-rune] [--delay-ms 300] [--fail node:kind[:channel][:times]]
+//        [--cors-origin https://wallet.example]… [--scoped-rune rune:method,method,…]…
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createNetwork, defaultNetwork, RpcError, FAILURE_KINDS } from './network.mjs';
@@ -14,11 +21,15 @@ const WWW = fileURLToPath(new URL('..', import.meta.url));
 const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
 /** Start the dev node; resolves `{url, rune, network, close()}`. */
-export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'dev-rune', config = defaultNetwork() } = {}) {
+export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'dev-rune', scopedRunes = {}, corsOrigins = ['*'], config = defaultNetwork() } = {}) {
   const network = createNetwork(ln, config);
   const server = createServer(async (req, res) => {
+    const origin = req.headers.origin;
+    const cors = corsOrigins.includes('*')
+      ? { 'access-control-allow-origin': '*' }
+      : origin && corsOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
     const send = (status, body) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-headers': 'rune, content-type' });
+      res.writeHead(status, { 'content-type': 'application/json', ...cors, 'access-control-allow-headers': 'rune, content-type', 'access-control-allow-methods': 'POST, OPTIONS' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (req.method === 'OPTIONS') return send(204, '');
@@ -32,7 +43,9 @@ export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'd
     const m = /^\/v1\/([a-z0-9-]+)$/.exec(path);
     if (req.method !== 'POST' || !m) return send(404, { code: -32601, message: `Unknown path ${req.method} ${req.url}` });
     if (!req.headers.rune) return send(403, { code: 1501, message: 'Not authorized: Missing rune' });
-    if (req.headers.rune !== rune) return send(401, { code: 1501, message: 'Not authorized: Not derived from master' });
+    const scope = Object.hasOwn(scopedRunes, req.headers.rune) ? scopedRunes[req.headers.rune] : undefined;
+    if (req.headers.rune !== rune && !scope) return send(401, { code: 1501, message: 'Not authorized: Not derived from master' });
+    if (scope && !scope.includes(m[1])) return send(401, { code: 1502, message: `Not permitted: method is not equal to ${scope.at(-1)}` });
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
@@ -85,7 +98,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(e.message);
     process.exit(2);
   }
-  const dev = await startDevNode(ln, { port: Number(arg('--port', 9736)), rune: arg('--rune', 'dev-rune'), config });
+  const corsOrigins = [];
+  const scopedRunes = {};
+  for (let i = 0; i < process.argv.length; i++) {
+    if (process.argv[i] === '--cors-origin') corsOrigins.push(process.argv[i + 1]);
+    if (process.argv[i] === '--scoped-rune') {
+      const [r, methods = ''] = String(process.argv[i + 1]).split(':');
+      scopedRunes[r] = methods.split(',').filter(Boolean);
+    }
+  }
+  const dev = await startDevNode(ln, { port: Number(arg('--port', 9736)), rune: arg('--rune', 'dev-rune'), scopedRunes, corsOrigins: corsOrigins.length ? corsOrigins : ['*'], config });
   console.log(`dev node (CLNRest) at ${dev.url}, rune "${dev.rune}"; our node ${dev.network.nodes[config.us]}`);
   for (const [name, id] of Object.entries(dev.network.nodes)) console.log(`  ${name.padEnd(6)} ${id}`);
   console.log(`the demo page: ${dev.url}/  (Ctrl-C to stop)`);
