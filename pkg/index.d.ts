@@ -663,8 +663,12 @@ export interface SendRequest {
   msatoshi?: AmountInput;
   amountMsat?: AmountInput;
   bolt11?: string;
+  /** A part of a multi-part payment: `partid` ≠ 0, one `groupid` for all the parts, and
+   *  `totalMsat` the whole payment's amount (the onion's total_msat; sendonion's
+   *  total_amount_msat; sendpay's amount_msat). */
   partid?: number;
   groupid?: number | bigint;
+  totalMsat?: AmountInput;
   description?: string;
 }
 
@@ -677,7 +681,7 @@ export declare class Client {
   constructor(options: { transport: Transport; store?: AttemptStore; timeoutMs?: number; now?: () => number; locks?: { request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown> } | null });
   readonly store: AttemptStore;
   getinfo(options?: CallOptions): Promise<{ id: NodeId; blockheight: number }>;
-  getroutes(request: { source: NodeId; destination: NodeId; amountMsat: AmountInput; layers?: string[]; maxfeeMsat: AmountInput; finalCltv?: number }, options?: CallOptions): Promise<{ routes: Array<{ probabilityPpm?: number; route: HopsRoute }> }>;
+  getroutes(request: { source: NodeId; destination: NodeId; amountMsat: AmountInput; layers?: string[]; maxfeeMsat: AmountInput; finalCltv?: number; maxdelay?: number; maxparts?: number }, options?: CallOptions): Promise<{ routes: Array<{ probabilityPpm?: number; route: HopsRoute }> }>;
   /** Deprecated in Core Lightning since v26.06. */
   getroute(request: { destination: NodeId; amountMsat: AmountInput; riskfactor?: number; cltv?: number; exclude?: string[] }, options?: CallOptions): Promise<{ route: HopsRoute }>;
   createonion(request: Parameters<typeof createOnion>[0]): ReturnType<typeof createOnion>;

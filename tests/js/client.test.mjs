@@ -742,3 +742,47 @@ test('typos in what the client is given: unknown keys name the key meant, and no
   typo(e, 'partId', 'partid');
   assert.equal(calls.length, 0, 'nothing reached the node');
 });
+
+test('MPP driven by hand: getroutes splits, one groupid, the payee holds parts until the total; a failed part routed again; a missing part times out', async () => {
+  const net = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 150 });
+  const client = new ln.Client({ transport: net.transport() });
+  const { id } = await client.getinfo();
+  const total = 500_000_000n; // over any channel's capacity to grace (300,000 sat)
+  const inv = net.invoice({ node: 'grace', amount_msat: Number(total) });
+  const ask = (extra = {}) => client.getroutes({ source: id, destination: inv.destination, amountMsat: total, maxfeeMsat: 5_000_000n, layers: ['auto.localchans'], ...extra });
+  await rejects(ask({ maxparts: 1 }), 205);
+  const { routes } = await ask();
+  assert.deepEqual(routes.map((r) => r.route.map((h) => h.channel)), [['103x1x0', '110x1x0'], ['104x1x0', '111x1x0']]);
+  assert.equal(routes.reduce((a, r) => a + r.route.at(-1).amountMsat, 0n), total);
+  const part = (route, partid) => client.sendonion({ route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, totalMsat: total, partid, groupid: 7n });
+  const wait = (partid) => client.waitsendpay({ paymentHash: inv.payment_hash, partid, groupid: 7n });
+  for (const [i, r] of routes.entries()) assert.equal((await part(r.route, i + 1)).status, 'pending');
+  // The node's check_progress: a part claiming another total is refused.
+  await rejects(client.sendonion({ route: routes[0].route, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, totalMsat: total + 1n, partid: 9, groupid: 7n }), -32602);
+  const [first, second] = [wait(1), wait(2)];
+  // Part 1 fails at bob (his side of 110x1x0 holds less than its capacity); part 2 is held.
+  await rejects(first, 204, 'PAY_TRY_OTHER_ROUTE').then((e) => assert.equal(e.data.erringChannel, '110x1x0'));
+  // Route part 1's amount again: bob's channel left out, part 2's amounts reserved.
+  const reserved = routes[1].route.map((h) => ({ short_channel_id_dir: `${h.channel}/${h.direction}`, amount_msat: `${h.amountMsat}msat` }));
+  await net.call('askrene-reserve', { path: reserved });
+  await net.call('askrene-create-layer', { layer: 'mpp' });
+  await net.call('askrene-update-channel', { layer: 'mpp', short_channel_id_dir: `110x1x0/${routes[0].route[1].direction}`, enabled: false });
+  const again = await client.getroutes({ source: id, destination: inv.destination, amountMsat: routes[0].route.at(-1).amountMsat, maxfeeMsat: 5_000_000n, layers: ['auto.localchans', 'mpp'] });
+  assert.deepEqual(again.routes.map((r) => r.route.map((h) => h.channel)), [['104x1x0', '107x1x0', '112x1x0']], 'not over 111x1x0, which part 2 holds');
+  await part(again.routes[0].route, 3);
+  const paid = await Promise.all([second, wait(3)]);
+  assert.deepEqual(paid.map((p) => p.status), ['complete', 'complete']);
+  assert.equal(paid[0].paymentPreimage, paid[1].paymentPreimage);
+  await net.call('askrene-unreserve', { path: reserved });
+  assert.deepEqual((await net.call('askrene-listreservations')).reservations, []);
+  // On a fresh network, a payment whose second part never comes: the payee fails the first
+  // with WIRE_MPP_TIMEOUT.
+  const fresh = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 150 });
+  const alone = new ln.Client({ transport: fresh.transport() });
+  const late = fresh.invoice({ node: 'grace', amount_msat: Number(total) });
+  const { routes: lateRoutes } = await alone.getroutes({ source: id, destination: late.destination, amountMsat: total, maxfeeMsat: 5_000_000n, layers: ['auto.localchans'] });
+  await alone.sendonion({ route: lateRoutes[1].route, paymentHash: late.payment_hash, paymentSecret: late.payment_secret, totalMsat: total, partid: 1, groupid: 1n });
+  const e = await rejects(alone.waitsendpay({ paymentHash: late.payment_hash, partid: 1, groupid: 1n }), 204);
+  assert.equal(e.data.failcodename, 'WIRE_MPP_TIMEOUT');
+  assert.equal(e.data.erringChannel, '0:0:0');
+});

@@ -155,6 +155,13 @@ export async function payExample(transport: Transport): Promise<string> {
   const sent = await client.sendonion({ route, paymentHash: '00'.repeat(32), msatoshi: '1sat' });
   const status: 'pending' | 'complete' | 'failed' = sent.status;
   void status;
+  // Parts driven by hand: a split from getroutes, one groupid, the whole amount as totalMsat.
+  const { routes } = await client.getroutes({ source: info.id, destination: info.id, amountMsat: 2000n, maxfeeMsat: 10n, layers: ['auto.localchans'], maxparts: 2 });
+  const parts = await Promise.all(routes.map((r, i) => client.sendonion({ route: r.route, paymentHash: '00'.repeat(32), paymentSecret: '11'.repeat(32), totalMsat: 2000n, partid: i + 1, groupid: 2n ** 60n })));
+  const partid: number | bigint | undefined = parts[0]?.partid;
+  void partid;
+  // @ts-expect-error totalMsat is an amount (bigint or string), never a JS number
+  void client.sendonion({ route, paymentHash: '00'.repeat(32), totalMsat: 2000, partid: 1 });
   const events: PayProgress[] = [];
   const ctrl = new AbortController();
   const paid = await client.pay(

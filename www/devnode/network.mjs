@@ -169,11 +169,12 @@ export function defaultNetwork() {
       dave: '44'.repeat(32),
       erin: '55'.repeat(32),
       frank: '66'.repeat(32),
+      grace: '77'.repeat(32),
     },
     // Balances in msat on each side; policy per direction (by the forwarding node).
     channels: [
       { scid: '103x1x0', a: 'alice', b: 'bob', balance: { alice: 500_000_000, bob: 500_000_000 }, policy: { alice: pol(0, 0, 6), bob: pol(1000, 100, 40) } },
-      { scid: '104x1x0', a: 'alice', b: 'carol', balance: { alice: 500_000_000, carol: 500_000_000 }, policy: { alice: pol(0, 0, 6), carol: pol(1000, 100, 40) } },
+      { scid: '104x1x0', a: 'alice', b: 'carol', balance: { alice: 900_000_000, carol: 500_000_000 }, policy: { alice: pol(0, 0, 6), carol: pol(1000, 100, 40) } },
       // Bob's side to dave is nearly empty: a route through it fails at bob.
       { scid: '105x1x0', a: 'bob', b: 'dave', balance: { bob: 20_000, dave: 900_000_000 }, policy: { bob: pol(500, 10, 40), dave: pol(1000, 100, 40) } },
       { scid: '106x1x0', a: 'carol', b: 'dave', balance: { carol: 900_000_000, dave: 900_000_000 }, policy: { carol: pol(2000, 500, 40), dave: pol(1000, 100, 40) } },
@@ -181,7 +182,14 @@ export function defaultNetwork() {
       { scid: '108x1x0', a: 'erin', b: 'dave', balance: { erin: 900_000_000, dave: 900_000_000 }, policy: { erin: pol(1000, 100, 40), dave: pol(1000, 100, 40) } },
       // Private: not in the gossip; frank's invoices carry it as a route hint.
       { scid: '109x1x0', a: 'dave', b: 'frank', private: true, balance: { dave: 500_000_000, frank: 0 }, policy: { dave: pol(2000, 200, 30), frank: pol(1000, 100, 40) } },
+      // Grace is reached by three small channels (300,000 sat each): an invoice over that is
+      // paid in parts (MPP). Bob's side holds less than the gossip's capacity suggests.
+      { scid: '110x1x0', a: 'bob', b: 'grace', balance: { bob: 100_000_000, grace: 200_000_000 }, policy: { bob: pol(1000, 100, 40), grace: pol(1000, 100, 40) } },
+      { scid: '111x1x0', a: 'carol', b: 'grace', balance: { carol: 300_000_000, grace: 0 }, policy: { carol: pol(1000, 200, 40), grace: pol(1000, 100, 40) } },
+      { scid: '112x1x0', a: 'erin', b: 'grace', balance: { erin: 300_000_000, grace: 0 }, policy: { erin: pol(1000, 100, 40), grace: pol(1000, 100, 40) } },
     ],
+    // How long the payee holds the parts of an MPP payment before failing them all (ms).
+    mppTimeoutMs: 60_000,
     // Injected failures: {node, channel?, kind, times?}; kinds: temporary_channel_failure,
     // fee_insufficient, incorrect_cltv_expiry, unknown_next_peer, garbage,
     // incorrect_or_unknown_payment_details.
@@ -204,11 +212,11 @@ const fee = (p, amount) => BigInt(p.fee_base_msat) + (BigInt(amount) * BigInt(p.
 export function createNetwork(ln, config = defaultNetwork()) {
   const nodes = Object.fromEntries(Object.entries(config.nodes).map(([name, priv]) => [name, { name, ...keys(priv) }]));
   const byId = Object.fromEntries(Object.values(nodes).map((n) => [n.id, n]));
-  const channels = config.channels.map((c) => ({ ...c, balance: { ...c.balance }, policy: structuredClone(c.policy), advertised: structuredClone(c.advertised ?? c.policy), timestamp: 1_700_000_000 }));
+  const channels = config.channels.map((c) => ({ ...c, capacity: Object.values(c.balance).reduce((a, b) => a + BigInt(b), 0n), balance: { ...c.balance }, policy: structuredClone(c.policy), advertised: structuredClone(c.advertised ?? c.policy), timestamp: 1_700_000_000 }));
   const byScid = Object.fromEntries(channels.map((c) => [c.scid, c]));
   const us = nodes[config.us];
   const failures = (config.failures ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
-  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [] };
+  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, mppTimeoutMs: config.mppTimeoutMs ?? 60_000, mpp: new Map(), reserved: new Map(), payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [] };
 
   const other = (c, name) => (c.a === name ? c.b : c.a);
   const direction = (fromId, toId) => (Buffer.compare(Buffer.from(fromId, 'hex'), Buffer.from(toId, 'hex')) > 0 ? 1 : 0);
@@ -244,36 +252,12 @@ export function createNetwork(ln, config = defaultNetwork()) {
 
   // ─── routing ───────────────────────────────────────────────────────────────────────────
 
-  function findRoute({ source, destination, amount, finalCltv, disabled, overrides, created = new Set(), maxfee }) {
-    const src = byId[source];
-    const dst = byId[destination];
-    if (!src) throw new RpcError(-32602, `Unknown source node ${source}`);
-    if (!dst) throw new RpcError(205, `Unknown destination node ${destination}`);
-    let best;
+  /** Every simple path (≤ 6 hops) from `src` to `dst` through channels the layers allow. */
+  function paths(src, dst, disabled, created) {
+    const out = [];
     const walk = (at, path, seen) => {
       if (path.length > 6) return;
-      if (at === dst.name && path.length) {
-        // Amounts and delays backwards from the destination.
-        const hops = [];
-        let amt = BigInt(amount);
-        let delay = finalCltv;
-        for (let i = path.length - 1; i >= 0; i--) {
-          const { c, from, to } = path[i];
-          hops.unshift({ c, from, to, amount: amt, delay });
-          const o = overrides.get(`${c.scid}/${direction(nodes[from].id, nodes[to].id)}`);
-          // A layer's largest HTLC (a channel that refused an amount for want of balance).
-          if (o?.htlc_maximum_msat !== undefined && amt > o.htlc_maximum_msat) return;
-          if (i > 0) {
-            const p = o ?? c.advertised[from];
-            amt += fee(p, amt);
-            delay += p.cltv_expiry_delta;
-          }
-        }
-        const total = hops[0].amount - BigInt(amount);
-        if (maxfee !== undefined && total > BigInt(maxfee)) return;
-        if (!best || total < best.fee || (total === best.fee && hops.length < best.hops.length)) best = { fee: total, hops };
-        return;
-      }
+      if (at === dst && path.length) return void out.push(path);
       for (const c of channels) {
         if (c.a !== at && c.b !== at) continue;
         // A private channel is known only through a layer that created it (a route hint).
@@ -284,9 +268,100 @@ export function createNetwork(ln, config = defaultNetwork()) {
         walk(to, [...path, { c, from: at, to }], new Set([...seen, to]));
       }
     };
-    walk(src.name, [], new Set([src.name]));
+    walk(src, [], new Set([src]));
+    return out;
+  }
+
+  /** A path priced for `amount` at the destination: hops with amounts and delays, or undefined
+   *  when a hop's HTLC would be over what `room` leaves on that channel direction. */
+  function priced(path, amount, finalCltv, overrides, room) {
+    const hops = [];
+    let amt = BigInt(amount);
+    let delay = finalCltv;
+    for (let i = path.length - 1; i >= 0; i--) {
+      const { c, from, to } = path[i];
+      const dir = `${c.scid}/${direction(nodes[from].id, nodes[to].id)}`;
+      hops.unshift({ c, from, to, amount: amt, delay });
+      const o = overrides.get(dir);
+      // A layer's largest HTLC (a channel that refused an amount for want of balance).
+      if (o?.htlc_maximum_msat !== undefined && amt > o.htlc_maximum_msat) return undefined;
+      if (amt > room(dir, c, from)) return undefined;
+      if (i > 0) {
+        const p = o ?? c.advertised[from];
+        amt += fee(p, amt);
+        delay += p.cltv_expiry_delta;
+      }
+    }
+    return hops;
+  }
+
+  // What the router knows of a channel direction: its capacity (the gossip's, both sides'
+  // balances together: not how they are split), its advertised largest HTLC, less what
+  // askrene-reserve holds for parts in flight.
+  const capacity = (c) => BigInt(c.capacity);
+  // With the `auto.localchans` layer, our own channels are known as they are: our balance.
+  const gossipRoom = (dir, c, from, localchans = false) => {
+    const max = BigInt(c.advertised[from].htlc_maximum_msat ?? c.capacity);
+    const cap = (localchans && from === us.name ? BigInt(c.balance[from]) : capacity(c)) - (state.reserved.get(dir) ?? 0n);
+    return cap < max ? cap : max;
+  };
+
+  const feeOf = (hops, amount) => hops[0].amount - BigInt(amount);
+  const cheapest = (options, amount) =>
+    options.reduce((best, h) => (!best || feeOf(h, amount) < feeOf(best, amount) || (feeOf(h, amount) === feeOf(best, amount) && h.length < best.length) ? h : best), undefined);
+
+  function findRoute({ source, destination, amount, finalCltv, disabled, overrides, created = new Set(), maxfee, room = gossipRoom }) {
+    const src = byId[source];
+    const dst = byId[destination];
+    if (!src) throw new RpcError(-32602, `Unknown source node ${source}`);
+    if (!dst) throw new RpcError(205, `Unknown destination node ${destination}`);
+    const fits = paths(src.name, dst.name, disabled, created)
+      .map((path) => priced(path, amount, finalCltv, overrides, room))
+      .filter((h) => h && (maxfee === undefined || feeOf(h, amount) <= BigInt(maxfee)));
+    const best = cheapest(fits, amount);
     if (!best) throw new RpcError(205, 'Could not find a route');
-    return best.hops;
+    return best;
+  }
+
+  /**
+   * As askrene when one route cannot carry it: several routes (at most `maxparts`) whose
+   * amounts add up to `amount`, each within what the others leave on shared channels, the
+   * fees of all within `maxfee`. Greedy, cheapest paths first: each carries what is left, or
+   * as much as it can.
+   */
+  function splitRoutes({ source, destination, amount, finalCltv, disabled, overrides, created, maxfee, maxparts, room: base = gossipRoom }) {
+    const used = new Map();
+    const room = (dir, c, from) => base(dir, c, from) - (used.get(dir) ?? 0n);
+    const unlimited = () => BigInt(Number.MAX_SAFE_INTEGER);
+    const all = paths(byId[source].name, byId[destination].name, disabled, created)
+      .map((path) => ({ path, hops: priced(path, amount, finalCltv, overrides, unlimited) }))
+      .filter((x) => x.hops)
+      .sort((x, y) => (feeOf(x.hops, amount) < feeOf(y.hops, amount) ? -1 : feeOf(x.hops, amount) > feeOf(y.hops, amount) ? 1 : x.path.length - y.path.length));
+    const parts = [];
+    let left = BigInt(amount);
+    for (const { path } of all) {
+      if (left === 0n || parts.length >= maxparts) break;
+      // The most this path carries now (a binary search: amounts grow with fees).
+      let lo = 0n;
+      let hi = left;
+      while (lo < hi) {
+        const mid = (lo + hi + 1n) / 2n;
+        if (priced(path, mid, finalCltv, overrides, room)) lo = mid;
+        else hi = mid - 1n;
+      }
+      if (lo === 0n) continue;
+      const hops = priced(path, lo, finalCltv, overrides, room);
+      for (const h of hops) {
+        const dir = `${h.c.scid}/${direction(nodes[h.from].id, nodes[h.to].id)}`;
+        used.set(dir, (used.get(dir) ?? 0n) + h.amount);
+      }
+      parts.push({ hops, amount: lo });
+      left -= lo;
+    }
+    if (left > 0n) throw new RpcError(205, `Could not find a route: ${parts.length} part(s) carry ${BigInt(amount) - left} of ${amount}msat${parts.length >= maxparts ? ` (maxparts ${maxparts})` : ''}`);
+    const fees = parts.reduce((a, p) => a + feeOf(p.hops, p.amount), 0n);
+    if (maxfee !== undefined && fees > BigInt(maxfee)) throw new RpcError(205, `Could not find a route: ${parts.length} parts cost ${fees}msat in fees, over maxfee ${maxfee}msat`);
+    return parts;
   }
 
   const layerState = (names) => {
@@ -313,25 +388,59 @@ export function createNetwork(ln, config = defaultNetwork()) {
     }
     const { disabled, overrides, created } = layerState(p.layers);
     const amount = msat(p.amount_msat, 'amount_msat');
-    const hops = findRoute({ source: p.source, destination: p.destination, amount, finalCltv: Number(p.final_cltv ?? 18), disabled, overrides, created, maxfee: p.maxfee_msat === undefined ? undefined : msat(p.maxfee_msat, 'maxfee_msat') });
-    const path = hops.map((h, i) => {
-      const dir = direction(nodes[h.from].id, nodes[h.to].id);
-      const amountIn = i === 0 ? h.amount : hops[i - 1].amount;
-      const cltvIn = i === 0 ? h.delay : hops[i - 1].delay;
-      return {
-        short_channel_id_dir: `${h.c.scid}/${dir}`,
-        node_id_in: nodes[h.from].id,
-        node_id_out: nodes[h.to].id,
-        amount_in_msat: Number(amountIn),
-        amount_out_msat: Number(h.amount),
-        cltv_in: cltvIn,
-        cltv_out: h.delay,
-        next_node_id: nodes[h.to].id,
-        amount_msat: Number(amountIn),
-        delay: cltvIn,
-      };
+    const finalCltv = Number(p.final_cltv ?? 18);
+    const maxfee = p.maxfee_msat === undefined ? undefined : msat(p.maxfee_msat, 'maxfee_msat');
+    const localchans = (p.layers ?? []).includes('auto.localchans');
+    const room = (dir, c, from) => gossipRoom(dir, c, from, localchans);
+    const args = { source: p.source, destination: p.destination, amount, finalCltv, disabled, overrides, created, maxfee, room };
+    // One route when one carries it; else, without `maxparts: 1`, a split (default 100 parts, as askrene).
+    const maxparts = p.maxparts === undefined ? 100 : Number(p.maxparts);
+    let parts;
+    try {
+      parts = [{ hops: findRoute(args), amount }];
+    } catch (e) {
+      if (maxparts <= 1 || !(e instanceof RpcError) || e.code !== 205 || !byId[p.destination]) throw e;
+      parts = splitRoutes({ ...args, maxparts });
+    }
+    const routes = parts.map(({ hops, amount: part }) => ({
+      probability_ppm: 950000,
+      amount_msat: Number(part),
+      final_cltv: finalCltv,
+      path: hops.map((h, i) => {
+        const dir = direction(nodes[h.from].id, nodes[h.to].id);
+        const amountIn = i === 0 ? h.amount : hops[i - 1].amount;
+        const cltvIn = i === 0 ? h.delay : hops[i - 1].delay;
+        return {
+          short_channel_id_dir: `${h.c.scid}/${dir}`,
+          node_id_in: nodes[h.from].id,
+          node_id_out: nodes[h.to].id,
+          amount_in_msat: Number(amountIn),
+          amount_out_msat: Number(h.amount),
+          cltv_in: cltvIn,
+          cltv_out: h.delay,
+          next_node_id: nodes[h.to].id,
+          amount_msat: Number(amountIn),
+          delay: cltvIn,
+        };
+      }),
+    }));
+    return { probability_ppm: Math.round(1e6 * 0.95 ** routes.length), routes };
+  }
+
+  /** askrene-reserve / askrene-unreserve: amounts held on channel directions by parts in flight. */
+  function reservation(p, sign) {
+    if (!Array.isArray(p.path)) throw new RpcError(-32602, 'path: should be an array');
+    const steps = p.path.map((x, i) => {
+      if (!/^\d+x\d+x\d+\/[01]$/.test(String(x?.short_channel_id_dir))) throw new RpcError(-32602, `path[${i}].short_channel_id_dir: should be a short_channel_id_dir`);
+      return [x.short_channel_id_dir, msat(x.amount_msat, `path[${i}].amount_msat`)];
     });
-    return { probability_ppm: 950000, routes: [{ probability_ppm: 950000, amount_msat: Number(amount), final_cltv: Number(p.final_cltv ?? 18), path }] };
+    for (const [dir, amount] of steps) {
+      const now = (state.reserved.get(dir) ?? 0n) + sign * amount;
+      if (now < 0n) throw new RpcError(-32602, `${dir}: unreserving ${amount}msat, more than is reserved`);
+      if (now === 0n) state.reserved.delete(dir);
+      else state.reserved.set(dir, now);
+    }
+    return {};
   }
 
   function getroute(p) {
@@ -384,33 +493,45 @@ export function createNetwork(ln, config = defaultNetwork()) {
     return { bolt11, payment_hash: hash, payment_secret: secret, destination: n.id, amount_msat: amountMsat === undefined ? undefined : Number(amountMsat) };
   }
 
-  /** The 201 rule (man page): same hash already complete or pending. */
-  function checkDuplicate(hash, partid, amount, destination, groupid) {
+  /** The 201 rule (man page) and check_progress's part rules (sendpay-contract §5), in order. */
+  function checkDuplicate(hash, partid, amount, destination, groupid, total = 0n) {
+    let otherComplete = false;
+    let pending = 0n;
     for (const p of state.payments) {
       if (p.payment_hash !== hash) continue;
-      // check_progress (sendpay-contract §5): a pending payment of another group stops any
-      // new one; a failed (partid, groupid) cannot be reused.
-      if (p.status === 'pending' && p.groupid !== groupid) throw new RpcError(200, `Payment with groupid=${p.groupid} still in progress, cannot retry before that completes.`);
-      if ((p.partid ?? 0) !== partid) continue;
-      if (p.status === 'failed' && p.groupid === groupid) throw new RpcError(201, `There already is a payment with payment_hash=${hash}, groupid=${groupid}, partid=${partid}. Either change the partid, or wait for the payment to complete and start a new group.`);
+      const samePart = (p.partid ?? 0) === partid;
       if (p.status === 'complete') {
+        if (!samePart) {
+          otherComplete = true;
+          continue;
+        }
         if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already succeeded with amount ${p.amount_msat}msat (not ${amount}msat)`);
         return p;
       }
       if (p.status === 'pending') {
-        if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already pending with amount ${p.amount_msat}msat (not ${amount}msat)`);
-        return p;
+        if (p.groupid !== groupid) throw new RpcError(200, `Payment with groupid=${p.groupid} still in progress, cannot retry before that completes.`);
+        if ((p.partid ?? 0) === 0 && partid !== 0) throw new RpcError(200, 'Already have non-parallel payment in progress');
+        if ((p.partid ?? 0) !== 0 && partid === 0) throw new RpcError(200, 'Already have parallel payment in progress');
+        if (samePart) {
+          if (p.amount_msat !== amount || p.destination !== destination) throw new RpcError(201, `Already pending with amount ${p.amount_msat}msat (not ${amount}msat)`);
+          return p;
+        }
+        if ((p.total ?? 0n) !== total) throw new RpcError(-32602, `msatoshi was previously ${p.total ?? 0n}msat, now ${total}msat`);
+        pending += p.amount_msat ?? 0n;
       }
+      if (p.status === 'failed' && samePart && p.groupid === groupid) throw new RpcError(201, `There already is a payment with payment_hash=${hash}, groupid=${groupid}, partid=${partid}. Either change the partid, or wait for the payment to complete and start a new group.`);
     }
+    if (otherComplete) throw new RpcError(201, 'Already succeeded other parts');
+    if (total !== 0n && pending >= total) throw new RpcError(200, `Already have ${pending}msat of ${total}msat payments in progress`);
     return null;
   }
 
-  function start({ hash, partid, amount, destination, sent, label, bolt11, firstHop, onion, secrets, route, groupid: explicit }) {
+  function start({ hash, partid, amount, total = 0n, destination, sent, label, bolt11, firstHop, onion, secrets, route, groupid: explicit }) {
     // Without an explicit groupid, a new group (max + 1), as lightningd assigns it before its check.
     const groupid = explicit ?? 1 + state.payments.filter((p) => p.payment_hash === hash).reduce((m, p) => Math.max(m, Number(p.groupid)), 0);
-    const existing = checkDuplicate(hash, partid, amount, destination, groupid);
+    const existing = checkDuplicate(hash, partid, amount, destination, groupid, total);
     if (existing) return { ...row(existing), message: 'Already pending or complete' };
-    const p = { created_index: ++state.index, payment_hash: hash, groupid, partid, status: 'pending', amount_msat: amount, destination, amount_sent_msat: sent, created_at: Math.floor(Date.now() / 1000), label, bolt11, secrets, route };
+    const p = { created_index: ++state.index, payment_hash: hash, groupid, partid, status: 'pending', amount_msat: amount, total, destination, amount_sent_msat: sent, created_at: Math.floor(Date.now() / 1000), label, bolt11, secrets, route };
     state.payments.push(p);
     const first = byId[firstHop.id];
     // first_hop.channel is optional (sendonion's schema: "any available channel to this
@@ -438,6 +559,11 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const fail = (msg, at) => {
       reply = ln.createFailureReply({ sharedSecret: secrets[secrets.length - 1], failureMessage: hexOf(msg) }).reply;
       erring = at;
+    };
+    // Back through every hop before the erring one (the last to peel).
+    const wrapped = (r) => {
+      for (let i = secrets.length - 2; i >= 0; i--) r = ln.forwardFailureReply({ sharedSecret: secrets[i], reply: r }).reply;
+      return r;
     };
     if (BigInt(channel.balance[us.name]) < amount) {
       // Our own channel: a local failure.
@@ -469,16 +595,21 @@ export function createNetwork(ln, config = defaultNetwork()) {
         // The destination.
         const inv = state.invoices.get(p.payment_hash);
         const details = () => fail(Buffer.concat([u16(PERM | 15), u64(amount), u32(state.blockheight)]), node.name);
+        // Basic MPP (BOLT 4): the payment's total is the payload's total_msat; a part below it is held.
+        const total = f.totalMsat === undefined ? amount : BigInt(f.totalMsat);
+        const set = state.mpp.get(p.payment_hash);
         if (injected === 'incorrect_or_unknown_payment_details' || !inv || inv.node !== node.name) {
           details();
           log(`${node.name}: unknown payment hash`);
-        } else if ((inv.amount !== undefined && (amount < inv.amount || amount > 2n * inv.amount)) || (f.paymentSecret !== inv.secret)) {
+        } else if ((inv.amount !== undefined && (total < inv.amount || total > 2n * inv.amount)) || f.paymentSecret !== inv.secret || amount > total || (set && set.total !== total)) {
           details();
-          log(`${node.name}: wrong amount or payment secret`);
+          log(`${node.name}: wrong amount, total or payment secret`);
         } else if (BigInt(f.amtToForward) > amount) {
           fail(Buffer.concat([u16(19), u64(amount)]), node.name); // final_incorrect_htlc_amount
         } else if (Number(f.outgoingCltvValue) > cltv) {
           fail(Buffer.concat([u16(18), u32(cltv)]), node.name); // final_incorrect_cltv_expiry
+        } else if (total > amount || set) {
+          return hold(p, held, { node, amount, total, preimage: inv.preimage, timeout: () => wrapped(ln.createFailureReply({ sharedSecret: secrets[secrets.length - 1], failureMessage: hexOf(u16(23)) }).reply) });
         } else {
           log(`${node.name}: paid, preimage released`);
           return finish(p, held, { preimage: inv.preimage });
@@ -518,17 +649,50 @@ export function createNetwork(ln, config = defaultNetwork()) {
       cltv = Number(f.outgoingCltvValue);
       onion = peeled.nextOnion;
     }
-    // Wrap the reply back through every hop before the erring one.
-    const at = secrets.length - 1;
-    for (let i = at - 1; i >= 0; i--) reply = ln.forwardFailureReply({ sharedSecret: secrets[i], reply }).reply;
-    return finish(p, held, { reply, erring });
+    return finish(p, held, { reply: wrapped(reply), erring });
+  }
+
+  /**
+   * A part held at the payee until the parts' sum reaches the total (then all settle, with the
+   * same preimage) or `mppTimeoutMs` passes (then every held part fails with
+   * WIRE_MPP_TIMEOUT). While held, its amounts are taken from the channels it crossed, so
+   * other HTLCs cannot use them.
+   */
+  function hold(p, held, { node, amount, total, preimage, timeout }) {
+    let set = state.mpp.get(p.payment_hash);
+    if (!set) {
+      set = { total, parts: [], timer: undefined };
+      state.mpp.set(p.payment_hash, set);
+      set.timer = setTimeout(() => {
+        state.mpp.delete(p.payment_hash);
+        log(`${node.name}: MPP timeout: ${set.parts.length} part(s) held, ${set.parts.reduce((a, x) => a + x.amount, 0n)} of ${total} msat; all failed`);
+        for (const x of set.parts) x.fail();
+      }, state.mppTimeoutMs);
+      set.timer.unref?.();
+    }
+    for (const [c, from, a] of held) c.balance[from] = Number(BigInt(c.balance[from]) - a);
+    return new Promise((resolve) => {
+      set.parts.push({
+        amount,
+        settle: () => resolve(finish(p, held, { preimage, reserved: true })),
+        fail: () => resolve(finish(p, held, { reply: timeout(), erring: node.name, reserved: true })),
+      });
+      const sum = set.parts.reduce((a, x) => a + x.amount, 0n);
+      log(`${node.name}: holds part ${p.partid} (${amount} msat): ${sum} of ${total} msat`);
+      if (sum >= total) {
+        clearTimeout(set.timer);
+        state.mpp.delete(p.payment_hash);
+        log(`${node.name}: all ${set.parts.length} parts in: paid, preimage released`);
+        for (const x of set.parts) x.settle();
+      }
+    });
   }
 
   function finish(p, held, outcome) {
     p.completed_at = Math.floor(Date.now() / 1000);
     if (outcome.preimage) {
       for (const [c, from, amount] of held) {
-        c.balance[from] = Number(BigInt(c.balance[from]) - amount);
+        if (!outcome.reserved) c.balance[from] = Number(BigInt(c.balance[from]) - amount);
         c.balance[other(c, from)] = Number(BigInt(c.balance[other(c, from)]) + amount);
       }
       p.status = 'complete';
@@ -536,6 +700,7 @@ export function createNetwork(ln, config = defaultNetwork()) {
       return { ok: true };
     }
     p.status = 'failed';
+    if (outcome.reserved) for (const [c, from, amount] of held) c.balance[from] = Number(BigInt(c.balance[from]) + amount);
     if (outcome.local) {
       p.failure = { code: 204, message: 'failed: WIRE_TEMPORARY_CHANNEL_FAILURE (local failure)', data: { erring_index: 0, failcode: UPDATE | 7, failcodename: 'WIRE_TEMPORARY_CHANNEL_FAILURE', erring_node: us.id } };
       return { ok: false };
@@ -580,7 +745,8 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const amount = p.amount_msat === undefined ? undefined : msat(p.amount_msat, 'amount_msat');
     if (p.shared_secrets) throw new RpcError(-32602, 'the dev node does not take shared_secrets: keep them in the client');
     const groupid = p.groupid === undefined ? undefined : Number(p.groupid);
-    return start({ hash, partid: Number(p.partid ?? 0), amount, destination: p.destination, sent: msat(p.first_hop.amount_msat, 'first_hop.amount_msat'), label: p.label, bolt11: p.bolt11, firstHop: p.first_hop, onion: p.onion, groupid });
+    const total = p.total_amount_msat === undefined ? 0n : msat(p.total_amount_msat, 'total_amount_msat');
+    return start({ hash, partid: Number(p.partid ?? 0), amount, total, destination: p.destination, sent: msat(p.first_hop.amount_msat, 'first_hop.amount_msat'), label: p.label, bolt11: p.bolt11, firstHop: p.first_hop, onion: p.onion, groupid });
   }
 
   function sendpay(p) {
@@ -590,9 +756,11 @@ export function createNetwork(ln, config = defaultNetwork()) {
     const last = route[route.length - 1];
     const amount = p.amount_msat === undefined ? BigInt(last.amount_msat) : msat(p.amount_msat, 'amount_msat');
     if (amount !== BigInt(last.amount_msat) && !p.partid) throw new RpcError(-32602, `Do not specify msatoshi (${amount}msat) without nonzero partid if you want route amount (${last.amount_msat}msat)`);
-    const built = ln.buildOnion({ route, paymentHash: p.payment_hash, paymentSecret: p.payment_secret, blockHeight: state.blockheight });
+    // A part (partid ≠ 0): amount_msat is the whole payment's (sendpay-contract §3.1), in the onion as total_msat.
+    const part = Number(p.partid ?? 0) !== 0;
+    const built = ln.buildOnion({ route, paymentHash: p.payment_hash, paymentSecret: p.payment_secret, ...(part && p.payment_secret ? { totalMsat: amount } : {}), blockHeight: state.blockheight });
     const first = route[0];
-    return start({ hash: p.payment_hash, partid: Number(p.partid ?? 0), amount: BigInt(last.amount_msat), destination: last.id, sent: BigInt(first.amount_msat), label: p.label, bolt11: p.bolt11, firstHop: { id: first.id, channel: first.channel, amount_msat: first.amount_msat, delay: first.delay }, onion: built.onion, secrets: built.sharedSecrets, route });
+    return start({ hash: p.payment_hash, partid: Number(p.partid ?? 0), amount: BigInt(last.amount_msat), total: part ? amount : 0n, groupid: p.groupid === undefined ? undefined : Number(p.groupid), destination: last.id, sent: BigInt(first.amount_msat), label: p.label, bolt11: p.bolt11, firstHop: { id: first.id, channel: first.channel, amount_msat: first.amount_msat, delay: first.delay }, onion: built.onion, secrets: built.sharedSecrets, route });
   }
 
   async function waitsendpay(p) {
@@ -646,6 +814,9 @@ export function createNetwork(ln, config = defaultNetwork()) {
       }
       return {};
     },
+    'askrene-reserve': (p) => reservation(p, 1n),
+    'askrene-unreserve': (p) => reservation(p, -1n),
+    'askrene-listreservations': () => ({ reservations: [...state.reserved].map(([dir, amount]) => ({ short_channel_id_dir: dir, amount_msat: Number(amount), age_in_seconds: 0, command_id: 'dev' })) }),
     sendonion,
     sendpay,
     waitsendpay,

@@ -10,7 +10,7 @@
 // `corsOrigins`, as `clnrest-cors-origins` (default `*`; else only a listed Origin is echoed in
 // `access-control-allow-origin`, so a browser on another origin cannot read the answer).
 //
-//   node www/devnode/server.mjs [--port 9736] [--rune dev-rune] [--delay-ms 300] [--fail node:kind[:channel][:times]]
+//   node www/devnode/server.mjs [--port 9736] [--rune dev-rune] [--delay-ms 300] [--mpp-timeout-ms 60000] [--fail node:kind[:channel][:times]]
 //        [--cors-origin https://wallet.example]… [--scoped-rune rune:method,method,…]…
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const config = defaultNetwork();
   config.delayMs = Number(arg('--delay-ms', 300));
+  config.mppTimeoutMs = Number(arg('--mpp-timeout-ms', 60_000));
   try {
     for (let i = 0; i < process.argv.length; i++) if (process.argv[i] === '--fail') config.failures.push(parseFailure(process.argv[i + 1]));
   } catch (e) {
