@@ -94,7 +94,7 @@ test-fuzz fuzz-long: setup-fuzz
 	mkdir -p target && node fuzz/seed-bolt11.mjs $(SHARED)
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p corpus/$$t; seeds=$$( [ -d seeds/$$t ] && echo seeds/$$t ); \
-	  cargo fuzz run $$t --sanitizer none corpus/$$t $$seeds -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \
+	  cargo fuzz run $$t -O --sanitizer none corpus/$$t $$seeds -- -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz-$$t.log 2>&1 \
 	    || { tail -40 ../target/fuzz-$$t.log; exit 1; }; \
 	  echo "fuzz $$t: $$(grep -E '^#[0-9]+[[:space:]]+DONE' ../target/fuzz-$$t.log)"; \
 	done
