@@ -46,6 +46,9 @@ pkg: setup-wasm
 	  --out-dir pkg --out-name ln_sendpay $(WASM_OUT)
 	rm -f pkg/ln_sendpay.d.ts pkg/ln_sendpay_bg.wasm.d.ts pkg/cli/ln_sendpay_cli.d.ts pkg/cli/ln_sendpay_cli_bg.wasm.d.ts
 	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
+	# The README's links resolve inside the package too: the docs and the templates ship with it.
+	rm -rf pkg/docs pkg/examples && mkdir -p pkg/docs pkg/examples
+	cp docs/*.md pkg/docs/ && cp -r examples/README.md examples/node-pay examples/vite-wallet examples/worker pkg/examples/
 	@echo "pkg/ln_sendpay_bg.wasm: $$(stat -c %s pkg/ln_sendpay_bg.wasm) bytes, $$(gzip -9 -c pkg/ln_sendpay_bg.wasm | wc -c) gzip"
 
 ## The main job: a payment against the dev node (a simulated network behind CLNRest), in

@@ -1,17 +1,29 @@
 // Pack pkg/ with npm, install the tarball into a fresh temporary project, check what the
 // tarball holds, run the suite there with Node's test runner, and run the packaged CLI.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, copyFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, copyFileSync, rmSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const shared = resolve(root, '..', 'shared');
 const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-node-'));
+
+/** The docs and the templates the README links to, as the tarball must hold them. */
+function shipped() {
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  const templates = ['node-pay', 'vite-wallet', 'worker'].flatMap((t) =>
+    readdirSync(join(root, 'examples', t), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join('examples', t, e.parentPath.slice(join(root, 'examples', t).length), e.name).replace(/\/\//g, '/')),
+  );
+  return [...docs, 'examples/README.md', ...templates];
+}
+
 try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed[0].files.map((f) => f.path).sort();
-  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'cli/ln_sendpay_cli.js', 'cli/ln_sendpay_cli_bg.wasm', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/client.js', 'lib/error.js', 'lib/input.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json', 'wasm-module.d.ts'].sort();
+  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'cli/ln_sendpay_cli.js', 'cli/ln_sendpay_cli_bg.wasm', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/client.js', 'lib/error.js', 'lib/input.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json', 'wasm-module.d.ts', ...shipped()].sort();
   if (JSON.stringify(files) !== JSON.stringify(expected)) {
     console.error(`npm pack holds ${JSON.stringify(files)}, expected ${JSON.stringify(expected)}`);
     process.exit(1);
