@@ -494,6 +494,9 @@ export interface AttemptRecord {
   nodeCreatedAt?: number;
   createdAt: number;
   updatedAt: number;
+  /** A failed attempt's failure reply as the node kept it (hex): the next `pay` of this hash
+   *  decodes it again and starts from what it taught (the failing channel left out). */
+  failureReply?: Hex;
   [other: string]: unknown;
 }
 

@@ -832,13 +832,37 @@ impl Payer {
         }
     }
 
+    /// What an earlier attempt for this payment taught, before the payment starts: `reply`,
+    /// the failure reply the node kept for it (`listsendpays`' `erroronion`), decoded here
+    /// with the attempt's route and shared secrets (nothing the store says is taken on
+    /// trust). A failure along the route is applied to the first route asked for, as a
+    /// failure of this payment's own would be; anything else teaches nothing. Returns the
+    /// decoded failure.
+    pub fn learn(&mut self, route: &Route, shared_secrets: &[SharedSecret], reply: &[u8]) -> Option<RoutingFailure> {
+        if self.state != State::Start {
+            return None;
+        }
+        let f = RoutingFailure::from_reply(shared_secrets, reply, Some(route), None);
+        if f.code == PAY_TRY_OTHER_ROUTE
+            && let Some((e, c)) = self.blame_on(route, &f)
+            && !self.changes.iter().any(|(x, y, _)| *x == e && *y == c)
+        {
+            self.changes.push((e, c, false));
+        }
+        Some(f)
+    }
+
     /// What to change before the next route: the erring channel direction disabled, or — when
     /// the failure carried a verified update for the route's channel — its new policy.
     fn blame(&self, f: &RoutingFailure) -> Option<(Exclusion, ChannelChange)> {
+        self.blame_on(&self.attempts.last()?.route, f)
+    }
+
+    fn blame_on(&self, route: &Route, f: &RoutingFailure) -> Option<(Exclusion, ChannelChange)> {
         // A local failure (erring_index 0: our own channel refused) names no channel after
         // sendonion; we know it: the route's first, from us.
         if f.erring_index == Some(0) && f.erring_channel.is_none() {
-            let first = self.attempts.last()?.route.hops.first()?;
+            let first = route.hops.first()?;
             let dir = crate::ids::direction(&self.our_id?, &first.node_id);
             return Some((Exclusion::Channel(first.channel, dir), ChannelChange::Disable));
         }
@@ -857,7 +881,7 @@ impl Payer {
         let cap = match f.failcode {
             Some(0x100c) | Some(0x100d) => None,
             Some(0x1007) => {
-                let hop = f.erring_index.and_then(|i| self.attempts.last()?.route.hops.get(i as usize));
+                let hop = f.erring_index.and_then(|i| route.hops.get(i as usize));
                 match hop.and_then(|h| h.amount.0.checked_sub(1)).filter(|&m| m > 0) {
                     Some(m) => Some(Msat(m)),
                     None => return disable,

@@ -726,3 +726,32 @@ fn an_invoice_for_another_network_is_refused_before_anything_is_sent() {
     }
     assert!(Network::Testnet.is_node_network("testnet4") && !Network::Signet.is_node_network("testnet"));
 }
+
+#[test]
+fn an_earlier_attempts_failure_is_learned_before_the_first_route() {
+    // An earlier pay of this hash failed at B (3x1x0, B to C) and lost the answer; the node kept the failure
+    // reply (listsendpays' erroronion). A new payer taught it routes around B from the start.
+    let mut node = FakeNode::new();
+    let earlier = node.route();
+    let secrets: Vec<_> = (0..3u8).map(|i| sphinx::SharedSecret::from_bytes([0x50 + i; 32])).collect();
+    let reply = failure::reply_from_hop(&secrets, 1, &node.failure).unwrap();
+    let mut payer = Payer::new(config(&node, Router::GetRoutes, 3));
+    let f = payer.learn(&earlier, &secrets, &reply).expect("decoded");
+    assert_eq!(f.erring_channel, Some(ErringChannel::Channel(ShortChannelId::parse("3x1x0").unwrap())));
+    // Garbage teaches nothing, and is still a value.
+    let g = payer.learn(&earlier, &secrets, &[0u8; 300]).expect("a value");
+    assert_eq!(g.code, 202);
+    let (out, _, requests) = run(&mut node, payer, |_| None);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    assert_eq!(
+        node.log,
+        ["getinfo", "askrene-create-layer", "askrene-update-channel", "getroutes", "sendonion", "waitsendpay"],
+        "one HTLC, not through B's failing channel"
+    );
+    let disabled = requests.iter().find(|r| r.method == "askrene-update-channel").unwrap();
+    assert!(disabled.params.to_json().contains("\"3x1x0/"), "{}", disabled.params.to_json());
+    // Once started, a payer learns nothing more this way.
+    let mut started = Payer::new(config(&node, Router::GetRoutes, 3));
+    let _ = started.step(None, &[1; 32]);
+    assert!(started.learn(&earlier, &secrets, &reply).is_none());
+}

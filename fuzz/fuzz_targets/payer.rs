@@ -12,13 +12,37 @@ use ln_sendpay::sphinx::SecretKey;
 // Fixed setup, computed once (a public key per run would cost a point multiplication).
 static DEST: std::sync::OnceLock<ln_sendpay::ids::NodeId> = std::sync::OnceLock::new();
 
+/// An earlier attempt's route (three hops to the destination) and its shared secrets, for
+/// `Payer::learn`: computed once.
+fn earlier() -> &'static (ln_sendpay::route::Route, Vec<ln_sendpay::sphinx::SharedSecret>) {
+    static E: std::sync::OnceLock<(ln_sendpay::route::Route, Vec<ln_sendpay::sphinx::SharedSecret>)> =
+        std::sync::OnceLock::new();
+    E.get_or_init(|| {
+        let dest = *DEST.get_or_init(|| SecretKey::from_bytes(&[4; 32]).unwrap().public_key());
+        let hops = (0..3u8)
+            .map(|i| ln_sendpay::route::Hop {
+                node_id: if i == 2 { dest } else { SecretKey::from_bytes(&[i + 5; 32]).unwrap().public_key() },
+                channel: ln_sendpay::ids::ShortChannelId(u64::from(i) + 1),
+                direction: None,
+                amount: Msat(100_000 + 10 * u64::from(2 - i)),
+                delay: 18 + 40 * u32::from(2 - i),
+            })
+            .collect();
+        let secrets = (0..3u8).map(|i| ln_sendpay::sphinx::SharedSecret::from_bytes([0x50 + i; 32])).collect();
+        (ln_sendpay::route::Route::from_hops(hops), secrets)
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut payer = Payer::new(PayConfig {
         destination: *DEST.get_or_init(|| SecretKey::from_bytes(&[4; 32]).unwrap().public_key()),
         amount: Msat(100_000),
         // sha256 of [7; 32], the seeds' preimage.
-        payment_hash: ln_sendpay::hex::decode_array::<32>("4bb06f8e4e3a7715d201d573d0aa423762e55dabd61a2c02278fa56cc6d294e0").unwrap(),
+        payment_hash: ln_sendpay::hex::decode_array::<32>(
+            "4bb06f8e4e3a7715d201d573d0aa423762e55dabd61a2c02278fa56cc6d294e0",
+        )
+        .unwrap(),
         payment_secret: Some([2; 32]),
         payment_metadata: None,
         final_cltv: 18,
@@ -32,10 +56,16 @@ fuzz_target!(|data: &[u8]| {
         max_delay: 2016,
         wait_timeout: 60,
     });
+    // Replies separated by a 0x1e byte; each is an answer (a), an error (e) or a lost request
+    // (t). A first part `l…` is an earlier attempt's failure reply (its bytes) to learn from.
+    let mut parts = text.split('\u{1e}').peekable();
+    if let Some(lesson) = parts.next_if(|p| p.starts_with('l')) {
+        let (route, secrets) = earlier();
+        let _ = payer.learn(route, secrets, &lesson.as_bytes()[1..]);
+    }
     let mut step = payer.step(None, &[0x41; 32]);
     let hash = payer.payment_hash();
-    // Replies separated by a 0x1e byte; each is an answer (a), an error (e) or a lost request (t).
-    for (i, part) in text.split('\u{1e}').enumerate().take(40) {
+    for (i, part) in parts.enumerate().take(40) {
         let Step::Send { .. } = step else { break };
         let mut chars = part.chars();
         let kind = chars.next().unwrap_or('t');

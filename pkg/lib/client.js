@@ -20,6 +20,16 @@ const RUNE_REFUSED = 1501;
 const RUNE_NOT_PERMITTED = 1502;
 const NAMES = { 200: 'PAY_IN_PROGRESS', 201: 'PAY_RHASH_ALREADY_USED', 202: 'PAY_UNPARSEABLE_ONION', 203: 'PAY_DESTINATION_PERM_FAIL', 204: 'PAY_TRY_OTHER_ROUTE', 205: 'PAY_ROUTE_NOT_FOUND', 206: 'PAY_ROUTE_TOO_EXPENSIVE', 210: 'PAY_STOPPED_RETRYING', [RUNE_REFUSED]: 'RUNE_REFUSED', [RUNE_NOT_PERMITTED]: 'RUNE_NOT_PERMITTED', [PREIMAGE_MISMATCH]: 'PAYMENT_PREIMAGE_MISMATCH' };
 
+/** The `onionreply` (hex) of a node's error text (a 202/204 from waitsendpay), if it has one. */
+function onionReplyOf(errorText) {
+  try {
+    const r = JSON.parse(errorText)?.data?.onionreply;
+    return typeof r === 'string' && /^[0-9a-f]+$/i.test(r) ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `preimage` (hex) hashes to `paymentHash` (hex): a stored "complete" is proof only then. */
 async function proves(preimage, paymentHash) {
   if (typeof preimage !== 'string' || !/^[0-9a-f]{64}$/i.test(preimage)) return false;
@@ -256,6 +266,8 @@ export class Client {
       const changes = { status: 'failed' };
       if (decoded.routing) changes.failure = plain(decoded.routing);
       else changes.error = { code: err.code, message: err.message };
+      const reply = onionReplyOf(errorText);
+      if (decoded.routing && reply) changes.failureReply = reply; // what the next pay learns from
       await this.#update(key, record, changes);
     }
     return err;
@@ -358,6 +370,7 @@ export class Client {
     if (newest.status === 'failed' && newest.erroronion && rec.sharedSecrets) {
       // The failure reply is on record at the node: decode it here.
       changes.failure = plain(lib(raw.decodeFailure, { reply: newest.erroronion, route: rec.route, sharedSecrets: rec.sharedSecrets }));
+      changes.failureReply = newest.erroronion; // what the next pay learns from (decoded again there)
     }
     return this.#update(key, rec, changes);
   }
@@ -509,6 +522,16 @@ export class Client {
           return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
+        // The last attempt failed along the route (this call's guard, or an earlier pay, found
+        // it so): the payer starts from what that taught, not from the same route.
+        const last = await this.#store.get(key);
+        if (last?.status === 'failed' && last.failureReply && last.route && last.sharedSecrets) {
+          try {
+            payer.learn({ route: last.route, sharedSecrets: last.sharedSecrets, reply: last.failureReply });
+          } catch {
+            // a record that does not read teaches nothing
+          }
+        }
         return this.#drive(payer, key, { signal, timeoutMs, deadline, input: safe }, progress);
       });
     } finally {

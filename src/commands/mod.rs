@@ -15,7 +15,7 @@ pub use cli::{CliOutput, USAGE, amount, error_json, run, short_channel_id};
 pub use invoice::{invoice_decode, invoice_json};
 pub use node::{rpc_answer, rpc_error, rpc_request};
 pub use onion::{build_onion, onion_decode, onion_generate, onion_runtest, route_payloads};
-pub use pay::{pay_config, pay_step, pay_step_json, payment_guard};
+pub use pay::{pay_config, pay_learn, pay_step, pay_step_json, payment_guard};
 pub use reply::{channel_update_decode, failure_create, failure_decode, failure_forward, failure_wrap};
 
 use invoice::with_invoice;

@@ -74,6 +74,18 @@ pub fn payment_guard(input: &Value) -> Result<Value, Error> {
     })
 }
 
+/// `pay learn`: `{"route","shared_secrets","reply"}` — an earlier attempt of this payment
+/// and the failure reply the node kept for it — taught to a payer before it starts (see
+/// [`crate::payment::Payer::learn`]); the failure decoded here, or `null` once started.
+pub fn pay_learn(payer: &mut crate::payment::Payer, input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    known_keys(input, "", &["route", "shared_secrets", "reply"])?;
+    let route = route_param(input)?;
+    let secrets = secrets_param(input)?;
+    let reply = hex_param(input, "reply")?;
+    Ok(payer.learn(&route, &secrets, &reply).map_or(Value::Null, |f| f.to_json()))
+}
+
 /// What `pay` takes (`retry_for` is the JS client's; `wait_timeout` and `now` it adds).
 const PAY_KEYS: &[&str] = &[
     "bolt11",

@@ -495,6 +495,12 @@ impl PayerJs {
         to_js(&v, "", Mode::Plain)
     }
 
+    /// An earlier attempt's lesson, before the first step: `{route, sharedSecrets, reply}`
+    /// (the failure reply the node kept) → the failure decoded here, or `null`.
+    pub fn learn(&mut self, lesson: JsValue) -> Result<JsValue, JsValue> {
+        call(&lesson, |v| commands::pay_learn(&mut self.inner, v))
+    }
+
     /// Seconds left of the payment's time (`retryFor`), or `undefined` for no limit: every
     /// `waitsendpay` asks for at most that, and at 0 the payment ends.
     #[wasm_bindgen(js_name = setTimeLeft)]

@@ -241,6 +241,28 @@ test('pay: a transport that keeps failing is reported as its own error, saying w
   assert.equal(net.state.payments.filter((p) => p.payment_hash === small.payment_hash).length, 1);
 });
 
+test('pay after a lost answer: the failure the node kept is learned, so the next pay does not send through it again', async () => {
+  const { net, inv } = setup(); // 100,000 sat: the first route fails at bob (105x1x0)
+  let gone = false;
+  let lost = 0; // the answers after the first sendonion are lost, until the node is back
+  const { t, calls } = counted(net, async (req, opts, inner) => {
+    if (gone) throw new Error('socket hang up');
+    const answer = await inner(req, opts);
+    if (req.method === 'sendonion' && lost++ === 0) gone = true;
+    return answer;
+  });
+  const store = new ln.MemoryStore();
+  await rejects(new ln.Client({ transport: t, store }).pay({ bolt11: inv.bolt11 }), ln.TRANSPORT_ERROR);
+  gone = false;
+  const sends = () => calls.filter((m) => m === 'sendonion').length;
+  const before = sends();
+  const paid = await new ln.Client({ transport: t, store }).pay({ bolt11: inv.bolt11 });
+  assert.equal(paid.status, 'complete');
+  assert.equal(sends() - before, 1, 'one HTLC: not through bob again');
+  assert.ok(!paid.attempts[0].route.some((h) => h.channel === '105x1x0'), paid.attempts[0].route.map((h) => h.channel).join(' '));
+  assert.deepEqual(net.state.payments.filter((p) => p.payment_hash === inv.payment_hash).map((p) => p.status), ['failed', 'complete']);
+});
+
 test('bad node answers are typed errors and leave the store consistent', async () => {
   const { net, inv } = setup();
   const { route } = await new ln.Client({ transport: net.transport() }).getroute({ destination: inv.destination, amountMsat: 100000n });
