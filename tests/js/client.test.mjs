@@ -797,6 +797,20 @@ test('MPP driven by hand: getroutes splits, one groupid, the payee holds parts u
   assert.equal(paid[0].paymentPreimage, paid[1].paymentPreimage);
   await net.call('askrene-unreserve', { path: reserved });
   assert.deepEqual((await net.call('askrene-listreservations')).reservations, []);
+  // sendpay's parts (the node builds the onions): amount_msat is the whole payment's.
+  const viaSendpay = net.invoice({ node: 'grace', amount_msat: 60_000_000 });
+  const half = async () => (await client.getroutes({ source: id, destination: viaSendpay.destination, amountMsat: 30_000_000n, maxfeeMsat: 5_000_000n, layers: ['auto.localchans'], maxparts: 1 })).routes[0].route;
+  const [a, b] = [await half(), await half()];
+  for (const [i, route] of [a, b].entries()) {
+    const p = await client.sendpay({ route, paymentHash: viaSendpay.payment_hash, paymentSecret: viaSendpay.payment_secret, totalMsat: 60_000_000n, partid: i + 1, groupid: 3n });
+    assert.equal(p.status, 'pending');
+    assert.equal(BigInt(p.partid), BigInt(i + 1));
+  }
+  const both = await Promise.all([1, 2].map((partid) => client.waitsendpay({ paymentHash: viaSendpay.payment_hash, partid, groupid: 3n })));
+  assert.deepEqual(both.map((p) => p.status), ['complete', 'complete']);
+  const listed = await client.listsendpays({ paymentHash: viaSendpay.payment_hash });
+  assert.deepEqual(listed.payments.map((p) => [Number(p.partid), BigInt(p.groupid), p.status]), [[1, 3n, 'complete'], [2, 3n, 'complete']]);
+
   // On a fresh network, a payment whose second part never comes: the payee fails the first
   // with WIRE_MPP_TIMEOUT.
   const fresh = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 150 });
