@@ -590,9 +590,14 @@ export interface CallOptions {
 
 /** What `onProgress` receives while `pay` runs. */
 export interface PayProgress {
-  stage: 'getinfo' | 'layer' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
-  /** 1-based attempt number (at `complete`: the attempts made). */
+  stage: 'getinfo' | 'layer' | 'reserve' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
+  /** 1-based attempt number: a route tried, one part (at `complete`: the attempts made). */
   attempt?: number;
+  /** send, wait, settle, reserve: the part it is about — 0 when it alone carries the payment,
+   *  else 1, 2, … — its group (decimal string) and what it delivers. */
+  partid?: number;
+  groupid?: string;
+  amountMsat?: bigint;
   /** The method being sent, and its params (as sent: snake_case, u64s past 2^53 as strings). */
   method?: string;
   params?: Record<string, unknown>;
@@ -607,9 +612,15 @@ export interface PayProgress {
 export interface PayAttempt {
   number: number;
   status: 'pending' | 'complete' | 'failed' | 'unknown' | 'disputed';
-  /** A fresh group id per attempt (decimal string): a second client's send for the same
-   *  hash then meets Core Lightning's own duplicate check. */
+  /** 0 when it alone carried the payment; else a part: 1, 2, … (never reused). */
+  partid: number;
+  /** Its group id (decimal string): fresh for each single-part attempt, one for all the parts
+   *  of a payment. A second client's send for the same hash then meets Core Lightning's own
+   *  duplicate check. */
   groupid: string;
+  /** What it delivers to the payee, and what it cost in fees. */
+  amountMsat: bigint;
+  feeMsat: bigint;
   route: HopsRoute;
   failure?: RoutingFailure;
 }
@@ -628,11 +639,16 @@ export interface PayFields {
   paymentMetadata?: Bytes;
   /** The payee's final CLTV delta (default 18). */
   finalCltv?: number;
-  /** Default 5. */
+  /** How many routes to try, every part counted (default 5). */
   maxAttempts?: number;
-  /** Default 0.5% of the amount, at least 5000 msat (Core Lightning's pay). The fee is what
-   *  the first hop is sent less `amountMsat` (an overpayment counts); a route over it is
-   *  refused before any onion (206 `PAY_ROUTE_TOO_EXPENSIVE`, `data.field: 'maxfeeMsat'`). */
+  /** The most parts the payment may be split into (getroutes' `maxparts`); default: as many
+   *  as the node's router uses. 1, an invoice without a payment secret, or `getroute`: one
+   *  part. */
+  maxParts?: number;
+  /** Default 0.5% of the amount, at least 5000 msat (Core Lightning's pay), for the whole
+   *  payment: every part and retry. The fee is what the first hops are sent less what the
+   *  parts deliver (an overpayment counts); routes over it are refused before any onion
+   *  (206 `PAY_ROUTE_TOO_EXPENSIVE`, `data.field: 'maxfeeMsat'`). */
   maxfeeMsat?: AmountInput;
   /** The most blocks the payment may be locked up (the route's total CLTV); default 2016.
    *  Over it: 206, `data.field: 'maxDelay'`. */
@@ -698,7 +714,7 @@ export declare class Client {
   /** Rejects with an LnSendpayError whose `data.attempts` is the log. */
   /** Resolves only with proof: `paymentPreimage` hashes to the payment hash. `feeMsat` is
    *  `amountSentMsat - amountMsat` of the paid attempt (absent when answered from the store). */
-  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<{ status: 'complete'; paymentPreimage: Hex; amountMsat?: bigint; amountSentMsat?: bigint; feeMsat?: bigint; attempts: PayAttempt[]; fromStore?: true }>;
+  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<{ status: 'complete'; paymentPreimage: Hex; amountMsat?: bigint; amountSentMsat?: bigint; feeMsat?: bigint; parts?: number; attempts: PayAttempt[]; fromStore?: true }>;
 }
 
 /** Low level (what the client uses): a request in the form Core Lightning accepts. */

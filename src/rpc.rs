@@ -363,6 +363,28 @@ pub fn askrene_create_channel(
     Request { method: "askrene-create-channel", params: Value::Object(m) }
 }
 
+/// `askrene-reserve` (`reserve`) or `askrene-unreserve`: the amounts a part in flight holds
+/// on each channel direction of its route from `source`, so routes found meanwhile leave them
+/// to it (as `xpay` does).
+pub fn askrene_reservation(reserve: bool, source: &NodeId, route: &crate::route::Route) -> Request {
+    let mut from = *source;
+    let path = route
+        .hops
+        .iter()
+        .map(|h| {
+            let dir = h.direction.unwrap_or_else(|| crate::ids::direction(&from, &h.node_id));
+            from = h.node_id;
+            let mut m = Vec::with_capacity(2);
+            put(&mut m, "short_channel_id_dir", Value::String(format!("{}/{dir}", h.channel.to_string_form())));
+            put(&mut m, "amount_msat", msat(h.amount));
+            Value::Object(m)
+        })
+        .collect();
+    let mut m = Vec::new();
+    put(&mut m, "path", Value::Array(path));
+    Request { method: if reserve { "askrene-reserve" } else { "askrene-unreserve" }, params: Value::Object(m) }
+}
+
 /// What a layer says about one channel direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChannelChange {

@@ -9,7 +9,7 @@ use ln_sendpay::hex;
 use ln_sendpay::ids::{NodeId, ShortChannelId, direction};
 use ln_sendpay::json::{self, Value};
 use ln_sendpay::payload;
-use ln_sendpay::payment::{PayConfig, PayError, Payer, Reply, Router, Stage, Step};
+use ln_sendpay::payment::{Lane, PayConfig, PayError, Payer, Reply, Router, Stage, Step};
 use ln_sendpay::route::{Hop, Route};
 use ln_sendpay::rpc::Request;
 use ln_sendpay::sphinx::{self, SecretKey};
@@ -42,6 +42,41 @@ struct FakeNode {
     version: Option<&'static str>,
     /// Refuses `auto.no_mpp_support` (deprecated APIs off) or, for an old node, `maxparts`.
     refuses: Option<&'static str>,
+    /// MPP: the routes (paths of (node, channel) and what each delivers) the first
+    /// `getroutes` answers; later ones answer one route for what is asked, around what
+    /// the layer disabled.
+    split: Option<Vec<(Path, u64)>>,
+    /// MPP: the parts the node has seen, and whether the payee times out the first full set.
+    parts: Vec<FakePart>,
+    mpp_timeout_once: bool,
+    /// askrene-reserve / -unreserve, as sent ("+" or "-", then the path's channels).
+    reservations: Vec<String>,
+}
+
+/// A path: (node, channel into it) from us.
+type Path = Vec<(&'static str, &'static str)>;
+
+/// A part as the fake node keeps it.
+struct FakePart {
+    partid: u64,
+    groupid: u64,
+    amount: u64,
+    total: u64,
+    /// "held" at the payee, "complete" or "failed".
+    status: &'static str,
+    /// Its failure (202 + onionreply), once failed.
+    error: Option<Value>,
+    /// The hops' shared secrets, for the payee's own failure reply (mpp_timeout).
+    secrets: Vec<sphinx::SharedSecret>,
+}
+
+/// A 202 as `sendonion`'s waitsendpay gives it, around a failure reply.
+fn onionreply(reply: &[u8]) -> Value {
+    json::parse(&format!(
+        r#"{{"code":202,"message":"Malformed error reply","data":{{"onionreply":"{}"}}}}"#,
+        hex::encode(reply)
+    ))
+    .unwrap()
 }
 
 fn key(b: u8) -> SecretKey {
@@ -77,19 +112,27 @@ impl FakeNode {
             proposed: None,
             version: None,
             refuses: None,
+            split: None,
+            parts: vec![],
+            mpp_timeout_once: false,
+            reservations: vec![],
         }
     }
-    fn hash(&self) -> [u8; 32] {
-        use sha2::{Digest, Sha256};
-        Sha256::digest(self.preimage).into()
+
+    /// The channels: scid → its two ends.
+    fn ends(scid: &str) -> (&'static str, &'static str) {
+        match scid {
+            "1x1x0" => ("us", "A"),
+            "2x1x0" => ("A", "B"),
+            "3x1x0" => ("B", "C"),
+            "4x1x0" => ("A", "D"),
+            "5x1x0" => ("D", "C"),
+            other => panic!("no channel {other}"),
+        }
     }
-    fn route(&self) -> Route {
-        let via_b = !self.disabled.iter().any(|d| d.starts_with(self.failing));
-        let path: [(&str, &str); 3] = if via_b {
-            [("A", "1x1x0"), ("B", "2x1x0"), ("C", "3x1x0")]
-        } else {
-            [("A", "1x1x0"), ("D", "4x1x0"), ("C", "5x1x0")]
-        };
+
+    /// A route over `path` delivering `amount` (10 msat and 40 blocks a hop).
+    fn path_route(&self, path: &[(&str, &str)], amount: u64) -> Route {
         let n = path.len();
         Route::from_hops(
             path.iter()
@@ -98,12 +141,91 @@ impl FakeNode {
                     node_id: self.names[node],
                     channel: ShortChannelId::parse(ch).unwrap(),
                     direction: None,
-                    amount: Msat(100_000 + 10 * (n - 1 - i) as u64),
+                    amount: Msat(amount + 10 * (n - 1 - i) as u64),
                     delay: 18 + 40 * (n - 1 - i) as u32,
                 })
                 .collect(),
         )
     }
+
+    fn name_of(&self, id: &NodeId) -> &'static str {
+        self.names.iter().find(|(_, v)| *v == id).map(|(k, _)| *k).unwrap()
+    }
+
+    /// A part's HTLC from `first`, following the onion: every hop peels its layer and forwards
+    /// over the channel its payload names; the failing channel's sender fails. At the payee:
+    /// what it delivers and the total it says, with the hops' secrets.
+    fn deliver_part(&self, first: NodeId, onion: &[u8]) -> Result<(u64, u64, Vec<sphinx::SharedSecret>), Vec<u8>> {
+        let hash = self.hash();
+        let mut packet = onion.to_vec();
+        let mut secrets = vec![];
+        let mut at = first;
+        for i in 0..20 {
+            let p = sphinx::peel_onion(&self.keys[&at], &packet, &hash).expect("every hop can peel its layer");
+            secrets.push(p.shared_secret.clone());
+            let fields = payload::decode_payload(&p.payload).unwrap();
+            match &p.next {
+                Some(next) => {
+                    let out = fields.short_channel_id.unwrap().to_string_form();
+                    if out == self.failing {
+                        return Err(failure::reply_from_hop(&secrets, i, &self.failure).unwrap());
+                    }
+                    let (a, b) = FakeNode::ends(&out);
+                    let here = self.name_of(&at);
+                    at = self.names[if a == here { b } else { a }];
+                    packet = next.as_bytes().to_vec();
+                }
+                None => {
+                    if self.fail_at_destination {
+                        let mut msg = vec![0x40, 0x0f];
+                        msg.extend_from_slice(&fields.amt_to_forward.unwrap().0.to_be_bytes());
+                        msg.extend_from_slice(&HEIGHT.to_be_bytes());
+                        return Err(failure::reply_from_hop(&secrets, i, &msg).unwrap());
+                    }
+                    let (secret, total) = fields.payment_data.expect("a part carries payment_data");
+                    assert_eq!(secret, self.secret, "payment secret at the destination");
+                    return Ok((fields.amt_to_forward.unwrap().0, total.0, secrets));
+                }
+            }
+        }
+        panic!("an onion of more than 20 hops");
+    }
+
+    fn part_payment(&self, p: &FakePart) -> Value {
+        let status = if p.status == "held" { "pending" } else { p.status };
+        let mut m = vec![
+            ("created_index".to_string(), Value::u64(p.partid)),
+            ("payment_hash".into(), Value::String(hex::encode(&self.hash()))),
+            ("groupid".into(), Value::u64(p.groupid)),
+            ("partid".into(), Value::u64(p.partid)),
+            ("amount_msat".into(), Value::u64(p.amount)),
+            ("amount_sent_msat".into(), Value::u64(p.amount + 20)),
+            ("created_at".into(), Value::u64(1)),
+            ("status".into(), Value::str(status)),
+        ];
+        if status == "complete" {
+            m.push(("payment_preimage".into(), Value::String(hex::encode(&self.preimage))));
+        }
+        Value::Object(m)
+    }
+
+    /// The payee gives up on every part it holds (WIRE_MPP_TIMEOUT, from the payee).
+    fn time_out_held(&mut self) {
+        for p in self.parts.iter_mut().filter(|p| p.status == "held") {
+            let reply = failure::reply_from_hop(&p.secrets, p.secrets.len() - 1, &[0x00, 0x17]).unwrap();
+            p.status = "failed";
+            p.error = Some(onionreply(&reply));
+        }
+    }
+    fn hash(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.preimage).into()
+    }
+    fn route(&self) -> Route {
+        let via_b = !self.disabled.iter().any(|d| d.starts_with(self.failing));
+        self.path_route(if via_b { VIA_B } else { VIA_D }, 100_000)
+    }
+
     fn payment(&self, status: &str) -> Value {
         let mut m = vec![
             ("created_index".to_string(), Value::u64(self.payments.len() as u64 + 1)),
@@ -156,6 +278,30 @@ impl FakeNode {
         Ok(())
     }
 
+    /// Whether the node can answer `r` now: a part held at the payee waits for the others
+    /// while anything else is in flight; when only such waits are left, the payee times out.
+    fn ready(&mut self, r: &Request, only_held_waits: bool) -> bool {
+        let held = r.method == "waitsendpay"
+            && self
+                .parts
+                .iter()
+                .any(|p| p.status == "held" && Some(p.partid) == r.params.get("partid").and_then(Value::as_u64));
+        if held && only_held_waits {
+            self.time_out_held();
+            return true;
+        }
+        !held
+    }
+
+    /// `ready` without side effects: whether `r` can be answered without timing anything out.
+    fn ready_probe(&self, r: &Request) -> bool {
+        !(r.method == "waitsendpay"
+            && self
+                .parts
+                .iter()
+                .any(|p| p.status == "held" && Some(p.partid) == r.params.get("partid").and_then(Value::as_u64)))
+    }
+
     fn handle(&mut self, r: &Request) -> Result<Result<Value, Value>, ()> {
         self.log.push(r.method.to_string());
         let p = &r.params;
@@ -179,6 +325,100 @@ impl FakeNode {
             }
             "getroutes" if self.refuses == Some("maxparts") && p.get("maxparts").is_some() => {
                 Err(json::parse(r#"{"code":-32602,"message":"unknown parameter: maxparts"}"#).unwrap())
+            }
+            "getroutes" if self.split.is_some() && p.get("maxparts").is_none() => {
+                let first = self.log.iter().filter(|m| *m == "getroutes").count() == 1;
+                let amount = p
+                    .get("amount_msat")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.strip_suffix("msat"))
+                    .unwrap()
+                    .parse::<u64>()
+                    .unwrap();
+                let routes: Vec<Route> = if first {
+                    self.split.clone().unwrap().iter().map(|(path, a)| self.path_route(path, *a)).collect()
+                } else {
+                    // What is asked, around what the layer disabled.
+                    let via_b = !self.disabled.iter().any(|d| d.starts_with("3x1x0"));
+                    let path: &[(&str, &str)] = if via_b {
+                        &[("A", "1x1x0"), ("B", "2x1x0"), ("C", "3x1x0")]
+                    } else {
+                        &[("A", "1x1x0"), ("D", "4x1x0"), ("C", "5x1x0")]
+                    };
+                    vec![self.path_route(path, amount)]
+                };
+                Ok(json::object([(
+                    "routes",
+                    Value::Array(
+                        routes
+                            .iter()
+                            .map(|r| json::object([("probability_ppm", Value::u64(900_000)), ("path", r.to_json())]))
+                            .collect(),
+                    ),
+                )]))
+            }
+            "askrene-reserve" | "askrene-unreserve" => {
+                let chans: Vec<String> = p
+                    .get("path")
+                    .and_then(Value::as_array)
+                    .unwrap()
+                    .iter()
+                    .map(|h| h.get("short_channel_id_dir").and_then(Value::as_str).unwrap().to_string())
+                    .collect();
+                let sign = if r.method == "askrene-reserve" { "+" } else { "-" };
+                self.reservations.push(format!("{sign}{}", chans.join(",")));
+                Ok(json::object([]))
+            }
+            "sendonion" if p.get("partid").and_then(Value::as_u64).is_some_and(|x| x != 0) => {
+                let partid = p.get("partid").and_then(Value::as_u64).unwrap();
+                let groupid = p.get("groupid").and_then(Value::as_u64).expect("an explicit groupid");
+                let total = p.get("total_amount_msat").and_then(Value::as_str).expect("the total on every part");
+                let first = NodeId::from_hex(p.get("first_hop").unwrap().get("id").unwrap().as_str().unwrap()).unwrap();
+                let onion = hex::decode(p.get("onion").unwrap().as_str().unwrap()).unwrap();
+                let part = match self.deliver_part(first, &onion) {
+                    Err(reply) => FakePart {
+                        partid,
+                        groupid,
+                        amount: 0,
+                        total: 0,
+                        status: "failed",
+                        error: Some(onionreply(&reply)),
+                        secrets: vec![],
+                    },
+                    Ok((amount, onion_total, secrets)) => {
+                        assert_eq!(
+                            format!("{onion_total}msat"),
+                            total,
+                            "the onion's total_msat is sendonion's total_amount_msat"
+                        );
+                        FakePart { partid, groupid, amount, total: onion_total, status: "held", error: None, secrets }
+                    }
+                };
+                let answer = self.part_payment(&part);
+                self.parts.push(part);
+                // A full set settles (or, once, times out).
+                let held: u64 = self.parts.iter().filter(|p| p.status == "held").map(|p| p.amount).sum();
+                if let Some(t) = self.parts.iter().find(|p| p.status == "held").map(|p| p.total)
+                    && held >= t
+                {
+                    if self.mpp_timeout_once {
+                        self.mpp_timeout_once = false;
+                        self.time_out_held();
+                    } else {
+                        for p in self.parts.iter_mut().filter(|p| p.status == "held") {
+                            p.status = "complete";
+                        }
+                    }
+                }
+                Ok(answer)
+            }
+            "waitsendpay" if p.get("partid").is_some() => {
+                let partid = p.get("partid").and_then(Value::as_u64).unwrap();
+                let part = self.parts.iter().rev().find(|x| x.partid == partid).expect("a part sent");
+                match &part.error {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(self.part_payment(part)),
+                }
             }
             "getroutes" if self.proposed.is_some() => Ok(json::object([(
                 "routes",
@@ -264,6 +504,7 @@ fn config(node: &FakeNode, router: Router, max_attempts: u32) -> PayConfig {
         max_attempts,
         maxfee: Msat(5_000),
         router,
+        max_parts: None,
         label: None,
         block_height: None,
         route_hints: Vec::new(),
@@ -283,6 +524,8 @@ fn pay(
 }
 
 /// Drive `payer` against `node`; `clock(step number)` is the time left the driver reports.
+/// Requests go out as the payer asks (several may be in flight: the main lane's and one
+/// waitsendpay per part); the node answers the oldest one it can answer now.
 fn run(
     node: &mut FakeNode,
     mut payer: Payer,
@@ -290,25 +533,36 @@ fn run(
 ) -> (ln_sendpay::payment::PayOutcome, Vec<Stage>, Vec<Request>) {
     let mut stages = vec![];
     let mut requests = vec![];
+    let mut out: std::collections::VecDeque<(Lane, Request)> = std::collections::VecDeque::new();
     let mut step = payer.step(None, &[0x41; 32]);
-    for i in 0..50u8 {
+    let mut replies = 0u8; // the clock counts replies: 0 is getinfo's
+    for i in 0..120u8 {
+        let random = [0x41 ^ i; 32];
         match step {
             Step::Done(outcome) => return (*outcome, stages, requests),
-            Step::Send { stage, request } => {
+            Step::Send { lane, stage, request } => {
                 stages.push(stage);
+                out.push_back((lane, request));
+                step = payer.step(None, &random);
+            }
+            Step::Idle => {
+                let only_held = out.iter().all(|(_, r)| !node.ready_probe(r));
+                let k =
+                    (0..out.len()).find(|&k| node.ready(&out[k].1, only_held)).expect("a request the node can answer");
+                let (lane, request) = out.remove(k).unwrap();
                 let answer = node.handle(&request);
                 requests.push(request);
-                let random = [0x41 ^ i; 32];
-                payer.set_time_left(clock(i));
+                payer.set_time_left(clock(replies));
+                replies += 1;
                 step = match &answer {
-                    Ok(Ok(v)) => payer.step(Some(Reply::Answer(v)), &random),
-                    Ok(Err(e)) => payer.step(Some(Reply::NodeError(e)), &random),
-                    Err(()) => payer.step(Some(Reply::TransportFailed), &random),
+                    Ok(Ok(v)) => payer.step(Some((lane, Reply::Answer(v))), &random),
+                    Ok(Err(e)) => payer.step(Some((lane, Reply::NodeError(e))), &random),
+                    Err(()) => payer.step(Some((lane, Reply::TransportFailed)), &random),
                 };
             }
         }
     }
-    panic!("no end after 50 steps");
+    panic!("no end after 120 steps");
 }
 
 #[test]
@@ -506,6 +760,7 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         max_attempts: 3,
         maxfee: Msat(5_000),
         router: Router::GetRoutes,
+        max_parts: None,
         label: None,
         block_height: None,
         route_hints,
@@ -521,7 +776,8 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
     };
     let mut payer = Payer::new(config(vec![vec![own, hint]]));
     let send = |step: Step| match step {
-        Step::Send { stage, request } => (stage, request),
+        Step::Send { stage, request, .. } => (stage, request),
+        Step::Idle => panic!("idle"),
         Step::Done(o) => panic!("ended: {:?}", o.error),
     };
     let info = json::parse(&format!(r#"{{"id":"{}","blockheight":800000}}"#, us.to_hex())).unwrap();
@@ -531,11 +787,11 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
 
     let (_, req) = send(payer.step(None, &r));
     assert_eq!(req.method, "getinfo");
-    let (stage, req) = send(payer.step(Some(Reply::Answer(&info)), &r));
+    let (stage, req) = send(payer.step(Some((Lane::Main, Reply::Answer(&info))), &r));
     assert_eq!((stage, req.method), (Stage::Layer, "askrene-create-layer"));
     let layer = req.params.get("layer").and_then(Value::as_str).unwrap().to_string();
     // The layer exists already (an earlier pay of this hash): go on.
-    let (_, req) = send(payer.step(Some(Reply::NodeError(&refused)), &r));
+    let (_, req) = send(payer.step(Some((Lane::Main, Reply::NodeError(&refused))), &r));
     assert_eq!(req.method, "askrene-create-channel");
     let p = |k: &str| {
         req.params.get(k).and_then(|v| v.as_str().map(String::from).or_else(|| v.token_text().map(String::from)))
@@ -546,7 +802,7 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
     assert_eq!(p("short_channel_id").as_deref(), Some("109x1x0"));
     // As xpay: 100 × (amount + maxfee), not 21M BTC over a public channel's real capacity.
     assert_eq!(p("capacity_msat").as_deref(), Some("5500000msat"));
-    let (_, req) = send(payer.step(Some(Reply::Answer(&ok)), &r));
+    let (_, req) = send(payer.step(Some((Lane::Main, Reply::Answer(&ok))), &r));
     assert_eq!(req.method, "askrene-update-channel");
     let text = req.params.to_json();
     let dir = direction(&hinted, &payee);
@@ -560,13 +816,13 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         assert!(text.contains(&needle), "{needle} in {text}");
     }
     // The node refuses the hint: the payment goes on without it, the layer in its routes.
-    let (stage, req) = send(payer.step(Some(Reply::NodeError(&refused)), &r));
+    let (stage, req) = send(payer.step(Some((Lane::Main, Reply::NodeError(&refused))), &r));
     assert_eq!((stage, req.method), (Stage::FindRoute(1), "getroutes"));
     assert!(req.params.to_json().contains(&layer), "{}", req.params.to_json());
     // Without hints (and before any failure) no layer is made at all.
     let mut plain = Payer::new(config(Vec::new()));
     send(plain.step(None, &r));
-    let (_, req) = send(plain.step(Some(Reply::Answer(&info)), &r));
+    let (_, req) = send(plain.step(Some((Lane::Main, Reply::Answer(&info))), &r));
     assert_eq!(req.method, "getroutes", "no hints, no failure: no layer");
 }
 
@@ -644,13 +900,26 @@ fn a_proposed_route_over_the_payers_limits_is_refused_before_any_onion() {
 }
 
 #[test]
-fn getroutes_says_one_part_with_maxparts_and_falls_back_for_older_nodes() {
+fn getroutes_may_split_or_says_one_part_with_maxparts_and_falls_back_for_older_nodes() {
     let layers = |r: &Request| r.params.get("layers").unwrap().to_json();
-    // Today's node (or one whose version is unknown): maxparts 1, no deprecated layer.
+    // A payment that may be split (the default, with a payment secret): neither.
     let mut node = FakeNode::new();
     node.failing = "none";
     node.refuses = Some("auto.no_mpp_support");
     let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some(), "{:?}", out.error);
+    let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
+    assert!(gr[0].params.get("maxparts").is_none() && !layers(gr[0]).contains("no_mpp"));
+    let one_part = |node: &mut FakeNode| {
+        let cfg = PayConfig { max_parts: Some(1), ..config(node, Router::GetRoutes, 3) };
+        run(node, Payer::new(cfg), |_| None)
+    };
+    // One part asked for, today's node (or one whose version is unknown): maxparts 1, no
+    // deprecated layer.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.refuses = Some("auto.no_mpp_support");
+    let (out, _, req) = one_part(&mut node);
     assert!(out.preimage.is_some(), "{:?}", out.error);
     let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
     assert_eq!(gr.len(), 1);
@@ -661,7 +930,7 @@ fn getroutes_says_one_part_with_maxparts_and_falls_back_for_older_nodes() {
     node.failing = "none";
     node.version = Some("v24.11.1");
     node.refuses = Some("maxparts");
-    let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+    let (out, _, req) = one_part(&mut node);
     assert!(out.preimage.is_some(), "{:?}", out.error);
     let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
     assert_eq!(gr.len(), 1);
@@ -672,7 +941,7 @@ fn getroutes_says_one_part_with_maxparts_and_falls_back_for_older_nodes() {
         node.failing = "none";
         node.version = Some(version);
         node.refuses = Some(refuses);
-        let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+        let (out, _, req) = one_part(&mut node);
         assert!(out.preimage.is_some(), "{version}: {:?}", out.error);
         assert_eq!(req.iter().filter(|r| r.method == "getroutes").count(), 2, "{version}");
     }
@@ -754,4 +1023,228 @@ fn an_earlier_attempts_failure_is_learned_before_the_first_route() {
     let mut started = Payer::new(config(&node, Router::GetRoutes, 3));
     let _ = started.step(None, &[1; 32]);
     assert!(started.learn(&earlier, &secrets, &reply).is_none());
+}
+
+const VIA_B: &[(&str, &str)] = &[("A", "1x1x0"), ("B", "2x1x0"), ("C", "3x1x0")];
+const VIA_D: &[(&str, &str)] = &[("A", "1x1x0"), ("D", "4x1x0"), ("C", "5x1x0")];
+
+fn mpp_node(failing: &'static str) -> FakeNode {
+    let mut node = FakeNode::new();
+    node.failing = failing;
+    node.split = Some(vec![(VIA_B.to_vec(), 60_000), (VIA_D.to_vec(), 40_000)]);
+    node
+}
+
+fn sends(requests: &[Request]) -> Vec<(u64, u64, String, String)> {
+    requests
+        .iter()
+        .filter(|r| r.method == "sendonion")
+        .map(|r| {
+            let g = |k: &str| r.params.get(k).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_json()));
+            (
+                r.params.get("partid").and_then(Value::as_u64).unwrap_or(0),
+                r.params.get("groupid").and_then(Value::as_u64).unwrap(),
+                g("amount_msat").unwrap_or_default(),
+                g("total_amount_msat").unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mpp_a_split_in_two_parts_one_group_both_in_flight_paid() {
+    let mut node = mpp_node("none");
+    let (out, stages, requests) = pay(&mut node, Router::GetRoutes, 5);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    let s = sends(&requests);
+    assert_eq!(s.len(), 2);
+    assert_eq!((s[0].0, s[1].0), (1, 2), "parts 1 and 2");
+    assert_eq!(s[0].1, s[1].1, "one group");
+    assert_eq!((s[0].2.as_str(), s[1].2.as_str()), ("60000msat", "40000msat"), "each part's own amount");
+    assert_eq!((s[0].3.as_str(), s[1].3.as_str()), ("100000msat", "100000msat"), "the whole payment as the total");
+    // Both sent before either is waited for to its end; each waited for with its part.
+    let first_wait = stages.iter().position(|s| matches!(s, Stage::Wait(_))).unwrap();
+    assert!(stages.iter().rposition(|s| matches!(s, Stage::Send(_))).unwrap() < first_wait + 2, "{stages:?}");
+    let waits: Vec<_> = requests
+        .iter()
+        .filter(|r| r.method == "waitsendpay")
+        .map(|r| r.params.get("partid").and_then(Value::as_u64))
+        .collect();
+    assert!(waits.contains(&Some(1)) && waits.contains(&Some(2)), "{waits:?}");
+    assert_eq!(out.attempts.len(), 2);
+    assert!(out.attempts.iter().all(|a| a.status == ln_sendpay::payment::AttemptStatus::Complete));
+    assert_eq!(out.attempts.iter().map(|a| a.amount.0).sum::<u64>(), 100_000);
+    // Each part held its amounts while the other was out, and let them go.
+    assert_eq!(node.reservations.iter().filter(|r| r.starts_with('+')).count(), 2, "{:?}", node.reservations);
+    assert_eq!(node.reservations.iter().filter(|r| r.starts_with('-')).count(), 2, "{:?}", node.reservations);
+}
+
+#[test]
+fn mpp_a_part_failing_along_the_way_is_routed_again_for_its_amount_only() {
+    let mut node = mpp_node("3x1x0"); // the part through B fails at B
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 5);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    let s = sends(&requests);
+    assert_eq!(s.iter().map(|x| x.0).collect::<Vec<_>>(), [1, 2, 3], "a fresh partid for the new part");
+    assert!(s.iter().all(|x| x.1 == s[0].1), "the same group");
+    assert_eq!(s[2].2, "60000msat", "only the failed part's amount");
+    let gr: Vec<_> = requests.iter().filter(|r| r.method == "getroutes").collect();
+    assert_eq!(gr.len(), 2);
+    assert_eq!(gr[1].params.get("amount_msat").and_then(Value::as_str), Some("60000msat"));
+    // The other part's amounts were reserved before the second getroutes.
+    let i_reserve = requests.iter().position(|r| r.method == "askrene-reserve").unwrap();
+    let i_second = requests.iter().rposition(|r| r.method == "getroutes").unwrap();
+    assert!(i_reserve < i_second, "{:?}", requests.iter().map(|r| r.method).collect::<Vec<_>>());
+    let statuses: Vec<_> = out.attempts.iter().map(|a| a.status).collect();
+    use ln_sendpay::payment::AttemptStatus::*;
+    assert_eq!(statuses, [Failed, Complete, Complete]);
+    assert_eq!(
+        out.attempts[0].failure.as_ref().unwrap().erring_channel,
+        Some(ErringChannel::Channel(ShortChannelId::parse("3x1x0").unwrap()))
+    );
+}
+
+#[test]
+fn mpp_a_permanent_failure_at_the_destination_stops_every_part() {
+    let mut node = mpp_node("none");
+    node.fail_at_destination = true;
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 5);
+    assert!(out.preimage.is_none());
+    assert!(matches!(&out.error, Some(PayError::Routing(f)) if f.code == 203), "{:?}", out.error);
+    assert_eq!(sends(&requests).len(), 2, "no part sent again");
+    assert_eq!(requests.iter().filter(|r| r.method == "getroutes").count(), 1);
+}
+
+#[test]
+fn mpp_the_payee_timing_out_the_parts_sends_the_set_again() {
+    let mut node = mpp_node("none");
+    node.mpp_timeout_once = true;
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 5);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    assert!(
+        out.attempts[..2].iter().all(|a| a.failure.as_ref().and_then(|f| f.failcode) == Some(23)),
+        "WIRE_MPP_TIMEOUT"
+    );
+    // Both parts' amounts routed again, as new parts of the same group.
+    let s = sends(&requests);
+    assert!(s.len() >= 3 && s.iter().all(|x| x.1 == s[0].1), "{s:?}");
+    let again: u64 = s[2..].iter().map(|x| x.2.trim_end_matches("msat").parse::<u64>().unwrap()).sum();
+    assert_eq!(again, 100_000);
+}
+
+#[test]
+fn mpp_the_fee_budget_is_the_whole_payments() {
+    // Two parts of 10 msat a hop each: 40 msat together, over a 30 msat budget.
+    let mut node = mpp_node("none");
+    let cfg = PayConfig { maxfee: Msat(30), ..config(&node, Router::GetRoutes, 5) };
+    let (out, _, requests) = run(&mut node, Payer::new(cfg), |_| None);
+    assert!(matches!(&out.error, Some(PayError::TooExpensive { limit: "maxfee_msat", .. })), "{:?}", out.error);
+    assert!(sends(&requests).is_empty(), "no onion sent");
+    // And what the parts already cost is spent: a retry is asked for with what is left.
+    let mut node = mpp_node("3x1x0");
+    let cfg = PayConfig { maxfee: Msat(100), ..config(&node, Router::GetRoutes, 5) };
+    let (out, _, requests) = run(&mut node, Payer::new(cfg), |_| None);
+    assert!(out.preimage.is_some(), "{:?}", out.error);
+    let gr: Vec<_> = requests.iter().filter(|r| r.method == "getroutes").collect();
+    assert_eq!(
+        gr[1].params.get("maxfee_msat").and_then(Value::as_str),
+        Some("80msat"),
+        "100 less the part in flight's 20"
+    );
+}
+
+#[test]
+fn mpp_garbage_for_one_part_is_asked_again_nothing_new_is_sent() {
+    let mut node = mpp_node("none");
+    let cfg = config(&node, Router::GetRoutes, 5);
+    let mut payer = Payer::new(cfg);
+    // Drive by hand: answer part 1's wait with garbage.
+    let mut out = std::collections::VecDeque::new();
+    let mut step = payer.step(None, &[3; 32]);
+    let mut garbled = false;
+    for i in 0..100u8 {
+        match step {
+            Step::Done(o) => {
+                // Part 1's unreadable answer left it unknown, so it was asked again: complete.
+                assert_eq!(o.preimage, Some(node.preimage), "{:?}", o.error);
+                assert!(o.attempts.iter().all(|a| a.status == ln_sendpay::payment::AttemptStatus::Complete));
+                assert!(garbled);
+                assert_eq!(node.log.iter().filter(|m| *m == "waitsendpay").count(), 3, "part 1 asked twice");
+                return;
+            }
+            Step::Send { lane, request, .. } => {
+                out.push_back((lane, request));
+                step = payer.step(None, &[i; 32]);
+            }
+            Step::Idle => {
+                let k = (0..out.len()).find(|&k| node.ready_probe(&out[k].1)).unwrap();
+                let (lane, request) = out.remove(k).unwrap();
+                let answer = node.handle(&request);
+                let junk = json::parse(r#"{"status":"complete"}"#).unwrap();
+                step = if request.method == "waitsendpay" && lane == Lane::Part(1) && !garbled {
+                    garbled = true;
+                    payer.step(Some((lane, Reply::Answer(&junk))), &[i; 32])
+                } else {
+                    match &answer {
+                        Ok(Ok(v)) => payer.step(Some((lane, Reply::Answer(v))), &[i; 32]),
+                        Ok(Err(e)) => payer.step(Some((lane, Reply::NodeError(e))), &[i; 32]),
+                        Err(()) => payer.step(Some((lane, Reply::TransportFailed)), &[i; 32]),
+                    }
+                };
+            }
+        }
+    }
+    panic!("no end");
+}
+
+#[test]
+fn a_node_answering_nothing_readable_ends_the_payment_never_idles_forever() {
+    // Found by the fuzzer: a send lost, then every answer unreadable. The payer must end
+    // (its part unknown), not wait for a reply to nothing.
+    let node = FakeNode::new();
+    let mut payer = Payer::new(config(&node, Router::GetRoutes, 3));
+    let info = json::parse(&format!(r#"{{"id":"{}","blockheight":900000}}"#, node.us.to_hex())).unwrap();
+    let routes = json::object([("routes", Value::Array(vec![json::object([("path", node.route().to_json())])]))]);
+    let garbage = json::parse(r#"{"payments":[{"created_index":"x"}]}"#).unwrap();
+    let unreadable = json::parse(r#"{"created_index":"x"}"#).unwrap();
+    let mut out: Vec<Lane> = vec![];
+    let mut step = payer.step(None, &[1; 32]);
+    for i in 0..200u32 {
+        while let Step::Send { lane, .. } = step {
+            out.push(lane);
+            step = payer.step(None, &[(i % 250) as u8 + 2; 32]);
+        }
+        if let Step::Done(o) = step {
+            assert!(o.preimage.is_none());
+            assert!(o.error.is_some());
+            assert_eq!(o.attempts[0].status, ln_sendpay::payment::AttemptStatus::Unknown);
+            return;
+        }
+        let lane = out.pop().expect("idle only with something in flight");
+        let reply = match i {
+            0 => Reply::Answer(&info),
+            1 => Reply::Answer(&routes),
+            2 => Reply::TransportFailed, // the send lost: settled with listsendpays
+            3 => Reply::Answer(&garbage),
+            _ => Reply::Answer(&unreadable), // every wait after it
+        };
+        step = payer.step(Some((lane, reply)), &[3; 32]);
+    }
+    panic!("no end");
+}
+
+#[test]
+fn mpp_a_split_in_three_parts_two_sharing_a_path() {
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.split = Some(vec![(VIA_B.to_vec(), 40_000), (VIA_D.to_vec(), 30_000), (VIA_D.to_vec(), 30_000)]);
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 5);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    let s = sends(&requests);
+    assert_eq!(s.iter().map(|x| x.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert!(s.iter().all(|x| x.1 == s[0].1 && x.3 == "100000msat"));
+    assert_eq!(out.attempts.iter().map(|a| a.amount.0).collect::<Vec<_>>(), [40_000, 30_000, 30_000]);
+    assert!(out.attempts.iter().all(|a| a.status == ln_sendpay::payment::AttemptStatus::Complete));
+    // A part's own route (and the fees) is what its onion says: 20 msat each here.
+    assert_eq!(out.attempts.iter().map(|a| a.fee().0).sum::<u64>(), 60);
 }

@@ -558,6 +558,25 @@ async function retry() {
   await send();
 }
 
+/** The payment's parts as client.pay reports them: one row each (partid, amount, route,
+ *  status). Shown once a payment goes in more than one part. */
+function drawPart(e, status, detail = '') {
+  if (e.partid === undefined || e.attempt === undefined) return;
+  let li = $('parts').querySelector(`[data-attempt="${e.attempt}"]`);
+  if (!li) {
+    const via = (e.route ?? []).map((x) => nameOf(x.id)).join(' → ');
+    li = h('li', { 'data-attempt': String(e.attempt), 'data-partid': String(e.partid) },
+      h('span', { class: 'part-id' }, e.partid === 0 ? 'whole' : `part ${e.partid}`),
+      h('span', { class: 'part-amount' }, `${groupDigits(e.amountMsat / 1000n)} sat`),
+      h('span', { class: 'part-route' }, via),
+      h('span', { class: 'part-status' }));
+    $('parts').append(li);
+  }
+  li.dataset.status = status;
+  li.querySelector('.part-status').textContent = detail ? `${status}: ${detail}` : status;
+  if ($('parts').children.length > 1 || e.partid !== 0) $('parts').hidden = false;
+}
+
 /** client.pay: the library's own loop, step by step on the timeline. */
 async function autopay() {
   const inv = readInvoice();
@@ -567,6 +586,9 @@ async function autopay() {
   refreshButtons();
   let route;
   let built;
+  $('parts').replaceChildren();
+  $('parts').hidden = true;
+  const parts = new Map(); // attempt → its send event
   try {
     setStatus('sending', 'client.pay');
     timeline('▶', `client.pay${inv.bolt11 ? ' with the bolt11' : ''}: getroutes → onion built here → sendonion → waitsendpay, retrying around failures`);
@@ -577,13 +599,23 @@ async function autopay() {
         onProgress(e) {
           if (e.stage === 'send' && e.route) {
             route = e.route.map((x) => ({ id: x.id, channel: x.channel }));
-            setRouteText(routeJson(e.route));
-            built = state.built;
-            state.sentFor = state.routeText;
+            // The route editor shows a route for the whole payment; a part is drawn in the list.
+            if (!e.partid) {
+              setRouteText(routeJson(e.route));
+              built = state.built;
+              state.sentFor = state.routeText;
+            }
+            parts.set(e.attempt, e);
+            drawPart(e, 'in flight');
             setStatus('pending', `attempt ${e.attempt}`);
-            timeline('↗', `attempt ${e.attempt}: sendonion through ${route.map((x) => nameOf(x.id)).join(' → ')}`);
+            const part = e.partid ? `, part ${e.partid} (${groupDigits(e.amountMsat / 1000n)} sat)` : '';
+            timeline('↗', `attempt ${e.attempt}${part}: sendonion through ${route.map((x) => nameOf(x.id)).join(' → ')}`);
           } else if (e.stage === 'attempt_failed') {
+            const sent = parts.get(e.attempt);
+            if (sent) drawPart(sent, 'failed', `${e.failure?.failcodename ?? e.failure?.error ?? ''} at ${e.failure?.erringChannel ?? '?'}`);
             failed(e.failure, e.attempt, route, built);
+          } else if (e.stage === 'reserve') {
+            timeline('·', `${e.method}: part ${e.partid}'s amounts held on its channels while other parts are routed`);
           } else if (e.stage === 'layer' || e.stage === 'find_route' || e.stage === 'getinfo') {
             const p = e.params ?? {};
             const change = p.enabled === false ? 'disabled' : p.htlc_maximum_msat ? `fees ${p.fee_base_msat} + ${p.fee_proportional_millionths} ppm, at most ${p.htlc_maximum_msat}` : 'updated';
@@ -595,6 +627,8 @@ async function autopay() {
       },
     );
     state.lastFailure = null;
+    for (const a of out.attempts) if (a.status === 'complete' && parts.has(a.number)) drawPart(parts.get(a.number), 'complete');
+    if (out.parts > 1) timeline('✓', `paid in ${out.parts} parts, ${groupDigits(out.feeMsat)} msat in fees`, 'ok');
     if (out.fromStore) timeline('✓', 'already paid (from the attempt store): nothing sent', 'ok');
     await succeeded(out.paymentPreimage, out.attempts.length || state.attempt, route, built);
   } catch (e) {

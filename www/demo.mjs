@@ -8,7 +8,12 @@
 // side of the bob–dave channel is nearly empty: the first attempt fails at bob, the routing
 // failure object says so, and the client retries around it.
 //
-//   node www/demo.mjs [--fail node:kind[:channel][:times]]   (after `make pkg`)
+// With --mpp, the payment is grace's invoice for 500,000 sat, more than any of her channels
+// carries: the client pays it in parts, and the part the router gives bob fails there (his
+// side of 110x1x0 holds less than its capacity) and is routed again while the other part
+// waits at grace, holding its amounts on its channels.
+//
+//   node www/demo.mjs [--mpp] [--fail node:kind[:channel][:times]]   (after `make pkg`)
 import { createHash } from 'node:crypto';
 import * as ln from '../pkg/index.node.js';
 import { startDevNode, parseFailure } from './devnode/server.mjs';
@@ -27,10 +32,12 @@ const cyan = paint(36);
 
 const config = defaultNetwork();
 config.delayMs = 120; // a payment takes a moment, as on a real network
+let mpp = false;
 try {
   for (let i = 2; i < process.argv.length; i++) {
     if (process.argv[i] === '--fail') config.failures.push(parseFailure(process.argv[++i]));
-    else throw new Error(`unknown argument ${process.argv[i]}; usage: node www/demo.mjs [--fail node:kind[:channel][:times]]`);
+    else if (process.argv[i] === '--mpp') mpp = true;
+    else throw new Error(`unknown argument ${process.argv[i]}; usage: node www/demo.mjs [--mpp] [--fail node:kind[:channel][:times]]`);
   }
 } catch (e) {
   console.error(e.message);
@@ -56,9 +63,10 @@ try {
   console.log(`  our node   ${nameOf(info.id)} ${dim(info.id)}, block ${info.blockheight}`);
   console.log();
 
-  // 1. An invoice at dave (the dev node's helper: a preimage only dave knows).
-  const amount = ln.parseAmount('100000sat');
-  const inv = JSON.parse(await transport({ method: 'dev-invoice', params: { node: 'dave', amount_msat: `${amount}msat` } }, {}));
+  // 1. An invoice at dave — or, with --mpp, at grace (the dev node's helper: a preimage only
+  // the payee knows).
+  const amount = ln.parseAmount(mpp ? '500000sat' : '100000sat');
+  const inv = JSON.parse(await transport({ method: 'dev-invoice', params: { node: mpp ? 'grace' : 'dave', amount_msat: `${amount}msat` } }, {}));
   // Decoded and verified here: what the client will pay comes from the invoice, not the node.
   const decoded = ln.decodeInvoice(inv.bolt11);
   console.log(bold('1 · the invoice'));
@@ -93,12 +101,16 @@ try {
               }
               break;
             case 'find_route':
-              console.log(`  ${ms()}  ${e.method}`);
+              console.log(`  ${ms()}  ${e.method}${p.amount_msat ? dim(` for ${p.amount_msat}${p.maxparts === 1 ? ', one part' : ''}`) : ''}`);
+              break;
+            case 'reserve':
+              console.log(`  ${ms()}  ${e.method.padEnd(22)} ${dim(`part ${e.partid}: ${p.path.map((h) => h.short_channel_id_dir).join(' ')} ${e.method === 'askrene-reserve' ? 'held for it while other parts are routed' : 'released: it settled'}`)}`);
               break;
             case 'send': {
               const r = e.route;
               const fee = r[0].amountMsat - r[r.length - 1].amountMsat;
-              console.log(bold(`  attempt ${e.attempt}  `) + cyan(routeText(r, nameOf, nameOf(info.id))));
+              const part = e.partid ? `part ${e.partid} (${groupDigits(e.amountMsat / 1000n)} sat of ${groupDigits(amount / 1000n)}, group ${e.groupid})  ` : '';
+              console.log(bold(`  attempt ${e.attempt}  `) + (part ? bold(part) : '') + cyan(routeText(r, nameOf, nameOf(info.id))));
               console.log(`             ${dim(`fee ${groupDigits(fee)} msat, cltv ${r[0].delay}, ${r.length} hop${r.length > 1 ? 's' : ''}`)}`);
               const built = ln.routePayloads({ route: r, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, blockHeight: info.blockheight });
               const layout = onionLayout(built.hops.map((h) => h.payload.length / 2));
@@ -106,7 +118,7 @@ try {
               break;
             }
             case 'wait':
-              console.log(`  ${ms()}  waitsendpay`);
+              console.log(`  ${ms()}  waitsendpay${e.partid ? dim(` part ${e.partid}`) : ''}`);
               break;
             case 'attempt_failed': {
               const f = e.failure;
@@ -149,6 +161,10 @@ try {
     console.log(bold('3 · paid'));
     console.log(`    preimage ${result.paymentPreimage}`);
     console.log(`    sha256(preimage) ${ok ? green('= payment_hash ✓') : red('≠ payment_hash ✗')}   ${dim(`${result.attempts.length} attempts, ${Date.now() - t0} ms`)}`);
+    if (result.parts > 1) {
+      console.log(`    in ${result.parts} parts, ${groupDigits(result.feeMsat)} msat in fees:`);
+      for (const a of result.attempts) console.log(`      part ${a.partid}  ${groupDigits(a.amountMsat / 1000n).padStart(9)} sat  ${a.status === 'complete' ? green(a.status) : red(a.status)}${a.failure ? dim(` (${a.failure.failcodename} at ${a.failure.erringChannel})`) : ''}  ${dim(routeText(a.route, nameOf, nameOf(info.id)))}`);
+    }
     if (!ok) process.exitCode = 1;
     console.log();
   }
@@ -156,7 +172,7 @@ try {
   // 4. What the node recorded, and what each simulated hop did.
   const { payments } = await client.listsendpays({ paymentHash: inv.payment_hash });
   console.log(bold('4 · the node’s view'));
-  console.log(`    listsendpays: ${payments.map((p) => `#${p.createdIndex} ${p.status === 'complete' ? green(p.status) : p.status === 'failed' ? red(p.status) : p.status}`).join(', ')}`);
+  console.log(`    listsendpays: ${payments.map((p) => `#${p.createdIndex}${Number(p.partid) ? ` part ${p.partid}` : ''} ${p.status === 'complete' ? green(p.status) : p.status === 'failed' ? red(p.status) : p.status}`).join(', ')}`);
   console.log('    the hops:');
   for (const line of dev.network.log) console.log(`      ${dim('·')} ${line}`);
   console.log();

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use ln_sendpay::amount::Msat;
 use ln_sendpay::json;
-use ln_sendpay::payment::{PayConfig, Payer, Reply, Router, Step};
+use ln_sendpay::payment::{Lane, PayConfig, Payer, Reply, Router, Step};
 use ln_sendpay::sphinx::SecretKey;
 
 // Fixed setup, computed once (a public key per run would cost a point multiplication).
@@ -49,6 +49,7 @@ fuzz_target!(|data: &[u8]| {
         max_attempts: 3,
         maxfee: Msat(5000),
         router: if data.len() % 2 == 0 { Router::GetRoutes } else { Router::GetRoute },
+        max_parts: if data.len() % 3 == 0 { Some(1) } else { None },
         label: None,
         block_height: None,
         route_hints: Vec::new(),
@@ -57,7 +58,8 @@ fuzz_target!(|data: &[u8]| {
         wait_timeout: 60,
     });
     // Replies separated by a 0x1e byte; each is an answer (a), an error (e) or a lost request
-    // (t). A first part `l…` is an earlier attempt's failure reply (its bytes) to learn from.
+    // (t), then optionally a digit (which request in flight it answers), then the JSON. A first
+    // part `l…` is an earlier attempt's failure reply (its bytes) to learn from.
     let mut parts = text.split('\u{1e}').peekable();
     if let Some(lesson) = parts.next_if(|p| p.starts_with('l')) {
         let (route, secrets) = earlier();
@@ -65,22 +67,43 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut step = payer.step(None, &[0x41; 32]);
     let hash = payer.payment_hash();
-    for (i, part) in parts.enumerate().take(40) {
-        let Step::Send { .. } = step else { break };
+    // Requests in flight, as the payer sent them (several at once: the main lane and the parts'
+    // waits); each input part answers one of them (its second character picks which).
+    let mut out: Vec<Lane> = Vec::new();
+    for (i, part) in parts.enumerate().take(60) {
+        let random = [(i as u8).wrapping_add(7); 32];
+        loop {
+            match step {
+                Step::Send { lane, .. } => {
+                    out.push(lane);
+                    step = payer.step(None, &random);
+                }
+                _ => break,
+            }
+        }
+        let Step::Idle = step else { break };
+        if out.is_empty() {
+            panic!("idle with nothing in flight");
+        }
         let mut chars = part.chars();
         let kind = chars.next().unwrap_or('t');
-        let body = chars.as_str();
+        // An optional digit: which request in flight this answers (else the oldest).
+        let rest = chars.as_str();
+        let (pick, body) = match rest.as_bytes().first() {
+            Some(d) if d.is_ascii_digit() => (usize::from(d - b'0'), &rest[1..]),
+            _ => (0, rest),
+        };
+        let lane = out.remove(pick % out.len());
         let v = json::parse(body).unwrap_or(json::Value::Null);
-        let random = [(i as u8).wrapping_add(7); 32];
         // The driver's clock: some runs run out of time part way.
         payer.set_time_left(match data.first() {
             Some(&b) if b & 0x80 != 0 => Some(u32::from(b & 0x7f).saturating_sub(i as u32 * 8)),
             _ => None,
         });
         step = match kind {
-            'a' => payer.step(Some(Reply::Answer(&v)), &random),
-            'e' => payer.step(Some(Reply::NodeError(&v)), &random),
-            _ => payer.step(Some(Reply::TransportFailed), &random),
+            'a' => payer.step(Some((lane, Reply::Answer(&v))), &random),
+            'e' => payer.step(Some((lane, Reply::NodeError(&v))), &random),
+            _ => payer.step(Some((lane, Reply::TransportFailed)), &random),
         };
     }
     if let Step::Done(out) = step {

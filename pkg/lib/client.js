@@ -331,6 +331,42 @@ export class Client {
     throw new LnSendpayError('an earlier attempt for this payment hash is still pending at the node', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
   }
 
+  /**
+   * The recorded parts (partid ≠ 0) of this payment: the ones pending or unknown are asked
+   * of the node (`listsendpays`) and waited for while it has them pending; the first one
+   * complete with proof, for the same amount and destination, is returned.
+   */
+  async #settleParts(hash, destination, amount, opts) {
+    const mine = async () => (await this.#store.list()).filter((r) => r.paymentHash === hash && Number(r.partid) !== 0);
+    for (const rec of await mine()) {
+      if (rec.status !== 'pending' && rec.status !== 'unknown') continue;
+      const now = await this.#settle(rec, opts);
+      if (now.status === 'pending') await this.#waitFor(now, opts);
+    }
+    // Amounts a part cut short still holds at the node (askrene-reserve): let go.
+    for (const rec of await mine()) {
+      if (typeof rec.reservation !== 'string' || rec.status === 'pending' || rec.status === 'unknown') continue;
+      try {
+        await this.#send({ method: 'askrene-unreserve', params: JSON.parse(rec.reservation), paramsJson: rec.reservation }, opts);
+      } catch (e) {
+        if (!(e instanceof LnSendpayError)) throw e;
+        continue; // the transport: kept for the next time
+      }
+      await this.#update(attemptKey(rec.paymentHash, rec.partid), rec, { reservation: undefined });
+    }
+    for (const rec of await mine()) {
+      if (rec.status === 'disputed') throw disputedError('an earlier part of this payment was reported complete without a valid preimage: not paying again');
+      if (rec.status === 'pending' || rec.status === 'unknown') throw new LnSendpayError('an earlier part of this payment is still pending at the node', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: paymentFromRecord(rec) });
+      if (rec.status !== 'complete' || rec.destination !== destination || String(target(rec)) !== String(amount)) continue;
+      if (!(await proves(rec.paymentPreimage, rec.paymentHash))) {
+        await this.#update(attemptKey(rec.paymentHash, rec.partid), rec, { status: 'disputed', note: 'stored as complete without a valid preimage' });
+        throw disputedError('the store holds a part of this payment as complete, but its preimage does not hash to the payment hash');
+      }
+      return rec;
+    }
+    return null;
+  }
+
   /** `waitsendpay` for a recorded attempt the node has pending; a failure is recorded (not
    *  thrown: the rules decide what comes next); still pending after the wait is 200. */
   async #waitFor(rec, opts) {
@@ -516,6 +552,13 @@ export class Client {
       const key = attemptKey(hash, 0);
       return await this.#oneAtATime(key, hash, `pay|${destination}|${amount}`, { signal, waitMs: deadline - this.#now() }, async () => {
         const waitSeconds = Math.max(1, Math.floor(Math.min(timeoutMs, deadline - this.#now()) / 1000));
+        // The parts of an earlier pay (a reload mid-payment): each settled with the node before
+        // anything new is sent, never sent again; one complete (with proof) is the payment.
+        const paid = await this.#settleParts(hash, destination, amount, { signal, timeoutMs: opts.timeoutMs, waitSeconds });
+        if (paid) {
+          progress({ stage: 'complete', fromStore: true });
+          return { status: 'complete', paymentPreimage: paid.paymentPreimage, attempts: [], fromStore: true };
+        }
         const earlier = await this.#guard({ paymentHash: hash, partid: 0, destination, amountMsat: amount }, { signal, timeoutMs: opts.timeoutMs, waitSeconds });
         if (earlier && earlier.status === 'complete') {
           progress({ stage: 'complete', fromStore: true });
@@ -539,6 +582,11 @@ export class Client {
     }
   }
 
+  /**
+   * Run the Payer: send what it asks for — several requests may be in flight (its own
+   * sequence, and one waitsendpay per part) — and feed each reply back with its lane. Every
+   * part is recorded under `(payment_hash, partid)` before its onion goes out.
+   */
   async #drive(payer, key, opts, progress) {
     const step = (reply) => {
       try {
@@ -549,43 +597,71 @@ export class Client {
     };
     const clock = () => payer.setTimeLeft(Math.max(0, Math.ceil((opts.deadline - this.#now()) / 1000)));
     clock();
-    let s = step(undefined);
-    let rec;
+    const hash = key.slice(0, 64);
+    const records = new Map(); // attempt number → { key, rec }
+    const inFlight = new Map(); // lane → the promise of its reply
     let lastTransport; // the last transport error: what pay reports if the transport kept failing
-    while (!s.done) {
-      const { stage, attempt, request } = s;
-      progress({ stage, attempt, method: request.method, params: request.params, ...(s.route ? { route: s.route } : {}) });
-      if (s.record) {
-        const now = this.#now();
-        rec = { ...s.record, method: 'sendonion', attemptNumber: attempt, status: 'unknown', createdAt: now, updatedAt: now };
-        await this.#store.put(key, rec);
-      }
-      let reply;
-      try {
+    let lastRec;
+    let s = step(undefined);
+    for (;;) {
+      while (s.request) {
+        const { lane, stage, attempt, request, part } = s;
+        const about = part ? { partid: part.partid, groupid: part.groupid, amountMsat: BigInt(part.amountMsat) } : {};
+        progress({ stage, attempt, method: request.method, params: request.params, ...about, ...(s.route ? { route: s.route } : {}) });
+        if (s.record) {
+          const now = this.#now();
+          const rec = { ...s.record, method: 'sendonion', attemptNumber: attempt, status: 'unknown', createdAt: now, updatedAt: now };
+          const k = part && part.partid !== 0 ? attemptKey(hash, part.partid) : key;
+          records.set(attempt, { key: k, rec });
+          lastRec = rec;
+          await this.#store.put(k, rec);
+        }
+        if (stage === 'reserve' && request.method === 'askrene-reserve' && records.has(attempt)) {
+          // Recorded before it goes: a payment cut short (a reload) lets it go the next time
+          // (#settleParts), whether or not the answer came back.
+          const entry = records.get(attempt);
+          entry.rec = await this.#update(entry.key, (await this.#store.get(entry.key)) ?? entry.rec, { reservation: request.paramsJson });
+        }
         // No request outlives the payment's time (a second's grace for the answer).
         const left = Math.max(1000, opts.deadline - this.#now() + 1000);
-        reply = await this.#send(request, { signal: opts.signal, timeoutMs: Math.min(opts.timeoutMs, left) });
-      } catch (e) {
-        if (opts.signal?.aborted) throw e; // the attempt stays as recorded, to settle later
-        progress({ stage: 'transport_failed', attempt, method: request.method, error: e });
-        lastTransport = e;
+        const sent = this.#send(request, { signal: opts.signal, timeoutMs: Math.min(opts.timeoutMs, left) });
+        const sentAs = { lane, stage, attempt, method: request.method, paramsJson: request.paramsJson };
+        inFlight.set(String(lane), sent.then((reply) => ({ ...sentAs, reply }), (error) => ({ ...sentAs, error })));
+        s = step(undefined);
+      }
+      if (s.done) break;
+      if (inFlight.size === 0) throw new LnSendpayError('internal: the payer waits for a reply, and nothing is in flight', -1, { error: 'INTERNAL' });
+      const r = await Promise.race(inFlight.values());
+      inFlight.delete(String(r.lane));
+      let reply = r.reply;
+      if (r.error) {
+        if (opts.signal?.aborted) throw r.error; // every attempt stays as recorded, to settle later
+        progress({ stage: 'transport_failed', attempt: r.attempt, method: r.method, error: r.error });
+        lastTransport = r.error;
         reply = { transportFailed: true };
       }
-      if (rec && (stage === 'send' || stage === 'wait' || stage === 'settle')) rec = await this.#bookkeep(key, rec, stage, attempt, reply, progress);
+      const entry = r.attempt === undefined ? undefined : records.get(r.attempt);
+      if (entry && (r.stage === 'send' || r.stage === 'wait' || r.stage === 'settle')) entry.rec = await this.#bookkeep(entry.key, entry.rec, r.stage, r.attempt, reply, progress);
+      if (entry && r.stage === 'reserve' && (r.method === 'askrene-unreserve' ? reply.answer !== undefined : reply.error !== undefined)) {
+        // Let go, or refused by the node: nothing of it is held.
+        entry.rec = await this.#update(entry.key, (await this.#store.get(entry.key)) ?? entry.rec, { reservation: undefined });
+      }
       clock();
-      s = step(reply);
+      s = step({ lane: r.lane, ...reply });
     }
     const out = s.done;
     if (out.status === 'complete') {
       progress({ stage: 'complete', attempt: out.attempts.length });
-      return { status: 'complete', paymentPreimage: out.paymentPreimage, amountMsat: out.amountMsat, amountSentMsat: out.amountSentMsat, feeMsat: out.feeMsat, attempts: out.attempts };
+      const result = { status: 'complete', paymentPreimage: out.paymentPreimage, amountMsat: out.amountMsat, amountSentMsat: out.amountSentMsat, feeMsat: out.feeMsat, attempts: out.attempts };
+      if (out.parts > 1) result.parts = out.parts;
+      return result;
     }
     progress({ stage: 'failed', error: out.error });
     const e = out.error;
     if (e.error === 'TRANSPORT_ERROR' && lastTransport instanceof LnSendpayError) {
       // The transport's own error (TRANSPORT_NETWORK and its CORS hint, a timeout…), and
       // whether anything reached the node: nothing, or an attempt still to be settled.
-      const fate = rec ? `attempt ${rec.attemptNumber}'s fate is unknown: it stays recorded, and the next pay or waitsendpay for this hash settles it` : 'nothing was sent';
+      const fate = lastRec ? `attempt ${lastRec.attemptNumber}'s fate is unknown: it stays recorded, and the next pay or waitsendpay for this hash settles it` : 'nothing was sent';
       throw new LnSendpayError(`${lastTransport.message} (${fate})`, TRANSPORT_ERROR, { ...lastTransport.data, attempts: out.attempts });
     }
     const routing = e.routing ?? {};

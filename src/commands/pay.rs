@@ -102,6 +102,7 @@ const PAY_KEYS: &[&str] = &[
     "max_delay",
     "wait_timeout",
     "router",
+    "max_parts",
     "label",
     "block_height",
     "now",
@@ -156,6 +157,11 @@ pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
             None | Some("getroutes") => Router::GetRoutes,
             Some("getroute") => Router::GetRoute,
             Some(_) => return Err(Error::Param { field: "router".into(), expected: "\"getroutes\" or \"getroute\"" }),
+        },
+        max_parts: match opt_u64_param(input, "max_parts")? {
+            None => None,
+            Some(0) => return Err(Error::Param { field: "max_parts".into(), expected: "at least 1" }),
+            Some(n) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
         },
         label: opt_str_param(input, "label")?,
         block_height: match opt_u64_param(input, "block_height")? {
@@ -235,33 +241,57 @@ pub(crate) fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> V
     }
 }
 
-/// A step of [`crate::payment::Payer`] as JSON: `{"stage","attempt"?,"request":{"method",
-/// "params"},"record"?,"route"?}` (`record`, with the route and the shared secrets, comes with
-/// the `sendonion` step: store it before sending; `route` is that attempt's route), or `{"done":{"status","payment_preimage"?,
-/// "error"?,"attempts"}}`.
+/// A step of [`crate::payment::Payer`] as JSON: `{"lane","stage","attempt"?,"request":
+/// {"method","params"},"part"?,"record"?,"route"?}` — `lane` is `"main"` or a part's attempt
+/// number (feed its reply back with it); `part` (`{"partid","groupid","amount_msat"}`) says
+/// which part a send, wait or settle is about; `record`, with the route and the shared
+/// secrets, comes with the `sendonion` step: store it before sending — or `{"idle":true}`
+/// (nothing to send until a reply comes), or `{"done":{"status","payment_preimage"?,"error"?,
+/// "attempts"}}`.
 pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) -> Value {
-    use crate::payment::{Stage, Step};
+    use crate::payment::{Lane, Stage, Step};
     match step {
-        Step::Send { stage, request } => {
+        Step::Idle => object([("idle", Value::Bool(true))]),
+        Step::Send { lane, stage, request } => {
             let (name, n) = match stage {
                 Stage::GetInfo => ("getinfo", None),
                 Stage::Layer => ("layer", None),
+                Stage::Reserve(n) => ("reserve", Some(n)),
                 Stage::FindRoute(n) => ("find_route", Some(n)),
                 Stage::Send(n) => ("send", Some(n)),
                 Stage::Wait(n) => ("wait", Some(n)),
                 Stage::Settle(n) => ("settle", Some(n)),
             };
-            let mut m = alloc::vec![(String::from("stage"), Value::str(name))];
+            let mut m = alloc::vec![(
+                String::from("lane"),
+                match lane {
+                    Lane::Main => Value::str("main"),
+                    Lane::Part(n) => Value::u64(u64::from(n)),
+                }
+            )];
+            m.push(("stage".into(), Value::str(name)));
             if let Some(n) = n {
                 m.push(("attempt".into(), Value::u64(u64::from(n))));
             }
             m.push(("request".into(), request_json(request, Vec::new())));
-            if let (Stage::Send(_), Some(a)) = (stage, payer.current_attempt()) {
+            let about = n.filter(|_| !matches!(stage, Stage::FindRoute(_))).and_then(|n| payer.attempt(n));
+            if let Some(a) = about {
+                m.push((
+                    "part".into(),
+                    object([
+                        ("partid", Value::u64(a.partid)),
+                        ("groupid", Value::String(crate::json::u64_to_string(a.groupid))),
+                        ("amount_msat", Value::String(a.amount.to_decimal_string())),
+                    ]),
+                ));
+            }
+            if let (Stage::Send(_), Some(a)) = (stage, about) {
                 let target = Some(payer.config().amount);
-                let mut rec = match attempt_json(&payer.payment_hash(), None, Some(a.groupid), target, &a.route) {
-                    Value::Object(m) => m,
-                    _ => Vec::new(),
-                };
+                let mut rec =
+                    match attempt_json(&payer.payment_hash(), Some(a.partid), Some(a.groupid), target, &a.route) {
+                        Value::Object(m) => m,
+                        _ => Vec::new(),
+                    };
                 rec.push((
                     "shared_secrets".into(),
                     Value::Array(a.shared_secrets.iter().map(|s| Value::String(s.to_hex())).collect()),
@@ -278,14 +308,19 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
             )];
             if let Some(p) = out.preimage {
                 m.push(("payment_preimage".into(), Value::String(hex::encode(&p))));
-                // What the paid attempt cost: the amount asked, what it sent, the fee.
-                let paid = out.attempts.iter().rev().find(|a| a.status == crate::payment::AttemptStatus::Complete);
-                if let Some(first) = paid.and_then(|a| a.route.hops.first()) {
+                // What the paid parts cost: the amount asked, what they sent, the fees.
+                let paid: Vec<_> =
+                    out.attempts.iter().filter(|a| a.status == crate::payment::AttemptStatus::Complete).collect();
+                if !paid.is_empty() {
                     let amount = payer.config().amount;
+                    let sent = paid
+                        .iter()
+                        .map(|a| a.route.hops.first().map_or(0, |h| h.amount.0))
+                        .fold(0u64, u64::saturating_add);
                     m.push(("amount_msat".into(), Value::String(amount.to_decimal_string())));
-                    m.push(("amount_sent_msat".into(), Value::String(first.amount.to_decimal_string())));
-                    let fee = Msat(first.amount.0.saturating_sub(amount.0));
-                    m.push(("fee_msat".into(), Value::String(fee.to_decimal_string())));
+                    m.push(("amount_sent_msat".into(), Value::String(Msat(sent).to_decimal_string())));
+                    m.push(("fee_msat".into(), Value::String(Msat(sent.saturating_sub(amount.0)).to_decimal_string())));
+                    m.push(("parts".into(), Value::u64(paid.len() as u64)));
                 }
             }
             if let Some(e) = &out.error {
@@ -298,7 +333,10 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                     let mut o = alloc::vec![
                         (String::from("number"), Value::u64(u64::from(a.number))),
                         ("status".into(), Value::str(status_str(a.status))),
+                        ("partid".into(), Value::u64(a.partid)),
                         ("groupid".into(), Value::String(crate::json::u64_to_string(a.groupid))),
+                        ("amount_msat".into(), Value::String(a.amount.to_decimal_string())),
+                        ("fee_msat".into(), Value::String(a.fee().to_decimal_string())),
                         ("route".into(), a.route.to_json()),
                     ];
                     if let Some(f) = &a.failure {
@@ -313,15 +351,29 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
     }
 }
 
-/// Feed a payer the reply to its last request — `{"answer"}` (the node's result, as its JSON
-/// text or a value), `{"error"}` (the node's `{code,message,data}`, likewise) or
-/// `{"transport_failed":true}` — or `None` to start; the next step as JSON. An answer that
-/// is not JSON ends the payment with a bad-answer error.
+/// Feed a payer a reply — `{"lane","answer"}` (the node's result, as its JSON text or a
+/// value), `{"lane","error"}` (the node's `{code,message,data}`, likewise) or
+/// `{"lane","transport_failed":true}`, `lane` as the step gave it — or `None` to start and
+/// after each send; the next step as JSON. An answer that is not JSON ends the payment with a
+/// bad-answer error.
 pub fn pay_step(payer: &mut crate::payment::Payer, reply: Option<&Value>, random: &[u8; 32]) -> Value {
-    use crate::payment::{PayError, Reply};
+    use crate::payment::{Lane, PayError, Reply};
     let step = match reply {
         None => payer.step(None, random),
         Some(r) => {
+            let lane = match r.get("lane") {
+                Some(Value::String(s)) if s == "main" => Some(Lane::Main),
+                Some(v) => v.as_u64().and_then(|n| u32::try_from(n).ok()).map(Lane::Part),
+                None => None,
+            };
+            let Some(lane) = lane else {
+                let e = crate::rpc::AnswerError {
+                    field: String::from("lane"),
+                    expected: "\"main\" or an attempt number, as the step gave it",
+                };
+                let step = payer.abort(PayError::BadAnswer(e));
+                return pay_step_json(payer, step);
+            };
             let read = |field: &str| -> Option<Result<Value, crate::rpc::AnswerError>> {
                 match r.get(field)? {
                     Value::String(text) => Some(crate::rpc::parse_answer(text)),
@@ -330,16 +382,16 @@ pub fn pay_step(payer: &mut crate::payment::Payer, reply: Option<&Value>, random
             };
             if let Some(a) = read("answer") {
                 match a {
-                    Ok(v) => payer.step(Some(Reply::Answer(&v)), random),
+                    Ok(v) => payer.step(Some((lane, Reply::Answer(&v))), random),
                     Err(e) => payer.abort(PayError::BadAnswer(e)),
                 }
             } else if let Some(a) = read("error") {
                 match a {
-                    Ok(v) => payer.step(Some(Reply::NodeError(&v)), random),
+                    Ok(v) => payer.step(Some((lane, Reply::NodeError(&v))), random),
                     Err(e) => payer.abort(PayError::BadAnswer(e)),
                 }
             } else {
-                payer.step(Some(Reply::TransportFailed), random)
+                payer.step(Some((lane, Reply::TransportFailed)), random)
             }
         }
     };

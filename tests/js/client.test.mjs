@@ -493,14 +493,18 @@ test('a wrong preimage is never success: the attempt is disputed, and nothing mo
   assert.equal((await store.list())[0].status, 'disputed');
 });
 
-test('getroutes says one part with maxparts (the dev node refuses auto.no_mpp_support, as a live node does)', async () => {
+test('getroutes may split by default; maxParts: 1 says one part with maxparts (the dev node refuses auto.no_mpp_support, as a live node does)', async () => {
   const { net, payArgs } = setup();
   const seen = [];
   const { t } = counted(net, (request, options, inner) => {
     if (request.method === 'getroutes') seen.push(request.params);
     return inner(request, options);
   });
-  const r = await new ln.Client({ transport: t }).pay(payArgs);
+  const split = await new ln.Client({ transport: t }).pay(payArgs);
+  assert.equal(split.status, 'complete');
+  for (const p of seen.splice(0)) assert.ok(p.maxparts === undefined && !p.layers.includes('auto.no_mpp_support'), JSON.stringify(p));
+  const inv = net.invoice({ node: 'dave', amount_msat: 100000 });
+  const r = await new ln.Client({ transport: t }).pay({ ...payArgs, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret, maxParts: 1 });
   assert.equal(r.status, 'complete');
   assert.ok(seen.length >= 1);
   for (const p of seen) {
@@ -821,4 +825,74 @@ test('MPP driven by hand: getroutes splits, one groupid, the payee holds parts u
   const e = await rejects(alone.waitsendpay({ paymentHash: late.payment_hash, partid: 1, groupid: 1n }), 204);
   assert.equal(e.data.failcodename, 'WIRE_MPP_TIMEOUT');
   assert.equal(e.data.erringChannel, '0:0:0');
+});
+
+test('MPP: pay splits what no route can carry, routes a failed part again while the other holds its amounts, and reports every part', async () => {
+  const { createHash } = await import('node:crypto');
+  const net = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 2000 });
+  const inv = net.invoice({ node: 'grace', amount_msat: 500_000_000 }); // over any of grace's channels
+  const { t, calls } = counted(net);
+  const store = new ln.MemoryStore();
+  const client = new ln.Client({ transport: t, store });
+  const events = [];
+  const paid = await client.pay({ bolt11: inv.bolt11 }, { onProgress: (e) => events.push(e) });
+  assert.equal(paid.status, 'complete');
+  assert.equal(createHash('sha256').update(Buffer.from(paid.paymentPreimage, 'hex')).digest('hex'), inv.payment_hash);
+  assert.equal(paid.parts, 2);
+  // Parts 1 and 2 (through bob and carol), then part 3 for part 1's amount (bob's side of
+  // 110x1x0 cannot carry it), one group; the amounts delivered add up to the invoice.
+  assert.deepEqual(paid.attempts.map((a) => [a.partid, a.status]), [[1, 'failed'], [2, 'complete'], [3, 'complete']]);
+  assert.equal(new Set(paid.attempts.map((a) => a.groupid)).size, 1);
+  assert.equal(paid.attempts[0].failure.erringChannel, '110x1x0');
+  assert.equal(paid.attempts[2].amountMsat, paid.attempts[0].amountMsat, 'only the failed part routed again');
+  assert.equal(paid.attempts[1].amountMsat + paid.attempts[2].amountMsat, 500_000_000n);
+  assert.equal(paid.feeMsat, paid.attempts[1].feeMsat + paid.attempts[2].feeMsat);
+  // Part 2's amounts were reserved while part 3 was routed, and released at the end.
+  const order = calls.filter((m) => ['askrene-reserve', 'askrene-unreserve', 'getroutes'].includes(m));
+  assert.ok(order.indexOf('askrene-reserve') < order.lastIndexOf('getroutes'), order.join(' '));
+  assert.deepEqual((await net.call('askrene-listreservations')).reservations, []);
+  // Progress tells the parts apart.
+  const sends = events.filter((e) => e.stage === 'send');
+  assert.deepEqual(sends.map((e) => e.partid), [1, 2, 3]);
+  assert.ok(sends.every((e) => typeof e.amountMsat === 'bigint' && e.groupid === sends[0].groupid));
+  assert.ok(events.some((e) => e.stage === 'wait' && e.partid === 2));
+  // The node has the three parts; each is in the store under its partid.
+  assert.deepEqual(net.state.payments.filter((p) => p.payment_hash === inv.payment_hash).map((p) => [p.partid, p.status]), [[1, 'failed'], [2, 'complete'], [3, 'complete']]);
+  for (const partid of [1, 2, 3]) assert.ok(await store.get(ln.attemptKey(inv.payment_hash, partid)), `part ${partid} recorded`);
+  // Paying it again: the stored parts are the payment; nothing is sent.
+  const n = calls.length;
+  const again = await client.pay({ bolt11: inv.bolt11 });
+  assert.equal(again.fromStore, true);
+  assert.equal(again.paymentPreimage, paid.paymentPreimage);
+  assert.ok(calls.slice(n).every((m) => m !== 'sendonion'), calls.slice(n).join(' '));
+  // maxParts: 1 cannot pay it: no single route.
+  const other = net.invoice({ node: 'grace', amount_msat: 500_000_000 });
+  await rejects(client.pay({ bolt11: other.bolt11, maxParts: 1 }), 205);
+});
+
+test('MPP: a reload mid-payment settles every stored part with the node before anything new is sent', async () => {
+  const net = createNetwork(ln, { ...defaultNetwork(), delayMs: 40, mppTimeoutMs: 300 });
+  const inv = net.invoice({ node: 'grace', amount_msat: 500_000_000 });
+  const store = new ln.MemoryStore();
+  const ctrl = new AbortController();
+  // The page is closed while both parts are out (part 1 failing at bob, part 2 held at grace).
+  const first = new ln.Client({ transport: net.transport(), store });
+  const onProgress = (e) => e.stage === 'wait' && e.partid === 2 && ctrl.abort();
+  await rejects(first.pay({ bolt11: inv.bolt11 }, { signal: ctrl.signal, onProgress }), ln.TRANSPORT_ERROR, 'TRANSPORT_ABORTED');
+  const stored = (await store.list()).filter((r) => r.paymentHash === inv.payment_hash);
+  assert.deepEqual(stored.map((r) => [r.partid, r.status]).sort(), [[1, 'pending'], [2, 'pending']]);
+  // Reopened: the stored parts are asked about and waited for (part 2 until the payee gives
+  // up on it), then the payment is made anew; no stored part is sent again.
+  const { t, calls } = counted(net);
+  const paid = await new ln.Client({ transport: t, store }).pay({ bolt11: inv.bolt11 });
+  assert.equal(paid.status, 'complete');
+  const before = calls.slice(0, calls.indexOf('sendonion'));
+  assert.ok(before.includes('listsendpays') && before.filter((m) => m === 'waitsendpay').length >= 2, before.join(' '));
+  const rows = net.state.payments.filter((p) => p.payment_hash === inv.payment_hash);
+  const groups = [...new Set(rows.map((p) => p.groupid))];
+  assert.equal(groups.length, 2, 'the first run\u2019s group, then the new one');
+  assert.deepEqual(rows.filter((p) => p.groupid === groups[0]).map((p) => p.status), ['failed', 'failed'], 'the first run\u2019s parts: failed (bob; the payee\u2019s timeout), never re-sent');
+  assert.ok(rows.some((p) => p.groupid === groups[1] && p.status === 'complete'));
+  const timedOut = (await store.list()).find((r) => r.paymentHash === inv.payment_hash && r.partid === 2 && r.groupid === String(groups[0]));
+  void timedOut; // overwritten by the new run's part 2: the key is (hash, partid)
 });

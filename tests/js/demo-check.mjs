@@ -48,10 +48,29 @@ check('a permanent failure at the destination: 203, no more attempts, exit 1', (
   assert.doesNotMatch(perm.stdout, /attempt 3/);
 });
 
+const mpp = run('--mpp');
+check('--mpp: grace\u2019s invoice in parts; the part through bob fails and is routed again; all settle, proven', () => {
+  assert.equal(mpp.status, 0, mpp.stderr);
+  const out = mpp.stdout;
+  assert.match(out, /GRACE asks for 500000sat/);
+  assert.match(out, /getroutes for 500000000msat\n/);
+  const group = /attempt 1 +part 1 \(300,000 sat of 500,000, group (\d+)\) +ALICE ─103x1x0→ BOB ─110x1x0→ GRACE/.exec(out)?.[1];
+  assert.ok(group, out);
+  assert.match(out, new RegExp(`attempt 2 +part 2 \\(200,000 sat of 500,000, group ${group}\\) +ALICE ─104x1x0→ CAROL ─111x1x0→ GRACE`));
+  assert.match(out, /askrene-reserve +part 2: 104x1x0\/1 111x1x0\/0 held for it/);
+  assert.match(out, /✗ 204 PAY_TRY_OTHER_ROUTE: WIRE_TEMPORARY_CHANNEL_FAILURE \(0x1007 UPDATE\) at BOB, channel 110x1x0/);
+  assert.match(out, /getroutes for 300000000msat\n/);
+  assert.match(out, new RegExp(`attempt 3 +part 3 \\(300,000 sat of 500,000, group ${group}\\) +ALICE ─104x1x0→ CAROL ─107x1x0→ ERIN ─112x1x0→ GRACE`));
+  assert.match(out, /sha256\(preimage\) = payment_hash ✓ +3 attempts/);
+  assert.match(out, /in 2 parts, [\d,]+ msat in fees/);
+  assert.match(out, /listsendpays: #1 part 1 failed, #2 part 2 complete, #3 part 3 complete/);
+  assert.match(out, /· grace: all 2 parts in: paid, preimage released/);
+});
+
 const bad = run('--fail', 'bob:nonsense');
 check('a bad --fail: a usage error, exit 2', () => {
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--fail bob:nonsense: expected node:kind/);
 });
-console.log(`demo: ${3 - failed} passed, ${failed} failed`);
+console.log(`demo: ${4 - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

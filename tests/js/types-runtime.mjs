@@ -149,6 +149,12 @@ const events = [];
 const paid = await client.pay({ bolt11: inv.bolt11 }, { onProgress: (e) => events.push(e) });
 expect('pay (a failure, a retry, paid)', 'pay', paid);
 events.forEach((e, i) => expect(`pay progress ${i} (${e.stage})`, 'progress', e));
+// In parts: grace's invoice needs two, one of which fails at bob and is routed again.
+const mppEvents = [];
+const mpp = await client.pay({ bolt11: net.invoice({ node: 'grace', amount_msat: 500_000_000 }).bolt11 }, { onProgress: (e) => mppEvents.push(e) });
+expect('pay in parts', 'pay', mpp);
+if (!(mpp.parts > 1)) throw new Error('the MPP payment went in one part');
+mppEvents.forEach((e, i) => expect(`pay in parts, progress ${i} (${e.stage})`, 'progress', e));
 for (const r of await client.store.list()) expect('a stored attempt record', 'record', r);
 expect('listsendpays', 'listsendpays', await client.listsendpays({ paymentHash: inv.payment_hash }));
 const inv2 = net.invoice({ node: 'dave', amount_msat: 5000 });

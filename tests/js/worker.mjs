@@ -27,7 +27,7 @@ export default {
         const stages = [];
         const r = await client.pay(body.pay, { onProgress: (e) => stages.push(e.stage) });
         const again = await client.pay(body.pay);
-        const stored = await client.store.get(ln.attemptKey(body.pay.paymentHash, 0));
+        const stored = await client.store.get(ln.attemptKey(body.hash ?? body.pay.paymentHash, body.partid ?? 0));
         return json({ ...r, stages, again: again.fromStore === true, stored: stored.status });
       }
       return json({ error: 'not found' }, 404);

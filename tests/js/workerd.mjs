@@ -66,6 +66,12 @@ try {
     const ok = r.status === 200 && r.body.status === 'complete' && r.body.attempts.length === 2 &&
       r.body.attempts[0].failure.erringChannel === '105x1x0' && r.body.stages.includes('attempt_failed') && r.body.again && r.body.stored === 'complete';
     report(ok, 'pay through the dev node: a failure decoded, a retry, paid; the store in KV', JSON.stringify(r).slice(0, 2000));
+    // In parts: grace's invoice is over any of her channels.
+    const big = dev.network.invoice({ node: 'grace', amount_msat: 500_000_000 });
+    const m = await post('/pay', { url: dev.url, rune: dev.rune, pay: { bolt11: big.bolt11 }, hash: big.payment_hash, partid: 2 });
+    const mok = m.status === 200 && m.body.status === 'complete' && m.body.parts === 2 &&
+      JSON.stringify(m.body.attempts.map((a) => [a.partid, a.status])) === '[[1,"failed"],[2,"complete"],[3,"complete"]]' && m.body.again && m.body.stored === 'complete';
+    report(mok, 'pay in parts through the dev node: a part failing at bob routed again, paid; the parts in KV', JSON.stringify(m).slice(0, 2000));
   } finally {
     await dev.close();
   }

@@ -252,6 +252,30 @@ try {
     assert.match(await text('#timeline'), /route hint: DAVE ─109x1x0→ FRANK added to the layer/);
   });
 
+  await check('pay in parts (client.pay): grace\u2019s invoice is over any of her channels; the parts drawn, one failing at bob, paid', async () => {
+    await page.selectOption('#payee', 'grace');
+    await page.fill('#amount', '500000sat');
+    await page.dispatchEvent('#amount', 'change');
+    await page.click('#new-invoice');
+    await page.waitForFunction((id) => document.getElementById('destination').value === id, ids.grace);
+    const hash3 = await page.inputValue('#payment-hash');
+    await page.click('#autopay');
+    await page.waitForSelector('#success', { timeout: 30_000 }).catch(async (e) => {
+      throw new Error(`${e.message}\nstatus: ${await text('#status-text')}\ntimeline: ${await text('#timeline')}\nnode: ${dev.network.log.slice(-15).join(' | ')}`);
+    });
+    const parts = await page.locator('#parts li').evaluateAll((els) => els.map((e) => [e.dataset.partid, e.dataset.status, e.querySelector('.part-amount').textContent]));
+    assert.deepEqual(parts.map(([p, st]) => [p, st]), [['1', 'failed'], ['2', 'complete'], ['3', 'complete']]);
+    assert.equal(parts[0][2], parts[2][2], 'part 3 carries what part 1 did');
+    assert.equal(await page.locator('#parts').isVisible(), true);
+    assert.match(await text('#parts'), /failed: WIRE_TEMPORARY_CHANNEL_FAILURE at 110x1x0/);
+    assert.match(await text('#timeline'), /paid in 2 parts/);
+    assert.equal(sha256(await page.getAttribute('#success [data-preimage]', 'data-preimage')), hash3);
+    await page.screenshot({ path: resolve(outDir, 'www-parts.png'), fullPage: true });
+    await page.selectOption('#payee', 'dave');
+    await page.fill('#amount', '100000sat');
+    await page.dispatchEvent('#amount', 'change');
+  });
+
   await check('two tabs over one IndexedDB pay one invoice: navigator.locks lets one send, the other finds it paid', async () => {
     const inv = await dev.network.call('dev-invoice', { node: 'dave', amount_msat: 50000 });
     const ctx = await browser.newContext(); // one origin, one profile: shared IndexedDB and locks
@@ -295,10 +319,10 @@ try {
 
   await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {
     assert.deepEqual(problems, []);
-    // bob (Send), bob (client.pay), bob and dave (the injected run).
-    assert.deepEqual(statusLogs.map((u) => new URL(u).pathname), Array(4).fill('/v1/waitsendpay'));
+    // bob (Send), bob (client.pay), bob and dave (the injected run), bob (the part in parts).
+    assert.deepEqual(statusLogs.map((u) => new URL(u).pathname), Array(5).fill('/v1/waitsendpay'));
   });
-  console.log(`www: screenshots in ${outDir}/www-failed.png and www-paid.png`);
+  console.log(`www: screenshots in ${outDir}/www-failed.png, www-paid.png and www-parts.png`);
 } finally {
   await browser.close();
   await dev.close();

@@ -174,7 +174,7 @@ export function defaultNetwork() {
     // Balances in msat on each side; policy per direction (by the forwarding node).
     channels: [
       { scid: '103x1x0', a: 'alice', b: 'bob', balance: { alice: 500_000_000, bob: 500_000_000 }, policy: { alice: pol(0, 0, 6), bob: pol(1000, 100, 40) } },
-      { scid: '104x1x0', a: 'alice', b: 'carol', balance: { alice: 900_000_000, carol: 500_000_000 }, policy: { alice: pol(0, 0, 6), carol: pol(1000, 100, 40) } },
+      { scid: '104x1x0', a: 'alice', b: 'carol', balance: { alice: 2_000_000_000, carol: 500_000_000 }, policy: { alice: pol(0, 0, 6), carol: pol(1000, 100, 40) } },
       // Bob's side to dave is nearly empty: a route through it fails at bob.
       { scid: '105x1x0', a: 'bob', b: 'dave', balance: { bob: 20_000, dave: 900_000_000 }, policy: { bob: pol(500, 10, 40), dave: pol(1000, 100, 40) } },
       { scid: '106x1x0', a: 'carol', b: 'dave', balance: { carol: 900_000_000, dave: 900_000_000 }, policy: { carol: pol(2000, 500, 40), dave: pol(1000, 100, 40) } },
@@ -434,12 +434,15 @@ export function createNetwork(ln, config = defaultNetwork()) {
       if (!/^\d+x\d+x\d+\/[01]$/.test(String(x?.short_channel_id_dir))) throw new RpcError(-32602, `path[${i}].short_channel_id_dir: should be a short_channel_id_dir`);
       return [x.short_channel_id_dir, msat(x.amount_msat, `path[${i}].amount_msat`)];
     });
+    // All or nothing: an unreserve of more than is held changes nothing.
+    const after = new Map(state.reserved);
     for (const [dir, amount] of steps) {
-      const now = (state.reserved.get(dir) ?? 0n) + sign * amount;
+      const now = (after.get(dir) ?? 0n) + sign * amount;
       if (now < 0n) throw new RpcError(-32602, `${dir}: unreserving ${amount}msat, more than is reserved`);
-      if (now === 0n) state.reserved.delete(dir);
-      else state.reserved.set(dir, now);
+      if (now === 0n) after.delete(dir);
+      else after.set(dir, now);
     }
+    state.reserved = after;
     return {};
   }
 

@@ -1,0 +1,1201 @@
+//! Pay with retries and in parts, sans I/O: [`Payer`] says what to send; the driver sends
+//! it, feeds back what came, and may have several requests in flight — the payment's own
+//! sequence (getinfo, layers, reservations, routes, sends, settles) on [`Lane::Main`], and
+//! one `waitsendpay` per part in flight on that part's [`Lane::Part`].
+
+use alloc::collections::VecDeque;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::AttemptStatus;
+use crate::amount::Msat;
+use crate::failure::{ErringChannel, PAY_TRY_OTHER_ROUTE, RoutingFailure};
+use crate::ids::NodeId;
+use crate::json::Value;
+use crate::payload::{self, FinalHopData};
+use crate::route::Route;
+use crate::rpc::{self, AnswerError, ChannelChange, Exclusion, NodeError, PaymentStatus, Request};
+use crate::sphinx::{self, OnionHop, SecretKey, SharedSecret};
+
+/// How routes are asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Router {
+    /// `getroutes` (askrene), exclusions and fee updates through a layer of this payment's.
+    /// Falls back to `getroute` when the node does not know `getroutes`.
+    GetRoutes,
+    /// `getroute` with `exclude` (deprecated since v26.06): one part.
+    GetRoute,
+}
+
+/// What to pay.
+#[derive(Debug, Clone)]
+pub struct PayConfig {
+    /// The payee.
+    pub destination: NodeId,
+    /// What the payee must receive (the man page's msatoshi: up to twice this may arrive).
+    pub amount: Msat,
+    /// The payment hash.
+    pub payment_hash: [u8; 32],
+    /// The invoice's payment secret (without one, a payment is one part).
+    pub payment_secret: Option<[u8; 32]>,
+    /// The invoice's payment metadata.
+    pub payment_metadata: Option<alloc::vec::Vec<u8>>,
+    /// The payee's final CLTV delta (18 when the invoice says nothing).
+    pub final_cltv: u32,
+    /// How many routes to try, parts included.
+    pub max_attempts: u32,
+    /// The most fees to pay, for the whole payment across its parts and retries: the first
+    /// hops' amounts less what the parts deliver (an overpayment counts).
+    pub maxfee: Msat,
+    /// The most blocks the payment may be locked up: the route's total CLTV (its first
+    /// hop's `delay`). Core Lightning's `pay`: 2016.
+    pub max_delay: u32,
+    /// The longest `waitsendpay` to ask for, in seconds (the client's per-request timeout).
+    pub wait_timeout: u32,
+    /// How to ask for routes.
+    pub router: Router,
+    /// The most parts (`getroutes`' `maxparts`); `None`: as many as the node's router uses.
+    /// `Some(1)`, no payment secret or `getroute`: one part.
+    pub max_parts: Option<u32>,
+    /// A label for the node's records.
+    pub label: Option<String>,
+    /// The block height to build onions at; `None`: the node's, from `getinfo`.
+    pub block_height: Option<u32>,
+    /// The invoice's route hints (`r`): private channels towards the payee, added to this
+    /// payment's askrene layer before the first `getroutes` (not used with `getroute`).
+    pub route_hints: Vec<Vec<crate::bolt11::RouteHintHop>>,
+    /// The invoice's network, checked against the node's (`getinfo`) before anything is sent.
+    pub network: Option<crate::bolt11::Network>,
+}
+
+/// What a step is for (progress for UIs). Attempt numbers count routes tried, from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Learning our node id and the block height.
+    GetInfo,
+    /// Preparing this payment's askrene layer.
+    Layer,
+    /// Holding (or releasing) a part's amounts on its channels (`askrene-reserve`/`-unreserve`).
+    Reserve(u32),
+    /// Asking for a route (the next attempt's number).
+    FindRoute(u32),
+    /// Sending a part's onion.
+    Send(u32),
+    /// Waiting for a part's outcome.
+    Wait(u32),
+    /// Asking the node what became of a part whose request the transport lost.
+    Settle(u32),
+}
+
+/// Which of the payer's requests a reply answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// The payment's own sequence: one request at a time.
+    Main,
+    /// A part's `waitsendpay` (or its settling `listsendpays`), by attempt number.
+    Part(u32),
+}
+
+/// The answer to a request.
+#[derive(Debug, Clone, Copy)]
+pub enum Reply<'a> {
+    /// The node's result.
+    Answer(&'a Value),
+    /// The node's error object `{code, message, data}`.
+    NodeError(&'a Value),
+    /// The transport failed: the node may or may not have acted.
+    TransportFailed,
+}
+
+/// One attempt (a route tried, as one part of the payment), for the log.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    /// The route tried.
+    pub route: Route,
+    /// Its part id: 0 when it alone carried the payment, else 1, 2, … (never reused).
+    pub partid: u64,
+    /// Its group id. A single-part attempt takes a fresh one; the parts of a payment share
+    /// one. Core Lightning's duplicate check then refuses a second client's send for the same
+    /// hash while this one is pending.
+    pub groupid: u64,
+    /// What it delivers to the payee.
+    pub amount: Msat,
+    /// The onion's shared secrets (kept to decode the failure).
+    pub shared_secrets: Vec<SharedSecret>,
+    /// What became of it.
+    pub status: AttemptStatus,
+    /// Its routing failure, when it failed along the way.
+    pub failure: Option<RoutingFailure>,
+}
+
+impl Attempt {
+    /// What it costs in fees: what it sends into the first channel less what it delivers.
+    pub fn fee(&self) -> Msat {
+        let sent = self.route.hops.first().map_or(0, |h| h.amount.0);
+        Msat(sent.saturating_sub(self.amount.0))
+    }
+}
+
+/// Why a payment stopped without succeeding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+pub enum PayError {
+    /// A final routing failure (203 at the destination, or an unattributable 202).
+    Routing(RoutingFailure),
+    /// The node refused (201 already paid, 205 no route…).
+    Rpc {
+        /// Its code.
+        code: i64,
+        /// Its message.
+        message: String,
+    },
+    /// Every attempt allowed failed along the route (the last failure).
+    TooManyAttempts(Option<RoutingFailure>),
+    /// The transport kept failing; the last attempt's fate is unknown.
+    Transport,
+    /// The node's answer was malformed.
+    BadAnswer(AnswerError),
+    /// The route the node gave does not pay what was asked.
+    BadRoute(crate::error::Error),
+    /// The route the node gave costs more than the payer allows (Core Lightning's 206).
+    TooExpensive {
+        /// The limit: `maxfee_msat` or `max_delay`.
+        limit: &'static str,
+        /// What the route asked and what is allowed.
+        message: String,
+    },
+    /// The node said complete without proof; the attempt is disputed.
+    Disputed(crate::rpc::ProofError),
+    /// The invoice does not fit the node (another network): nothing was sent.
+    Invoice(crate::error::Error),
+    /// The payment's time ran out (`retry_for`); `in_flight`: an attempt may still settle
+    /// (it stays recorded, for `waitsendpay`/`listsendpays`).
+    Timeout {
+        /// Whether an attempt is still pending or unknown.
+        in_flight: bool,
+    },
+}
+
+/// Core Lightning's 206: the route is too expensive (fee or delay).
+pub const PAY_ROUTE_TOO_EXPENSIVE: i32 = 206;
+/// Core Lightning's 200: another payment for this hash is in progress.
+pub const PAY_IN_PROGRESS: i32 = 200;
+/// BOLT 4's `mpp_timeout`: the payee gave up waiting for the other parts.
+const WIRE_MPP_TIMEOUT: u16 = 23;
+
+/// The end of a payment.
+#[derive(Debug, Clone)]
+pub struct PayOutcome {
+    /// The preimage, when paid.
+    pub preimage: Option<[u8; 32]>,
+    /// Why not, otherwise.
+    pub error: Option<PayError>,
+    /// Every attempt, first first.
+    pub attempts: Vec<Attempt>,
+}
+
+/// What to do next.
+#[derive(Debug, Clone)]
+pub enum Step {
+    /// Send this request, then ask again ([`Payer::step`] with `None`): more may go at once.
+    /// Feed its reply back with its lane.
+    Send {
+        /// Whose request it is.
+        lane: Lane,
+        /// What it is for.
+        stage: Stage,
+        /// The request.
+        request: Request,
+    },
+    /// Nothing to send until a reply comes.
+    Idle,
+    /// Finished. Every part's fate is known, unless the time ran out or the transport gave
+    /// up (then what is unknown stays recorded).
+    Done(alloc::boxed::Box<PayOutcome>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Main {
+    Start,
+    Idle,
+    Info,
+    Layer,
+    Reserve,
+    Route,
+    Send(usize),
+    Settle(usize),
+    Done,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Job {
+    Reserve(usize),
+    Unreserve(usize),
+}
+
+/// Per part in flight: whether its `waitsendpay` (or settle) is out, and how often it went.
+#[derive(Debug, Clone, Copy, Default)]
+struct Watch {
+    out: bool,
+    settling: bool,
+    waits: u32,
+    settles: u32,
+    reserved: bool,
+    /// No longer watched: its fate is known, or will stay unknown.
+    done: bool,
+    /// Its share of the payment: what is routed again if it fails (a lone route may deliver
+    /// more than its share: the man page's overpayment).
+    share: Msat,
+}
+
+/// A payment as a state machine: feed it the node's replies, send what it asks for.
+#[derive(Debug)]
+pub struct Payer {
+    cfg: PayConfig,
+    main: Main,
+    our_id: Option<NodeId>,
+    height: u32,
+    layer_created: bool,
+    /// The route hints' channels (source, destination, channel, policy), and how many of
+    /// their layer requests (create, then enable: two each) were sent.
+    hints: Vec<(NodeId, NodeId, crate::ids::ShortChannelId, ChannelChange)>,
+    hint_requests: usize,
+    /// The request in flight may fail without ending the payment: creating the layer (it
+    /// exists already after an earlier `pay` of this hash), a hint (a channel the node knows)
+    /// or a reservation (a node without `askrene-reserve`).
+    optional_inflight: bool,
+    changes: Vec<(Exclusion, ChannelChange, bool)>,
+    attempts: Vec<Attempt>,
+    watch: Vec<Watch>,
+    /// Routes the node gave, not yet sent, each with its share of the payment.
+    batch: VecDeque<(Route, Msat)>,
+    /// What still needs a route, and what the route request in flight asked for.
+    unrouted: Msat,
+    routing: Msat,
+    jobs: VecDeque<Job>,
+    reservations: bool,
+    next_partid: u64,
+    set_groupid: Option<u64>,
+    main_settles: u32,
+    /// Paid: the preimage (no new parts; the rest settle).
+    preimage: Option<[u8; 32]>,
+    /// Stopping: no new parts; this is the outcome once nothing is in flight.
+    stop: Option<PayError>,
+    /// `maxparts: 1` (v25.09 on) or the `auto.no_mpp_support` layer (older nodes), when one
+    /// part is asked for.
+    maxparts_param: bool,
+    /// The other way was tried after the node refused one.
+    mpp_switched: bool,
+    /// Seconds left of the payment's time, as the driver last said (`None`: no limit).
+    time_left: Option<u32>,
+}
+
+const SETTLE_TRIES: u32 = 3;
+const WAIT_TRIES: u32 = 5;
+
+impl Payer {
+    /// A payment to make.
+    pub fn new(cfg: PayConfig) -> Payer {
+        // Each hint hop is a channel from its `pubkey` to the next hop's, the last to the payee.
+        let mut hints = Vec::new();
+        for r in &cfg.route_hints {
+            for (i, h) in r.iter().enumerate() {
+                let to = r.get(i + 1).map_or(cfg.destination, |n| n.pubkey);
+                let policy = ChannelChange::Hint {
+                    fee_base_msat: h.fee_base_msat,
+                    fee_proportional_millionths: h.fee_proportional_millionths,
+                    cltv_expiry_delta: h.cltv_expiry_delta,
+                };
+                hints.push((h.pubkey, to, h.short_channel_id, policy));
+            }
+        }
+        Payer {
+            hints,
+            hint_requests: 0,
+            optional_inflight: false,
+            unrouted: cfg.amount,
+            routing: Msat(0),
+            cfg,
+            main: Main::Start,
+            our_id: None,
+            height: 0,
+            layer_created: false,
+            changes: Vec::new(),
+            attempts: Vec::new(),
+            watch: Vec::new(),
+            batch: VecDeque::new(),
+            jobs: VecDeque::new(),
+            reservations: true,
+            next_partid: 1,
+            set_groupid: None,
+            main_settles: 0,
+            preimage: None,
+            stop: None,
+            maxparts_param: true,
+            mpp_switched: false,
+            time_left: None,
+        }
+    }
+
+    /// Tell the payer how many seconds the payment has left (call before each step): every
+    /// `waitsendpay` asks for at most that, and at 0 the payment ends (an attempt in flight
+    /// stays recorded as it is).
+    pub fn set_time_left(&mut self, secs: Option<u32>) {
+        self.time_left = secs;
+    }
+
+    fn out_of_time(&self) -> bool {
+        self.time_left == Some(0)
+    }
+
+    fn layer(&self) -> String {
+        format!("ln-sendpay-{}", crate::hex::encode(&self.cfg.payment_hash[..8]))
+    }
+
+    /// Whether this payment may be split: a payment secret to tie the parts together, a
+    /// router that splits, and no one-part limit.
+    fn multipart(&self) -> bool {
+        self.cfg.payment_secret.is_some() && self.cfg.router == Router::GetRoutes && self.cfg.max_parts != Some(1)
+    }
+
+    fn done(&mut self, preimage: Option<[u8; 32]>, error: Option<PayError>) -> Step {
+        self.main = Main::Done;
+        Step::Done(alloc::boxed::Box::new(PayOutcome {
+            preimage,
+            error,
+            attempts: core::mem::take(&mut self.attempts),
+        }))
+    }
+
+    /// End the payment now (the driver gave up, or could not read an answer): the outcome
+    /// logs the attempts so far.
+    pub fn abort(&mut self, error: PayError) -> Step {
+        self.done(None, Some(error))
+    }
+
+    /// The payment hash.
+    pub fn payment_hash(&self) -> [u8; 32] {
+        self.cfg.payment_hash
+    }
+
+    /// What is being paid, as configured (from a bolt11 where one was given).
+    pub fn config(&self) -> &PayConfig {
+        &self.cfg
+    }
+
+    /// The attempt being sent (the latest), with its route and shared secrets: what a client
+    /// records before it sends the onion.
+    pub fn current_attempt(&self) -> Option<&Attempt> {
+        self.attempts.last()
+    }
+
+    /// An attempt by number (1-based): the part a lane's reply is about.
+    pub fn attempt(&self, number: u32) -> Option<&Attempt> {
+        self.attempts.get((number as usize).checked_sub(1)?)
+    }
+
+    /// What an earlier attempt for this payment taught, before the payment starts: `reply`,
+    /// the failure reply the node kept for it (`listsendpays`' `erroronion`), decoded here
+    /// with the attempt's route and shared secrets (nothing the store says is taken on
+    /// trust). A failure along the route is applied to the first route asked for, as a
+    /// failure of this payment's own would be; anything else teaches nothing. Returns the
+    /// decoded failure.
+    pub fn learn(&mut self, route: &Route, shared_secrets: &[SharedSecret], reply: &[u8]) -> Option<RoutingFailure> {
+        if self.main != Main::Start {
+            return None;
+        }
+        let f = RoutingFailure::from_reply(shared_secrets, reply, Some(route), None);
+        if f.code == PAY_TRY_OTHER_ROUTE
+            && let Some((e, c)) = self.blame_on(route, &f)
+            && !self.changes.iter().any(|(x, y, _)| *x == e && *y == c)
+        {
+            self.changes.push((e, c, false));
+        }
+        Some(f)
+    }
+
+    /// The next step. Call with `None` to start and after each `Send` (more may go at once),
+    /// and with a request's lane and reply when one comes. `random` is 32 fresh bytes from a
+    /// CSPRNG (a session key, when an onion is built).
+    pub fn step(&mut self, reply: Option<(Lane, Reply<'_>)>, random: &[u8; 32]) -> Step {
+        if self.main == Main::Done {
+            return self.done(None, Some(PayError::Transport));
+        }
+        if let Some((lane, reply)) = reply {
+            let step = match lane {
+                Lane::Main => self.on_main(reply, random),
+                Lane::Part(n) => self.on_part(n, reply),
+            };
+            if step.is_some() {
+                return step.unwrap_or(Step::Idle);
+            }
+        }
+        self.schedule(random)
+    }
+
+    /// What to send next: the main lane's next request when it is free, else a part's wait;
+    /// the end once nothing is in flight and nothing is left to do.
+    fn schedule(&mut self, random: &[u8; 32]) -> Step {
+        if self.main == Main::Start {
+            self.main = Main::Info;
+            return Step::Send { lane: Lane::Main, stage: Stage::GetInfo, request: rpc::getinfo() };
+        }
+        if self.main == Main::Idle
+            && let Some(s) = self.next_main(random)
+        {
+            return s;
+        }
+        if self.main == Main::Done {
+            return self.done(None, Some(PayError::Transport));
+        }
+        // A part that went out and is not being watched: its waitsendpay.
+        let pending: Vec<usize> = (0..self.attempts.len()).filter(|&i| self.in_flight(i)).collect();
+        for &i in &pending {
+            if !self.watch[i].out {
+                if self.out_of_time() {
+                    break;
+                }
+                if let Some(s) = self.wait(i) {
+                    return s;
+                }
+            }
+        }
+        let pending: Vec<usize> = (0..self.attempts.len()).filter(|&i| self.in_flight(i)).collect();
+        let busy = self.main != Main::Idle || self.watch.iter().any(|w| w.out);
+        if busy {
+            return Step::Idle;
+        }
+        // Nothing in flight.
+        if let Some(p) = self.preimage {
+            return self.done(Some(p), None);
+        }
+        if self.out_of_time() {
+            let in_flight = !pending.is_empty();
+            let e = self.stop.take().unwrap_or(PayError::Timeout { in_flight });
+            return self.done(None, Some(e));
+        }
+        let e = self.stop.take().unwrap_or(PayError::Transport);
+        self.done(None, Some(e))
+    }
+
+    fn in_flight(&self, i: usize) -> bool {
+        matches!(self.attempts[i].status, AttemptStatus::Pending | AttemptStatus::Unknown)
+            && !self.watch[i].done
+            && self.main != Main::Send(i)
+            && self.main != Main::Settle(i)
+    }
+
+    fn stopping(&self) -> bool {
+        self.preimage.is_some() || self.stop.is_some()
+    }
+
+    fn fees_committed(&self) -> Msat {
+        Msat(
+            self.attempts
+                .iter()
+                .filter(|a| a.status != AttemptStatus::Failed)
+                .map(|a| a.fee().0)
+                .fold(0u64, u64::saturating_add),
+        )
+    }
+
+    /// The main lane is free: a reservation job, the next route of the batch, or new routes.
+    fn next_main(&mut self, random: &[u8; 32]) -> Option<Step> {
+        self.optional_inflight = false;
+        if let Some(job) = self.jobs.pop_front() {
+            let (i, reserve) = match job {
+                Job::Reserve(i) => (i, true),
+                Job::Unreserve(i) => (i, false),
+            };
+            let our_id = self.our_id?;
+            self.main = Main::Reserve;
+            self.optional_inflight = true;
+            self.watch[i].reserved = reserve;
+            let n = self.attempts[i].number;
+            let request = rpc::askrene_reservation(reserve, &our_id, &self.attempts[i].route);
+            return Some(Step::Send { lane: Lane::Main, stage: Stage::Reserve(n), request });
+        }
+        if self.stopping() {
+            self.batch.clear();
+            return None;
+        }
+        if let Some((route, share)) = self.batch.pop_front() {
+            return Some(self.send(route, share, random));
+        }
+        if self.unrouted.0 == 0 {
+            return None;
+        }
+        if self.out_of_time() {
+            self.stop =
+                Some(PayError::Timeout { in_flight: self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) });
+            return None;
+        }
+        let n = self.attempts.len() as u32 + 1;
+        if n > self.cfg.max_attempts {
+            let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
+            self.stop = Some(PayError::TooManyAttempts(last));
+            return None;
+        }
+        Some(self.find_route(n))
+    }
+
+    fn find_route(&mut self, n: u32) -> Step {
+        let Some(our_id) = self.our_id else { return self.done(None, Some(PayError::Transport)) };
+        let cltv = self.cfg.final_cltv;
+        let amount = self.unrouted;
+        self.routing = amount;
+        // The fee budget is the payment's: what parts in flight or paid already cost is spent.
+        let maxfee = Msat(self.cfg.maxfee.0.saturating_sub(self.fees_committed().0));
+        match self.cfg.router {
+            Router::GetRoute => {
+                self.main = Main::Route;
+                let exclude: Vec<Exclusion> = self.changes.iter().map(|(e, _, _)| *e).collect();
+                Step::Send {
+                    lane: Lane::Main,
+                    stage: Stage::FindRoute(n),
+                    request: rpc::getroute(&self.cfg.destination, amount, 10, cltv, &exclude),
+                }
+            }
+            Router::GetRoutes => {
+                let layer = self.layer();
+                if (!self.changes.is_empty() || !self.hints.is_empty()) && !self.layer_created {
+                    self.layer_created = true;
+                    self.main = Main::Layer;
+                    self.optional_inflight = true;
+                    return Step::Send {
+                        lane: Lane::Main,
+                        stage: Stage::Layer,
+                        request: rpc::askrene_create_layer(&layer),
+                    };
+                }
+                // A hop that starts at our own node is ours: askrene knows it (xpay skips it).
+                while self.hints.get(self.hint_requests / 2).is_some_and(|h| h.0 == our_id) {
+                    self.hint_requests += 2;
+                }
+                if let Some(&(from, to, scid, policy)) = self.hints.get(self.hint_requests / 2) {
+                    let create = self.hint_requests.is_multiple_of(2);
+                    self.hint_requests += 1;
+                    self.main = Main::Layer;
+                    self.optional_inflight = true;
+                    let request = if create {
+                        // As xpay: room for the payment a hundred times over, not 21M BTC over a
+                        // public channel's real capacity.
+                        let capacity = self.cfg.amount.0.saturating_add(self.cfg.maxfee.0).saturating_mul(100);
+                        let capacity = Msat(capacity.min(crate::amount::MAX_MONEY.0));
+                        rpc::askrene_create_channel(&layer, &from, &to, scid, capacity)
+                    } else {
+                        rpc::askrene_update_channel(&layer, scid, crate::ids::direction(&from, &to), policy)
+                    };
+                    return Step::Send { lane: Lane::Main, stage: Stage::Layer, request };
+                }
+                if let Some(c) = self.changes.iter_mut().find(|c| !c.2) {
+                    c.2 = true;
+                    if let Exclusion::Channel(scid, dir) = c.0 {
+                        self.main = Main::Layer;
+                        return Step::Send {
+                            lane: Lane::Main,
+                            stage: Stage::Layer,
+                            request: rpc::askrene_update_channel(&layer, scid, dir, c.1),
+                        };
+                    }
+                    // Nodes cannot be disabled through update-channel: retry without them.
+                    return self.find_route(n);
+                }
+                let one_part = !self.multipart();
+                let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree"];
+                if one_part && !self.maxparts_param {
+                    layers.push("auto.no_mpp_support");
+                }
+                if self.layer_created {
+                    layers.push(&layer);
+                }
+                self.main = Main::Route;
+                let maxparts = match (one_part, self.cfg.max_parts) {
+                    (true, _) => self.maxparts_param.then_some(1),
+                    (false, limit) => limit,
+                };
+                let limits =
+                    rpc::RouteLimits { maxfee, final_cltv: cltv, maxdelay: Some(self.cfg.max_delay), maxparts };
+                let request = rpc::getroutes(&our_id, &self.cfg.destination, amount, &layers, &limits);
+                Step::Send { lane: Lane::Main, stage: Stage::FindRoute(n), request }
+            }
+        }
+    }
+
+    /// A reply on the main lane. `Some(step)` ends here; `None`: go on scheduling.
+    fn on_main(&mut self, reply: Reply<'_>, random: &[u8; 32]) -> Option<Step> {
+        let state = self.main;
+        self.main = Main::Idle;
+        match (state, reply) {
+            (Main::Info, Reply::Answer(v)) => match rpc::getinfo_answer(v) {
+                Ok(info) => {
+                    if let (Some(want), Some(node)) = (self.cfg.network, info.network)
+                        && !want.is_node_network(&node)
+                    {
+                        let e = crate::bolt11::Bolt11Error::WrongNetwork { invoice: want, node };
+                        return Some(
+                            self.done(None, Some(PayError::Invoice(crate::error::Error::from(e).in_field("bolt11")))),
+                        );
+                    }
+                    self.our_id = Some(info.id);
+                    self.height = self.cfg.block_height.unwrap_or(info.blockheight);
+                    // `maxparts` came with v25.09; an unknown version tries it first.
+                    self.maxparts_param = rpc::cln_version(v).is_none_or(|ver| ver >= (25, 9));
+                    None
+                }
+                Err(e) => Some(self.done(None, Some(PayError::BadAnswer(e)))),
+            },
+            (Main::Layer, Reply::Answer(_)) => None,
+            // The layer exists already, or the node refuses a hint: go on without it.
+            (Main::Layer, Reply::NodeError(_)) if self.optional_inflight => None,
+            (Main::Reserve, Reply::Answer(_)) => None,
+            // A node without askrene-reserve: no more reservations (the routes may then share
+            // a channel with a part in flight; the hop refuses what does not fit).
+            (Main::Reserve, Reply::NodeError(_) | Reply::TransportFailed) => {
+                self.reservations = false;
+                self.jobs.clear();
+                None
+            }
+            (Main::Route, Reply::Answer(v)) => self.got_routes(v, random),
+            (Main::Route, Reply::NodeError(e))
+                if self.cfg.router == Router::GetRoutes && error_code(e) == Some(-32601) =>
+            {
+                // An older node, or getroutes disabled: getroute with exclude, one part.
+                self.cfg.router = Router::GetRoute;
+                None
+            }
+            (Main::Route, Reply::NodeError(e))
+                if self.cfg.router == Router::GetRoutes && !self.mpp_switched && self.refuses_parts_style(e) =>
+            {
+                // A node with deprecated APIs off refuses the layer; one before v25.09 the
+                // parameter: the other way, once.
+                self.mpp_switched = true;
+                if self.multipart() {
+                    self.cfg.max_parts = None;
+                } else {
+                    self.maxparts_param = !self.maxparts_param;
+                }
+                None
+            }
+            (Main::Route, Reply::NodeError(e)) if self.attempts.iter().any(|a| a.status != AttemptStatus::Failed) => {
+                // No route for a part while others are out: the payment cannot complete.
+                let (code, message) = error_parts(e);
+                self.stop = Some(PayError::Rpc { code, message });
+                None
+            }
+            (Main::Send(i), Reply::Answer(v)) => match rpc::payment(v, "") {
+                Ok(p) => self.answered(i, &p),
+                Err(e) => {
+                    self.stop_with(PayError::BadAnswer(e));
+                    None
+                }
+            },
+            (Main::Send(i), Reply::NodeError(e)) if error_code(e) == Some(i64::from(PAY_IN_PROGRESS)) => {
+                // Another payment for this hash (another tab, another Worker) is pending at
+                // the node: ours was not sent. Never send another.
+                self.set(i, AttemptStatus::Failed, None);
+                let (code, message) = error_parts(e);
+                self.stop_with(PayError::Rpc { code, message });
+                None
+            }
+            (Main::Send(i), Reply::NodeError(e)) => self.failed(i, e),
+            (Main::Send(i) | Main::Settle(i), Reply::TransportFailed) => self.settle_main(i),
+            (Main::Settle(i), Reply::Answer(v)) => self.settled(i, v, true),
+            (_, Reply::NodeError(e)) => {
+                let (code, message) = error_parts(e);
+                if self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) {
+                    self.stop_with(PayError::Rpc { code, message });
+                    return None;
+                }
+                Some(self.done(None, Some(PayError::Rpc { code, message })))
+            }
+            (_, Reply::TransportFailed) => {
+                if self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) {
+                    self.stop_with(PayError::Transport);
+                    return None;
+                }
+                Some(self.done(None, Some(PayError::Transport)))
+            }
+            (_, Reply::Answer(_)) => Some(self.done(None, Some(PayError::Transport))),
+        }
+    }
+
+    /// A reply on a part's lane (its waitsendpay, or the listsendpays settling it).
+    fn on_part(&mut self, number: u32, reply: Reply<'_>) -> Option<Step> {
+        let i = (number as usize).checked_sub(1).filter(|&i| i < self.attempts.len() && self.watch[i].out)?;
+        let settling = self.watch[i].settling;
+        self.watch[i].out = false;
+        self.watch[i].settling = false;
+        match (settling, reply) {
+            (false, Reply::Answer(v)) => match rpc::payment(v, "") {
+                Ok(p) => self.answered(i, &p),
+                Err(e) => {
+                    // Unreadable: its fate unknown; asked again (within the waits allowed).
+                    self.stop_with(PayError::BadAnswer(e));
+                    self.set(i, AttemptStatus::Unknown, None);
+                    None
+                }
+            },
+            (false, Reply::NodeError(e)) => self.failed(i, e),
+            (true, Reply::Answer(v)) => self.settled(i, v, false),
+            (_, Reply::TransportFailed) | (true, Reply::NodeError(_)) => {
+                self.watch[i].settles += 1;
+                if self.watch[i].settles > SETTLE_TRIES {
+                    // Its fate unknown: it stays recorded so; the payment cannot say it is paid.
+                    self.stop_with(PayError::Transport);
+                    self.finish_part(i);
+                    return None;
+                }
+                self.watch[i].settling = true;
+                None
+            }
+        }
+    }
+
+    fn stop_with(&mut self, e: PayError) {
+        if self.stop.is_none() {
+            self.stop = Some(e);
+        }
+    }
+
+    /// Whether a `getroutes` error is the node refusing the way we said how many parts.
+    fn refuses_parts_style(&self, e: &Value) -> bool {
+        let (code, message) = error_parts(e);
+        let one_part = !self.multipart();
+        code == -32602
+            && if one_part && !self.maxparts_param {
+                message.contains("auto.no_mpp_support")
+            } else {
+                message.contains("maxparts")
+            }
+    }
+
+    fn set(&mut self, i: usize, status: AttemptStatus, failure: Option<RoutingFailure>) {
+        let a = &mut self.attempts[i];
+        a.status = status;
+        if failure.is_some() {
+            a.failure = failure;
+        }
+    }
+
+    /// A part is settled one way or the other (or given up on): its reservation goes.
+    fn finish_part(&mut self, i: usize) {
+        self.watch[i].done = true;
+        if self.watch[i].reserved && self.reservations {
+            self.jobs.push_back(Job::Unreserve(i));
+        }
+        self.watch[i].reserved = false;
+    }
+
+    /// A payment answer for part `i`: complete only with proof.
+    fn answered(&mut self, i: usize, p: &rpc::Payment) -> Option<Step> {
+        if let Err(e) = rpc::check_proof(p, &self.cfg.payment_hash) {
+            if p.status != PaymentStatus::Complete {
+                let field = String::from("payment_hash");
+                self.stop_with(PayError::BadAnswer(AnswerError { field, expected: "our payment hash" }));
+                self.set(i, AttemptStatus::Unknown, None);
+                self.finish_part(i);
+                return None;
+            }
+            self.set(i, AttemptStatus::Disputed, None);
+            self.finish_part(i);
+            // Disputed wins over anything else: nothing more is sent for this hash.
+            self.stop = Some(PayError::Disputed(e));
+            self.preimage = None;
+            return None;
+        }
+        match p.status {
+            PaymentStatus::Complete => {
+                self.set(i, AttemptStatus::Complete, None);
+                self.finish_part(i);
+                if !matches!(self.stop, Some(PayError::Disputed(_))) {
+                    self.preimage = p.payment_preimage;
+                }
+                None
+            }
+            _ => {
+                self.set(i, AttemptStatus::Pending, None);
+                // A part among others holds its amounts while it is out.
+                if self.attempts[i].partid != 0 && self.reservations && !self.watch[i].reserved {
+                    self.watch[i].reserved = true;
+                    self.jobs.push_back(Job::Reserve(i));
+                }
+                // The scheduler sends its wait.
+                None
+            }
+        }
+    }
+
+    /// Part `i`'s waitsendpay (or its settling listsendpays); `None` when every wait allowed
+    /// is spent (it stays unknown).
+    fn wait(&mut self, i: usize) -> Option<Step> {
+        let w = &mut self.watch[i];
+        w.out = true;
+        let a = &self.attempts[i];
+        let n = a.number;
+        if w.settling {
+            return Some(Step::Send {
+                lane: Lane::Part(n),
+                stage: Stage::Settle(n),
+                request: rpc::listsendpays(Some(&self.cfg.payment_hash)),
+            });
+        }
+        w.waits += 1;
+        if w.waits > WAIT_TRIES {
+            // The node keeps saying "still pending" (or nothing readable) past every wait allowed.
+            w.out = false;
+            self.attempts[i].status = AttemptStatus::Unknown;
+            self.stop_with(PayError::Transport);
+            self.finish_part(i);
+            return None;
+        }
+        let timeout = self.cfg.wait_timeout.min(self.time_left.unwrap_or(u32::MAX)).max(1);
+        let partid = Some(a.partid).filter(|&p| p != 0);
+        Some(Step::Send {
+            lane: Lane::Part(n),
+            stage: Stage::Wait(n),
+            request: rpc::waitsendpay(&self.cfg.payment_hash, Some(timeout), partid, Some(a.groupid)),
+        })
+    }
+
+    fn settle_main(&mut self, i: usize) -> Option<Step> {
+        self.main_settles += 1;
+        if self.main_settles > SETTLE_TRIES || self.out_of_time() {
+            // The send's fate is unknown: it stays recorded so.
+            self.set(i, AttemptStatus::Unknown, None);
+            let e = if self.out_of_time() { PayError::Timeout { in_flight: true } } else { PayError::Transport };
+            if self.attempts.iter().enumerate().any(|(j, a)| j != i && a.status == AttemptStatus::Pending) {
+                self.stop_with(e);
+                return None;
+            }
+            return Some(self.done(None, Some(e)));
+        }
+        self.main = Main::Settle(i);
+        let n = self.attempts[i].number;
+        Some(Step::Send {
+            lane: Lane::Main,
+            stage: Stage::Settle(n),
+            request: rpc::listsendpays(Some(&self.cfg.payment_hash)),
+        })
+    }
+
+    /// What `listsendpays` says of part `i` (its partid and group).
+    fn settled(&mut self, i: usize, v: &Value, main: bool) -> Option<Step> {
+        let payments = match rpc::payments(v) {
+            Ok(p) => p,
+            Err(e) => {
+                self.stop_with(PayError::BadAnswer(e));
+                self.set(i, AttemptStatus::Unknown, None);
+                return None;
+            }
+        };
+        let (partid, groupid) = (self.attempts[i].partid, self.attempts[i].groupid);
+        let ours =
+            payments.iter().filter(|p| p.partid == partid && p.groupid == groupid).max_by_key(|p| p.created_index);
+        match ours {
+            Some(p) if p.status == PaymentStatus::Complete => self.answered(i, p),
+            // Pending, or failed: waitsendpay tells the outcome (and the failure).
+            Some(_) => {
+                self.set(i, AttemptStatus::Pending, None);
+                None
+            }
+            None if main => {
+                // Never reached the node: route its amount again.
+                self.set(i, AttemptStatus::Failed, None);
+                self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
+                None
+            }
+            None => {
+                self.set(i, AttemptStatus::Failed, None);
+                self.finish_part(i);
+                self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
+                None
+            }
+        }
+    }
+
+    /// A node error for part `i` (its send or its wait).
+    fn failed(&mut self, i: usize, e: &Value) -> Option<Step> {
+        let route = self.attempts[i].route.clone();
+        let secrets = self.attempts[i].shared_secrets.clone();
+        match rpc::node_error(e, Some(&route), Some(&secrets)) {
+            Err(e) => {
+                self.stop_with(PayError::BadAnswer(e));
+                self.set(i, AttemptStatus::Unknown, None);
+                self.finish_part(i);
+                None
+            }
+            // waitsendpay's "Timed out while waiting": still pending; ask again.
+            Ok(NodeError::Rpc { code: 200, .. }) => {
+                self.set(i, AttemptStatus::Pending, None);
+                None
+            }
+            Ok(NodeError::Rpc { code, message, .. }) => {
+                self.set(i, AttemptStatus::Failed, None);
+                self.finish_part(i);
+                self.stop_with(PayError::Rpc { code, message });
+                None
+            }
+            Ok(NodeError::Routing(f)) => {
+                self.set(i, AttemptStatus::Failed, Some(f.clone()));
+                self.finish_part(i);
+                let at_destination = f.erring_index.is_some_and(|k| k as usize == route.hops.len());
+                let retry = f.code == PAY_TRY_OTHER_ROUTE || f.code == crate::failure::PAY_UNPARSEABLE_ONION;
+                if at_destination && f.failcode == Some(WIRE_MPP_TIMEOUT) {
+                    // The payee gave up waiting for the other parts: send this part again.
+                    self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
+                    return None;
+                }
+                match self.blame_on(&route, &f) {
+                    Some(change) if retry && !at_destination => {
+                        self.changes.push((change.0, change.1, false));
+                        self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
+                        None
+                    }
+                    _ => {
+                        self.stop_with(PayError::Routing(f));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn got_routes(&mut self, v: &Value, random: &[u8; 32]) -> Option<Step> {
+        let routes = match rpc::routes_answer(v) {
+            Ok(r) => r,
+            Err(e) => return Some(self.end_or_stop(PayError::BadAnswer(e))),
+        };
+        let asked = self.routing;
+        let one = routes.len() == 1;
+        if routes.is_empty() || (!one && !self.multipart()) {
+            let e =
+                crate::error::Error::Param { field: "routes".into(), expected: "one route (one part was asked for)" };
+            return Some(self.end_or_stop(PayError::BadRoute(e)));
+        }
+        let mut delivered = 0u64;
+        let mut fees = self.fees_committed().0;
+        for (_, route) in &routes {
+            // One route alone may deliver up to twice what was asked (the man page's rule);
+            // parts add up to it exactly.
+            let check = if one { route.validate(Some(asked)) } else { route.validate(None) };
+            if let Err(e) = check {
+                return Some(self.end_or_stop(PayError::BadRoute(e.into())));
+            }
+            if route.destination() != Some(&self.cfg.destination) {
+                let e = crate::error::Error::Param { field: "route".into(), expected: "a route to the destination" };
+                return Some(self.end_or_stop(PayError::BadRoute(e)));
+            }
+            let (Some(first), Some(last)) = (route.hops.first(), route.hops.last()) else {
+                let e = crate::error::Error::Param { field: "route".into(), expected: "a hop" };
+                return Some(self.end_or_stop(PayError::BadRoute(e)));
+            };
+            delivered = delivered.saturating_add(last.amount.0);
+            fees = fees.saturating_add(first.amount.0.saturating_sub(last.amount.0));
+            if let Err(e) = self.within_limits(route) {
+                return Some(self.end_or_stop(e));
+            }
+        }
+        if !one && delivered != asked.0 {
+            let e = crate::error::Error::Param {
+                field: "routes".into(),
+                expected: "parts that add up to the amount asked",
+            };
+            return Some(self.end_or_stop(PayError::BadRoute(e)));
+        }
+        // The payment's fee budget, across its parts and retries (an overpayment counts).
+        let over = Msat(delivered.saturating_sub(asked.0));
+        let fees = Msat(fees.saturating_add(over.0));
+        if fees > self.cfg.maxfee {
+            let e = PayError::TooExpensive {
+                limit: "maxfee_msat",
+                message: format!(
+                    "the routes cost {} in fees (the payment's parts so far included), over maxfee_msat {}",
+                    fees.to_msat_string(),
+                    self.cfg.maxfee.to_msat_string()
+                ),
+            };
+            return Some(self.end_or_stop(e));
+        }
+        self.unrouted = Msat(self.unrouted.0.saturating_sub(asked.0));
+        self.batch = routes
+            .into_iter()
+            .map(|(_, r)| {
+                let share = if one { asked } else { r.hops.last().map_or(Msat(0), |h| h.amount) };
+                (r, share)
+            })
+            .collect();
+        let (route, share) = self.batch.pop_front()?;
+        Some(self.send(route, share, random))
+    }
+
+    /// The payment ends here if nothing is out; else it stops sending and lets the rest settle.
+    fn end_or_stop(&mut self, e: PayError) -> Step {
+        if self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) {
+            self.stop_with(e);
+            return Step::Idle;
+        }
+        self.done(None, Some(e))
+    }
+
+    /// Build the onion for `route` and send it: one part of the payment.
+    fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Step {
+        let amount = route.hops.last().map_or(Msat(0), |h| h.amount);
+        // It carries the payment alone (partid 0, as a single-part payment has always gone)
+        // unless it is one of several, or others are out or paid.
+        let alone = self.batch.is_empty()
+            && share.0 >= self.cfg.amount.0
+            && self.attempts.iter().all(|a| a.status == AttemptStatus::Failed)
+            && self.attempts.iter().all(|a| a.partid == 0);
+        let (partid, groupid) = if alone {
+            (0, fresh_groupid(random))
+        } else {
+            let g = *self.set_groupid.get_or_insert_with(|| fresh_groupid(random));
+            let p = self.next_partid;
+            self.next_partid += 1;
+            (p, g)
+        };
+        let fin = FinalHopData {
+            payment_secret: self.cfg.payment_secret,
+            payment_metadata: self.cfg.payment_metadata.clone(),
+            total_msat: (partid != 0).then_some(self.cfg.amount),
+            ..Default::default()
+        };
+        let frames = match payload::route_payloads(&route, self.height, &fin) {
+            Ok(f) => f,
+            Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
+        };
+        let session = match SecretKey::from_bytes(random) {
+            Ok(k) => k,
+            Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
+        };
+        let hops: Vec<OnionHop<'_>> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
+        let (onion, secrets) = match sphinx::build_onion(&session, &hops, &self.cfg.payment_hash) {
+            Ok(x) => x,
+            Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
+        };
+        let n = self.attempts.len() as u32 + 1;
+        let opts = rpc::SendOptions {
+            label: self.cfg.label.clone(),
+            groupid: Some(groupid),
+            partid: (partid != 0).then_some(partid),
+            total_msat: (partid != 0).then_some(self.cfg.amount),
+            ..Default::default()
+        };
+        let request = rpc::sendonion(onion.as_bytes(), &route, &self.cfg.payment_hash, &opts);
+        self.attempts.push(Attempt {
+            number: n,
+            route,
+            partid,
+            groupid,
+            amount,
+            shared_secrets: secrets,
+            status: AttemptStatus::Unknown,
+            failure: None,
+        });
+        self.watch.push(Watch { share, ..Watch::default() });
+        let i = self.attempts.len() - 1;
+        self.main = Main::Send(i);
+        self.main_settles = 0;
+        Step::Send { lane: Lane::Main, stage: Stage::Send(n), request }
+    }
+
+    /// The route's total CLTV within `max_delay`, and the payee's final CLTV honoured: a
+    /// node's route is not trusted. (Fees are checked for all the parts together.)
+    #[allow(clippy::result_large_err)] // PayError is what the outcome carries anyway
+    fn within_limits(&self, route: &Route) -> Result<(), PayError> {
+        let (Some(first), Some(last)) = (route.hops.first(), route.hops.last()) else {
+            return Err(PayError::BadRoute(crate::error::Error::Param { field: "route".into(), expected: "a hop" }));
+        };
+        if first.delay > self.cfg.max_delay {
+            return Err(PayError::TooExpensive {
+                limit: "max_delay",
+                message: format!(
+                    "the route locks the payment up for {} blocks, over max_delay {}",
+                    first.delay, self.cfg.max_delay
+                ),
+            });
+        }
+        if last.delay < self.cfg.final_cltv {
+            let e = crate::error::Error::Param {
+                field: "route".into(),
+                expected: "a last hop whose delay is at least the payee's final CLTV",
+            };
+            return Err(PayError::BadRoute(e));
+        }
+        Ok(())
+    }
+
+    /// What to change before the next route: the erring channel direction disabled, or — when
+    /// the failure carried a verified update for the route's channel — its new policy.
+    fn blame_on(&self, route: &Route, f: &RoutingFailure) -> Option<(Exclusion, ChannelChange)> {
+        // A local failure (erring_index 0: our own channel refused) names no channel after
+        // sendonion; we know it: the route's first, from us.
+        if f.erring_index == Some(0) && f.erring_channel.is_none() {
+            let first = route.hops.first()?;
+            let dir = crate::ids::direction(&self.our_id?, &first.node_id);
+            return Some((Exclusion::Channel(first.channel, dir), ChannelChange::Disable));
+        }
+        let ErringChannel::Channel(scid) = f.erring_channel? else {
+            return None;
+        };
+        let dir = f.erring_direction.unwrap_or(0);
+        let already =
+            self.changes.iter().any(|(e, c, _)| *e == Exclusion::Channel(scid, dir) && *c != ChannelChange::Disable);
+        // A verified update for the route's channel is used, as Core Lightning's pay plugins
+        // apply it: a failure about the policy (fee_insufficient, incorrect_cltv_expiry) is
+        // mended by its fees and delta; temporary_channel_failure (channeld sends an update
+        // with it) also says the channel cannot carry what it was sent, so its largest HTLC
+        // becomes one msat less. Anything else, or an update that cannot be used, disables it.
+        let disable = Some((Exclusion::Channel(scid, dir), ChannelChange::Disable));
+        let cap = match f.failcode {
+            Some(0x100c) | Some(0x100d) => None,
+            Some(0x1007) => {
+                let hop = f.erring_index.and_then(|i| route.hops.get(i as usize));
+                match hop.and_then(|h| h.amount.0.checked_sub(1)).filter(|&m| m > 0) {
+                    Some(m) => Some(Msat(m)),
+                    None => return disable,
+                }
+            }
+            _ => return disable,
+        };
+        match (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route) {
+            (Some(u), Some(true), Some(true)) if !already && self.cfg.router == Router::GetRoutes && !u.disabled() => {
+                let policy = ChannelChange::Policy {
+                    fee_base_msat: u.fee_base_msat,
+                    fee_proportional_millionths: u.fee_proportional_millionths,
+                    cltv_expiry_delta: u.cltv_expiry_delta,
+                    htlc_maximum_msat: cap.map(|c| Msat(u.htlc_maximum_msat.map_or(c.0, |m| c.0.min(m)))),
+                };
+                Some((Exclusion::Channel(scid, dir), policy))
+            }
+            _ => disable,
+        }
+    }
+}
+
+/// A fresh group id, from the step's random bytes: 53 bits, so it stays exact through any
+/// JSON reader on the way (a node's own group ids may be larger).
+fn fresh_groupid(random: &[u8; 32]) -> u64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"ln-sendpay groupid");
+    h.update(random);
+    let d: [u8; 32] = h.finalize().into();
+    u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]) >> 11
+}
+
+fn error_code(e: &Value) -> Option<i64> {
+    let t = e.get("code")?.token_text()?;
+    match t.strip_prefix('-') {
+        Some(d) => crate::json::parse_u64_digits(d).and_then(|x| i64::try_from(x).ok()).map(|x| -x),
+        None => crate::json::parse_u64_digits(t).and_then(|x| i64::try_from(x).ok()),
+    }
+}
+
+fn error_parts(e: &Value) -> (i64, String) {
+    (error_code(e).unwrap_or(-1), e.get("message").and_then(Value::as_str).map(String::from).unwrap_or_default())
+}
