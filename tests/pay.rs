@@ -1248,3 +1248,13 @@ fn mpp_a_split_in_three_parts_two_sharing_a_path() {
     // A part's own route (and the fees) is what its onion says: 20 msat each here.
     assert_eq!(out.attempts.iter().map(|a| a.fee().0).sum::<u64>(), 60);
 }
+
+#[test]
+fn mpp_part_ids_follow_an_earlier_runs() {
+    let mut node = mpp_node("none");
+    let mut payer = Payer::new(config(&node, Router::GetRoutes, 5));
+    payer.parts_after(4);
+    let (out, _, requests) = run(&mut node, payer, |_| None);
+    assert!(out.preimage.is_some(), "{:?}", out.error);
+    assert_eq!(sends(&requests).iter().map(|x| x.0).collect::<Vec<_>>(), [5, 6]);
+}

@@ -565,6 +565,9 @@ export class Client {
           return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
+        // Parts of earlier runs stay on record: this run's part ids start after theirs.
+        const partids = (await this.#store.list()).filter((r) => r.paymentHash === hash).map((r) => Number(r.partid) || 0);
+        payer.partsAfter(Math.max(0, ...partids));
         // The last attempt failed along the route (this call's guard, or an earlier pay, found
         // it so): the payer starts from what that taught, not from the same route.
         const last = await this.#store.get(key);

@@ -417,6 +417,15 @@ impl Payer {
         Some(f)
     }
 
+    /// Parts of an earlier run of this payment are on record up to `partid`: this one's parts
+    /// start after it, so no part id of this hash is ever used twice (the node's
+    /// `(partid, groupid)` pairs and the store's records stay apart). Before the first step.
+    pub fn parts_after(&mut self, partid: u64) {
+        if self.main == Main::Start {
+            self.next_partid = self.next_partid.max(partid.saturating_add(1));
+        }
+    }
+
     /// The next step. Call with `None` to start and after each `Send` (more may go at once),
     /// and with a request's lane and reply when one comes. `random` is 32 fresh bytes from a
     /// CSPRNG (a session key, when an onion is built).

@@ -501,6 +501,14 @@ impl PayerJs {
         call(&lesson, |v| commands::pay_learn(&mut self.inner, v))
     }
 
+    /// Parts of an earlier run are recorded up to `partid`: this run's start after it.
+    #[wasm_bindgen(js_name = partsAfter)]
+    pub fn parts_after(&mut self, partid: f64) {
+        if partid.is_finite() && partid >= 0.0 {
+            self.inner.parts_after(partid as u64);
+        }
+    }
+
     /// Seconds left of the payment's time (`retryFor`), or `undefined` for no limit: every
     /// `waitsendpay` asks for at most that, and at 0 the payment ends.
     #[wasm_bindgen(js_name = setTimeLeft)]

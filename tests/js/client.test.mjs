@@ -893,6 +893,9 @@ test('MPP: a reload mid-payment settles every stored part with the node before a
   assert.equal(groups.length, 2, 'the first run\u2019s group, then the new one');
   assert.deepEqual(rows.filter((p) => p.groupid === groups[0]).map((p) => p.status), ['failed', 'failed'], 'the first run\u2019s parts: failed (bob; the payee\u2019s timeout), never re-sent');
   assert.ok(rows.some((p) => p.groupid === groups[1] && p.status === 'complete'));
-  const timedOut = (await store.list()).find((r) => r.paymentHash === inv.payment_hash && r.partid === 2 && r.groupid === String(groups[0]));
-  void timedOut; // overwritten by the new run's part 2: the key is (hash, partid)
+  // Every part of both runs is on record: the new run's part ids start after the first's.
+  const parts = (await store.list()).filter((r) => r.paymentHash === inv.payment_hash).map((r) => [r.partid, r.groupid, r.status]);
+  assert.deepEqual(parts.filter((p) => p[1] === String(groups[0])).map((p) => [p[0], p[2]]).sort(), [[1, 'failed'], [2, 'failed']]);
+  assert.ok(parts.filter((p) => p[1] === String(groups[1])).every((p) => p[0] > 2), JSON.stringify(parts));
+  assert.ok(rows.filter((p) => p.groupid === groups[1]).every((p) => p.partid > 2));
 });
