@@ -1,0 +1,307 @@
+//! Routes: asking the node for them (layers, hints, limits), reading its answer, building
+//! each part's onion, and what a failure teaches the next request.
+
+use alloc::format;
+use alloc::vec::Vec;
+
+use super::*;
+
+impl Payer {
+    pub(super) fn find_route(&mut self, n: u32) -> Step {
+        let Some(our_id) = self.our_id else { return self.done(None, Some(PayError::Transport)) };
+        let cltv = self.cfg.final_cltv;
+        let amount = self.unrouted;
+        self.routing = amount;
+        // The fee budget is the payment's: what parts in flight or paid already cost is spent.
+        let maxfee = Msat(self.cfg.maxfee.0.saturating_sub(self.fees_committed().0));
+        match self.cfg.router {
+            Router::GetRoute => {
+                self.main = Main::Route;
+                let exclude: Vec<Exclusion> = self.changes.iter().map(|(e, _, _)| *e).collect();
+                Step::Send {
+                    lane: Lane::Main,
+                    stage: Stage::FindRoute(n),
+                    request: rpc::getroute(&self.cfg.destination, amount, 10, cltv, &exclude),
+                }
+            }
+            Router::GetRoutes => {
+                let layer = self.layer();
+                if (!self.changes.is_empty() || !self.hints.is_empty()) && !self.layer_created {
+                    self.layer_created = true;
+                    self.main = Main::Layer;
+                    self.optional_inflight = true;
+                    return Step::Send {
+                        lane: Lane::Main,
+                        stage: Stage::Layer,
+                        request: rpc::askrene_create_layer(&layer),
+                    };
+                }
+                // A hop that starts at our own node is ours: askrene knows it (xpay skips it).
+                while self.hints.get(self.hint_requests / 2).is_some_and(|h| h.0 == our_id) {
+                    self.hint_requests += 2;
+                }
+                if let Some(&(from, to, scid, policy)) = self.hints.get(self.hint_requests / 2) {
+                    let create = self.hint_requests.is_multiple_of(2);
+                    self.hint_requests += 1;
+                    self.main = Main::Layer;
+                    self.optional_inflight = true;
+                    let request = if create {
+                        // As xpay: room for the payment a hundred times over, not 21M BTC over a
+                        // public channel's real capacity.
+                        let capacity = self.cfg.amount.0.saturating_add(self.cfg.maxfee.0).saturating_mul(100);
+                        let capacity = Msat(capacity.min(crate::amount::MAX_MONEY.0));
+                        rpc::askrene_create_channel(&layer, &from, &to, scid, capacity)
+                    } else {
+                        rpc::askrene_update_channel(&layer, scid, crate::ids::direction(&from, &to), policy)
+                    };
+                    return Step::Send { lane: Lane::Main, stage: Stage::Layer, request };
+                }
+                if let Some(c) = self.changes.iter_mut().find(|c| !c.2) {
+                    c.2 = true;
+                    if let Exclusion::Channel(scid, dir) = c.0 {
+                        self.main = Main::Layer;
+                        return Step::Send {
+                            lane: Lane::Main,
+                            stage: Stage::Layer,
+                            request: rpc::askrene_update_channel(&layer, scid, dir, c.1),
+                        };
+                    }
+                    // Nodes cannot be disabled through update-channel: retry without them.
+                    return self.find_route(n);
+                }
+                let one_part = !self.multipart();
+                let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree"];
+                if one_part && !self.maxparts_param {
+                    layers.push("auto.no_mpp_support");
+                }
+                if self.layer_created {
+                    layers.push(&layer);
+                }
+                self.main = Main::Route;
+                let maxparts = match (one_part, self.cfg.max_parts) {
+                    (true, _) => self.maxparts_param.then_some(1),
+                    (false, limit) => limit,
+                };
+                let limits =
+                    rpc::RouteLimits { maxfee, final_cltv: cltv, maxdelay: Some(self.cfg.max_delay), maxparts };
+                let request = rpc::getroutes(&our_id, &self.cfg.destination, amount, &layers, &limits);
+                Step::Send { lane: Lane::Main, stage: Stage::FindRoute(n), request }
+            }
+        }
+    }
+
+    /// Whether a `getroutes` error is the node refusing the way we said how many parts.
+    pub(super) fn refuses_parts_style(&self, e: &Value) -> bool {
+        let (code, message) = error_parts(e);
+        let one_part = !self.multipart();
+        code == -32602
+            && if one_part && !self.maxparts_param {
+                message.contains("auto.no_mpp_support")
+            } else {
+                message.contains("maxparts")
+            }
+    }
+
+    pub(super) fn got_routes(&mut self, v: &Value, random: &[u8; 32]) -> Option<Step> {
+        let routes = match rpc::routes_answer(v) {
+            Ok(r) => r,
+            Err(e) => return Some(self.end_or_stop(PayError::BadAnswer(e))),
+        };
+        let asked = self.routing;
+        let one = routes.len() == 1;
+        if routes.is_empty() || (!one && !self.multipart()) {
+            let e =
+                crate::error::Error::Param { field: "routes".into(), expected: "one route (one part was asked for)" };
+            return Some(self.end_or_stop(PayError::BadRoute(e)));
+        }
+        let mut delivered = 0u64;
+        let mut fees = self.fees_committed().0;
+        for (_, route) in &routes {
+            // One route alone may deliver up to twice what was asked (the man page's rule);
+            // parts add up to it exactly.
+            let check = if one { route.validate(Some(asked)) } else { route.validate(None) };
+            if let Err(e) = check {
+                return Some(self.end_or_stop(PayError::BadRoute(e.into())));
+            }
+            if route.destination() != Some(&self.cfg.destination) {
+                let e = crate::error::Error::Param { field: "route".into(), expected: "a route to the destination" };
+                return Some(self.end_or_stop(PayError::BadRoute(e)));
+            }
+            let (Some(first), Some(last)) = (route.hops.first(), route.hops.last()) else {
+                let e = crate::error::Error::Param { field: "route".into(), expected: "a hop" };
+                return Some(self.end_or_stop(PayError::BadRoute(e)));
+            };
+            delivered = delivered.saturating_add(last.amount.0);
+            fees = fees.saturating_add(first.amount.0.saturating_sub(last.amount.0));
+            if let Err(e) = self.within_limits(route) {
+                return Some(self.end_or_stop(e));
+            }
+        }
+        if !one && delivered != asked.0 {
+            let e = crate::error::Error::Param {
+                field: "routes".into(),
+                expected: "parts that add up to the amount asked",
+            };
+            return Some(self.end_or_stop(PayError::BadRoute(e)));
+        }
+        // The payment's fee budget, across its parts and retries (an overpayment counts).
+        let over = Msat(delivered.saturating_sub(asked.0));
+        let fees = Msat(fees.saturating_add(over.0));
+        if fees > self.cfg.maxfee {
+            let e = PayError::TooExpensive {
+                limit: "maxfee_msat",
+                message: format!(
+                    "the routes cost {} in fees (the payment's parts so far included), over maxfee_msat {}",
+                    fees.to_msat_string(),
+                    self.cfg.maxfee.to_msat_string()
+                ),
+            };
+            return Some(self.end_or_stop(e));
+        }
+        self.unrouted = Msat(self.unrouted.0.saturating_sub(asked.0));
+        self.batch = routes
+            .into_iter()
+            .map(|(_, r)| {
+                let share = if one { asked } else { r.hops.last().map_or(Msat(0), |h| h.amount) };
+                (r, share)
+            })
+            .collect();
+        let (route, share) = self.batch.pop_front()?;
+        Some(self.send(route, share, random))
+    }
+
+    /// Build the onion for `route` and send it: one part of the payment.
+    pub(super) fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Step {
+        let amount = route.hops.last().map_or(Msat(0), |h| h.amount);
+        // It carries the payment alone (partid 0, as a single-part payment has always gone)
+        // unless it is one of several, or others are out or paid.
+        let alone = self.batch.is_empty()
+            && share.0 >= self.cfg.amount.0
+            && self.attempts.iter().all(|a| a.status == AttemptStatus::Failed)
+            && self.attempts.iter().all(|a| a.partid == 0);
+        let (partid, groupid) = if alone {
+            (0, fresh_groupid(random))
+        } else {
+            let g = *self.set_groupid.get_or_insert_with(|| fresh_groupid(random));
+            let p = self.next_partid;
+            self.next_partid += 1;
+            (p, g)
+        };
+        let fin = FinalHopData {
+            payment_secret: self.cfg.payment_secret,
+            payment_metadata: self.cfg.payment_metadata.clone(),
+            total_msat: (partid != 0).then_some(self.cfg.amount),
+            ..Default::default()
+        };
+        let frames = match payload::route_payloads(&route, self.height, &fin) {
+            Ok(f) => f,
+            Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
+        };
+        let session = match SecretKey::from_bytes(random) {
+            Ok(k) => k,
+            Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
+        };
+        let hops: Vec<OnionHop<'_>> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
+        let (onion, secrets) = match sphinx::build_onion(&session, &hops, &self.cfg.payment_hash) {
+            Ok(x) => x,
+            Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
+        };
+        let n = self.attempts.len() as u32 + 1;
+        let opts = rpc::SendOptions {
+            label: self.cfg.label.clone(),
+            groupid: Some(groupid),
+            partid: (partid != 0).then_some(partid),
+            total_msat: (partid != 0).then_some(self.cfg.amount),
+            ..Default::default()
+        };
+        let request = rpc::sendonion(onion.as_bytes(), &route, &self.cfg.payment_hash, &opts);
+        self.attempts.push(Attempt {
+            number: n,
+            route,
+            partid,
+            groupid,
+            amount,
+            shared_secrets: secrets,
+            status: AttemptStatus::Unknown,
+            failure: None,
+        });
+        self.watch.push(Watch { share, ..Watch::default() });
+        let i = self.attempts.len() - 1;
+        self.main = Main::Send(i);
+        self.main_settles = 0;
+        Step::Send { lane: Lane::Main, stage: Stage::Send(n), request }
+    }
+
+    /// The route's total CLTV within `max_delay`, and the payee's final CLTV honoured: a
+    /// node's route is not trusted. (Fees are checked for all the parts together.)
+    #[allow(clippy::result_large_err)] // PayError is what the outcome carries anyway
+    pub(super) fn within_limits(&self, route: &Route) -> Result<(), PayError> {
+        let (Some(first), Some(last)) = (route.hops.first(), route.hops.last()) else {
+            return Err(PayError::BadRoute(crate::error::Error::Param { field: "route".into(), expected: "a hop" }));
+        };
+        if first.delay > self.cfg.max_delay {
+            return Err(PayError::TooExpensive {
+                limit: "max_delay",
+                message: format!(
+                    "the route locks the payment up for {} blocks, over max_delay {}",
+                    first.delay, self.cfg.max_delay
+                ),
+            });
+        }
+        if last.delay < self.cfg.final_cltv {
+            let e = crate::error::Error::Param {
+                field: "route".into(),
+                expected: "a last hop whose delay is at least the payee's final CLTV",
+            };
+            return Err(PayError::BadRoute(e));
+        }
+        Ok(())
+    }
+
+    /// What to change before the next route: the erring channel direction disabled, or — when
+    /// the failure carried a verified update for the route's channel — its new policy.
+    pub(super) fn blame_on(&self, route: &Route, f: &RoutingFailure) -> Option<(Exclusion, ChannelChange)> {
+        // A local failure (erring_index 0: our own channel refused) names no channel after
+        // sendonion; we know it: the route's first, from us.
+        if f.erring_index == Some(0) && f.erring_channel.is_none() {
+            let first = route.hops.first()?;
+            let dir = crate::ids::direction(&self.our_id?, &first.node_id);
+            return Some((Exclusion::Channel(first.channel, dir), ChannelChange::Disable));
+        }
+        let ErringChannel::Channel(scid) = f.erring_channel? else {
+            return None;
+        };
+        let dir = f.erring_direction.unwrap_or(0);
+        let already =
+            self.changes.iter().any(|(e, c, _)| *e == Exclusion::Channel(scid, dir) && *c != ChannelChange::Disable);
+        // A verified update for the route's channel is used, as Core Lightning's pay plugins
+        // apply it: a failure about the policy (fee_insufficient, incorrect_cltv_expiry) is
+        // mended by its fees and delta; temporary_channel_failure (channeld sends an update
+        // with it) also says the channel cannot carry what it was sent, so its largest HTLC
+        // becomes one msat less. Anything else, or an update that cannot be used, disables it.
+        let disable = Some((Exclusion::Channel(scid, dir), ChannelChange::Disable));
+        let cap = match f.failcode {
+            Some(0x100c) | Some(0x100d) => None,
+            Some(0x1007) => {
+                let hop = f.erring_index.and_then(|i| route.hops.get(i as usize));
+                match hop.and_then(|h| h.amount.0.checked_sub(1)).filter(|&m| m > 0) {
+                    Some(m) => Some(Msat(m)),
+                    None => return disable,
+                }
+            }
+            _ => return disable,
+        };
+        match (&f.channel_update_decoded, f.channel_update_verified, f.channel_update_matches_route) {
+            (Some(u), Some(true), Some(true)) if !already && self.cfg.router == Router::GetRoutes && !u.disabled() => {
+                let policy = ChannelChange::Policy {
+                    fee_base_msat: u.fee_base_msat,
+                    fee_proportional_millionths: u.fee_proportional_millionths,
+                    cltv_expiry_delta: u.cltv_expiry_delta,
+                    htlc_maximum_msat: cap.map(|c| Msat(u.htlc_maximum_msat.map_or(c.0, |m| c.0.min(m)))),
+                };
+                Some((Exclusion::Channel(scid, dir), policy))
+            }
+            _ => disable,
+        }
+    }
+}
