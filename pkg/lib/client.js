@@ -568,12 +568,13 @@ export class Client {
         // Parts of earlier runs stay on record: this run's part ids start after theirs.
         const partids = (await this.#store.list()).filter((r) => r.paymentHash === hash).map((r) => Number(r.partid) || 0);
         payer.partsAfter(Math.max(0, ...partids));
-        // The last attempt failed along the route (this call's guard, or an earlier pay, found
-        // it so): the payer starts from what that taught, not from the same route.
-        const last = await this.#store.get(key);
-        if (last?.status === 'failed' && last.failureReply && last.route && last.sharedSecrets) {
+        // Attempts that failed along the route (this call's guard, or an earlier pay, found them
+        // so; every part of an earlier run too): the payer starts from what they taught, not
+        // from the same routes.
+        const taught = (await this.#store.list()).filter((r) => r.paymentHash === hash && r.status === 'failed' && r.failureReply && r.route && r.sharedSecrets);
+        for (const r of taught) {
           try {
-            payer.learn({ route: last.route, sharedSecrets: last.sharedSecrets, reply: last.failureReply });
+            payer.learn({ route: r.route, sharedSecrets: r.sharedSecrets, reply: r.failureReply });
           } catch {
             // a record that does not read teaches nothing
           }

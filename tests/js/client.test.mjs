@@ -883,11 +883,20 @@ test('MPP: a reload mid-payment settles every stored part with the node before a
   assert.deepEqual(stored.map((r) => [r.partid, r.status]).sort(), [[1, 'pending'], [2, 'pending']]);
   // Reopened: the stored parts are asked about and waited for (part 2 until the payee gives
   // up on it), then the payment is made anew; no stored part is sent again.
-  const { t, calls } = counted(net);
+  const sent = [];
+  const { t, calls } = counted(net, (request, options, inner) => {
+    sent.push(request);
+    return inner(request, options);
+  });
   const paid = await new ln.Client({ transport: t, store }).pay({ bolt11: inv.bolt11 });
   assert.equal(paid.status, 'complete');
   const before = calls.slice(0, calls.indexOf('sendonion'));
   assert.ok(before.includes('listsendpays') && before.filter((m) => m === 'waitsendpay').length >= 2, before.join(' '));
+  // What part 1's failure at bob taught (its verified update, capped below what 110x1x0
+  // refused) is in the layer before the first route is asked for.
+  const firstRoutes = sent.findIndex((r) => r.method === 'getroutes');
+  const taught = sent.slice(0, firstRoutes).filter((r) => r.method === 'askrene-update-channel' && r.params.short_channel_id_dir.startsWith('110x1x0/') && r.params.htlc_maximum_msat);
+  assert.equal(taught.length, 1, sent.slice(0, firstRoutes).map((r) => `${r.method} ${JSON.stringify(r.params)}`).join('\n'));
   const rows = net.state.payments.filter((p) => p.payment_hash === inv.payment_hash);
   const groups = [...new Set(rows.map((p) => p.groupid))];
   assert.equal(groups.length, 2, 'the first run\u2019s group, then the new one');
