@@ -1258,3 +1258,47 @@ fn mpp_part_ids_follow_an_earlier_runs() {
     assert!(out.preimage.is_some(), "{:?}", out.error);
     assert_eq!(sends(&requests).iter().map(|x| x.0).collect::<Vec<_>>(), [5, 6]);
 }
+
+#[test]
+fn mpp_a_part_settled_before_its_reservation_went_out_is_not_reserved() {
+    // The main lane busy (releasing part 1's amounts) when part 2's failure comes back: part 2's
+    // reservation, queued behind, must not go out for a part that is over (it would never be
+    // released).
+    let mut node = mpp_node("3x1x0");
+    let mut payer = Payer::new(config(&node, Router::GetRoutes, 2));
+    let final_failure = json::parse(
+        r#"{"code":203,"message":"failed: WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS","data":{"erring_index":3,"failcode":16399,"failcodename":"WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS"}}"#,
+    )
+    .unwrap();
+    let mut out: Vec<(Lane, Request)> = vec![];
+    let mut sent: Vec<String> = vec![];
+    let mut step = payer.step(None, &[9; 32]);
+    for i in 0..80u8 {
+        while let Step::Send { lane, request, .. } = step {
+            let part = request.params.get("path").map(|p| p.to_json()).unwrap_or_default();
+            sent.push(format!("{} {}", request.method, part));
+            out.push((lane, request));
+            step = payer.step(None, &[i.wrapping_add(10); 32]);
+        }
+        if let Step::Done(o) = step {
+            assert!(matches!(&o.error, Some(PayError::Routing(f)) if f.code == 203), "{:?}", o.error);
+            let reserves_for_d =
+                sent.iter().filter(|s| s.starts_with("askrene-reserve") && s.contains("4x1x0")).count();
+            assert_eq!(reserves_for_d, 0, "{sent:#?}");
+            return;
+        }
+        // Part 2's wait (lane 2) is answered as soon as it is out, with a final failure.
+        let k = out.iter().position(|(l, r)| *l == Lane::Part(2) && r.method == "waitsendpay").unwrap_or(0);
+        let (lane, request) = out.remove(k);
+        step = if lane == Lane::Part(2) && request.method == "waitsendpay" {
+            payer.step(Some((lane, Reply::NodeError(&final_failure))), &[i; 32])
+        } else {
+            match node.handle(&request) {
+                Ok(Ok(v)) => payer.step(Some((lane, Reply::Answer(&v))), &[i; 32]),
+                Ok(Err(e)) => payer.step(Some((lane, Reply::NodeError(&e))), &[i; 32]),
+                Err(()) => payer.step(Some((lane, Reply::TransportFailed)), &[i; 32]),
+            }
+        };
+    }
+    panic!("no end");
+}

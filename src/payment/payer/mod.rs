@@ -517,11 +517,16 @@ impl Payer {
     /// The main lane is free: a reservation job, the next route of the batch, or new routes.
     fn next_main(&mut self, random: &[u8; 32]) -> Option<Step> {
         self.optional_inflight = false;
-        if let Some(job) = self.jobs.pop_front() {
+        while let Some(job) = self.jobs.pop_front() {
             let (i, reserve) = match job {
                 Job::Reserve(i) => (i, true),
                 Job::Unreserve(i) => (i, false),
             };
+            // A part that settled before its reservation went out (its wait came back while
+            // the main lane was busy), or once paid: nothing to hold.
+            if reserve && (self.watch[i].done || self.attempts[i].status != AttemptStatus::Pending || self.stopping()) {
+                continue;
+            }
             let our_id = self.our_id?;
             self.main = Main::Reserve;
             self.optional_inflight = true;
