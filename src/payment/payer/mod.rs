@@ -243,6 +243,8 @@ struct Watch {
     settling: bool,
     waits: u32,
     settles: u32,
+    /// Its reservation: queued (once), and sent (then released when it settles).
+    reserve_queued: bool,
     reserved: bool,
     /// No longer watched: its fate is known, or will stay unknown.
     done: bool,

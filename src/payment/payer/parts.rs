@@ -76,8 +76,8 @@ impl Payer {
             _ => {
                 self.set(i, AttemptStatus::Pending, None);
                 // A part among others holds its amounts while it is out.
-                if self.attempts[i].partid != 0 && self.reservations && !self.watch[i].reserved {
-                    self.watch[i].reserved = true;
+                if self.attempts[i].partid != 0 && self.reservations && !self.watch[i].reserve_queued {
+                    self.watch[i].reserve_queued = true;
                     self.jobs.push_back(Job::Reserve(i));
                 }
                 // The scheduler sends its wait.
