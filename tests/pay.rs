@@ -326,7 +326,8 @@ impl FakeNode {
             "getroutes" if self.refuses == Some("maxparts") && p.get("maxparts").is_some() => {
                 Err(json::parse(r#"{"code":-32602,"message":"unknown parameter: maxparts"}"#).unwrap())
             }
-            "getroutes" if self.split.is_some() && p.get("maxparts").is_none() => {
+            // (It answers its split whatever maxparts above 1 says: a node ignoring it.)
+            "getroutes" if self.split.is_some() && p.get("maxparts").and_then(Value::as_u64).is_none_or(|m| m > 1) => {
                 let first = self.log.iter().filter(|m| *m == "getroutes").count() == 1;
                 let amount = p
                     .get("amount_msat")
@@ -902,14 +903,25 @@ fn a_proposed_route_over_the_payers_limits_is_refused_before_any_onion() {
 #[test]
 fn getroutes_may_split_or_says_one_part_with_maxparts_and_falls_back_for_older_nodes() {
     let layers = |r: &Request| r.params.get("layers").unwrap().to_json();
-    // A payment that may be split (the default, with a payment secret): neither.
+    // A payment that may be split (the default, with a payment secret): no deprecated layer, and
+    // no more parts than attempts are left.
     let mut node = FakeNode::new();
     node.failing = "none";
     node.refuses = Some("auto.no_mpp_support");
     let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
     assert!(out.preimage.is_some(), "{:?}", out.error);
     let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
-    assert!(gr[0].params.get("maxparts").is_none() && !layers(gr[0]).contains("no_mpp"));
+    assert_eq!(gr[0].params.get("maxparts").and_then(Value::as_u64), Some(3));
+    assert!(!layers(gr[0]).contains("no_mpp"));
+    // A node before v25.09 refuses maxparts: asked again without it, once.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.refuses = Some("maxparts");
+    let (out, _, req) = pay(&mut node, Router::GetRoutes, 3);
+    assert!(out.preimage.is_some(), "{:?}", out.error);
+    let gr: Vec<_> = req.iter().filter(|r| r.method == "getroutes").collect();
+    assert_eq!(gr.len(), 2);
+    assert!(gr[1].params.get("maxparts").is_none() && !layers(gr[1]).contains("no_mpp"));
     let one_part = |node: &mut FakeNode| {
         let cfg = PayConfig { max_parts: Some(1), ..config(node, Router::GetRoutes, 3) };
         run(node, Payer::new(cfg), |_| None)
@@ -1033,6 +1045,20 @@ fn mpp_node(failing: &'static str) -> FakeNode {
     node.failing = failing;
     node.split = Some(vec![(VIA_B.to_vec(), 60_000), (VIA_D.to_vec(), 40_000)]);
     node
+}
+
+#[test]
+fn mpp_no_more_parts_than_attempts_are_left() {
+    // A split into three with two attempts allowed (a node that ignores maxparts): refused
+    // before any onion.
+    let mut node = FakeNode::new();
+    node.failing = "none";
+    node.split = Some(vec![(VIA_B.to_vec(), 40_000), (VIA_D.to_vec(), 30_000), (VIA_D.to_vec(), 30_000)]);
+    let (out, _, requests) = pay(&mut node, Router::GetRoutes, 2);
+    assert!(matches!(out.error, Some(PayError::TooManyAttempts(_))), "{:?}", out.error);
+    assert!(!requests.iter().any(|r| r.method == "sendonion"));
+    let gr = requests.iter().find(|r| r.method == "getroutes").unwrap();
+    assert_eq!(gr.params.get("maxparts").and_then(Value::as_u64), Some(2));
 }
 
 fn sends(requests: &[Request]) -> Vec<(u64, u64, String, String)> {

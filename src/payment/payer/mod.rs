@@ -610,7 +610,8 @@ impl Payer {
                 // parameter: the other way, once.
                 self.mpp_switched = true;
                 if self.multipart() {
-                    self.cfg.max_parts = None;
+                    // A node before v25.09: no maxparts (its split is checked when it comes).
+                    self.maxparts_param = false;
                 } else {
                     self.maxparts_param = !self.maxparts_param;
                 }

@@ -78,9 +78,12 @@ impl Payer {
                     layers.push(&layer);
                 }
                 self.main = Main::Route;
+                // maxAttempts counts routes: no more parts than attempts are left (where the
+                // node knows maxparts; an older one's split is checked when it comes).
+                let left = self.cfg.max_attempts.saturating_sub(n - 1).max(1);
                 let maxparts = match (one_part, self.cfg.max_parts) {
                     (true, _) => self.maxparts_param.then_some(1),
-                    (false, limit) => limit,
+                    (false, limit) => self.maxparts_param.then(|| limit.unwrap_or(left).min(left)),
                 };
                 let limits =
                     rpc::RouteLimits { maxfee, final_cltv: cltv, maxdelay: Some(self.cfg.max_delay), maxparts };
@@ -109,6 +112,11 @@ impl Payer {
         };
         let asked = self.routing;
         let one = routes.len() == 1;
+        let left = self.cfg.max_attempts.saturating_sub(self.attempts.len() as u32);
+        if routes.len() as u32 > left {
+            let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
+            return Some(self.end_or_stop(PayError::TooManyAttempts(last)));
+        }
         if routes.is_empty() || (!one && !self.multipart()) {
             let e =
                 crate::error::Error::Param { field: "routes".into(), expected: "one route (one part was asked for)" };
