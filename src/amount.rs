@@ -105,6 +105,7 @@ impl Msat {
         if whole_len == 0 {
             return Err(AmountError::NoDigits);
         }
+        // whole_len counts a prefix of b: both slices are within it.
         let whole = &b[..whole_len];
         let mut rest = &b[whole_len..];
         let mut frac: Option<&[u8]> = None;

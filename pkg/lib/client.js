@@ -337,14 +337,16 @@ export class Client {
    * complete with proof, for the same amount and destination, is returned.
    */
   async #settleParts(hash, destination, amount, opts) {
-    const mine = async () => (await this.#store.list()).filter((r) => r.paymentHash === hash && Number(r.partid) !== 0);
-    for (const rec of await mine()) {
+    const parts = (await this.#store.list()).filter((r) => r.paymentHash === hash && Number(r.partid) !== 0);
+    for (const [i, rec] of parts.entries()) {
       if (rec.status !== 'pending' && rec.status !== 'unknown') continue;
-      const now = await this.#settle(rec, opts);
-      if (now.status === 'pending') await this.#waitFor(now, opts);
+      parts[i] = await this.#settle(rec, opts);
+      if (parts[i].status !== 'pending') continue;
+      await this.#waitFor(parts[i], opts); // waitsendpay records what became of it
+      parts[i] = (await this.#store.get(attemptKey(hash, rec.partid))) ?? parts[i];
     }
     // Amounts a part cut short still holds at the node (askrene-reserve): let go.
-    for (const rec of await mine()) {
+    for (const [i, rec] of parts.entries()) {
       if (typeof rec.reservation !== 'string' || rec.status === 'pending' || rec.status === 'unknown') continue;
       try {
         await this.#send({ method: 'askrene-unreserve', params: JSON.parse(rec.reservation), paramsJson: rec.reservation }, opts);
@@ -352,14 +354,14 @@ export class Client {
         if (!(e instanceof LnSendpayError)) throw e;
         continue; // the transport: kept for the next time
       }
-      await this.#update(attemptKey(rec.paymentHash, rec.partid), rec, { reservation: undefined });
+      parts[i] = await this.#update(attemptKey(hash, rec.partid), rec, { reservation: undefined });
     }
-    for (const rec of await mine()) {
+    for (const rec of parts) {
       if (rec.status === 'disputed') throw disputedError('an earlier part of this payment was reported complete without a valid preimage: not paying again');
       if (rec.status === 'pending' || rec.status === 'unknown') throw new LnSendpayError('an earlier part of this payment is still pending at the node', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: paymentFromRecord(rec) });
       if (rec.status !== 'complete' || rec.destination !== destination || String(target(rec)) !== String(amount)) continue;
       if (!(await proves(rec.paymentPreimage, rec.paymentHash))) {
-        await this.#update(attemptKey(rec.paymentHash, rec.partid), rec, { status: 'disputed', note: 'stored as complete without a valid preimage' });
+        await this.#update(attemptKey(hash, rec.partid), rec, { status: 'disputed', note: 'stored as complete without a valid preimage' });
         throw disputedError('the store holds a part of this payment as complete, but its preimage does not hash to the payment hash');
       }
       return rec;
@@ -565,21 +567,20 @@ export class Client {
           return { status: 'complete', paymentPreimage: earlier.paymentPreimage, attempts: [], fromStore: true };
         }
         if (earlier) throw new LnSendpayError('this payment is already pending: waitsendpay for it', PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS', payment: earlier });
+        const recorded = (await this.#store.list()).filter((r) => r.paymentHash === hash);
         // Parts of earlier runs stay on record: this run's part ids start after theirs.
-        const partids = (await this.#store.list()).filter((r) => r.paymentHash === hash).map((r) => Number(r.partid) || 0);
-        payer.partsAfter(Math.max(0, ...partids));
+        payer.partsAfter(Math.max(0, ...recorded.map((r) => Number(r.partid) || 0)));
         // Attempts that failed along the route (this call's guard, or an earlier pay, found them
         // so; every part of an earlier run too): the payer starts from what they taught, not
         // from the same routes.
-        const taught = (await this.#store.list()).filter((r) => r.paymentHash === hash && r.status === 'failed' && r.failureReply && r.route && r.sharedSecrets);
-        for (const r of taught) {
+        for (const r of recorded.filter((x) => x.status === 'failed' && x.failureReply && x.route && x.sharedSecrets)) {
           try {
             payer.learn({ route: r.route, sharedSecrets: r.sharedSecrets, reply: r.failureReply });
           } catch {
             // a record that does not read teaches nothing
           }
         }
-        return this.#drive(payer, key, { signal, timeoutMs, deadline, input: safe }, progress);
+        return this.#drive(payer, key, { hash, signal, timeoutMs, deadline, input: safe }, progress);
       });
     } finally {
       payer.free();
@@ -601,7 +602,7 @@ export class Client {
     };
     const clock = () => payer.setTimeLeft(Math.max(0, Math.ceil((opts.deadline - this.#now()) / 1000)));
     clock();
-    const hash = key.slice(0, 64);
+    const { hash } = opts;
     const records = new Map(); // attempt number → { key, rec }
     const inFlight = new Map(); // lane → the promise of its reply
     let lastTransport; // the last transport error: what pay reports if the transport kept failing
@@ -624,7 +625,7 @@ export class Client {
           // Recorded before it goes: a payment cut short (a reload) lets it go the next time
           // (#settleParts), whether or not the answer came back.
           const entry = records.get(attempt);
-          entry.rec = await this.#update(entry.key, (await this.#store.get(entry.key)) ?? entry.rec, { reservation: request.paramsJson });
+          entry.rec = await this.#update(entry.key, entry.rec, { reservation: request.paramsJson });
         }
         // No request outlives the payment's time (a second's grace for the answer).
         const left = Math.max(1000, opts.deadline - this.#now() + 1000);
@@ -648,7 +649,7 @@ export class Client {
       if (entry && (r.stage === 'send' || r.stage === 'wait' || r.stage === 'settle')) entry.rec = await this.#bookkeep(entry.key, entry.rec, r.stage, r.attempt, reply, progress);
       if (entry && r.stage === 'reserve' && (r.method === 'askrene-unreserve' ? reply.answer !== undefined : reply.error !== undefined)) {
         // Let go, or refused by the node: nothing of it is held.
-        entry.rec = await this.#update(entry.key, (await this.#store.get(entry.key)) ?? entry.rec, { reservation: undefined });
+        entry.rec = await this.#update(entry.key, entry.rec, { reservation: undefined });
       }
       clock();
       s = step({ lane: r.lane, ...reply });

@@ -265,9 +265,9 @@ pub struct Payer {
     /// their layer requests (create, then enable: two each) were sent.
     hints: Vec<(NodeId, NodeId, crate::ids::ShortChannelId, ChannelChange)>,
     hint_requests: usize,
-    /// The request in flight may fail without ending the payment: creating the layer (it
-    /// exists already after an earlier `pay` of this hash), a hint (a channel the node knows)
-    /// or a reservation (a node without `askrene-reserve`).
+    /// The layer request in flight may fail without ending the payment: creating the layer
+    /// (it exists already after an earlier `pay` of this hash) or a hint (a channel the node
+    /// knows). (A refused reservation turns reservations off: its own arm.)
     optional_inflight: bool,
     changes: Vec<(Exclusion, ChannelChange, bool)>,
     attempts: Vec<Attempt>,
@@ -466,18 +466,16 @@ impl Payer {
             return self.done(None, Some(PayError::Transport));
         }
         // A part that went out and is not being watched: its waitsendpay.
-        let pending: Vec<usize> = (0..self.attempts.len()).filter(|&i| self.in_flight(i)).collect();
-        for &i in &pending {
-            if !self.watch[i].out {
-                if self.out_of_time() {
-                    break;
-                }
-                if let Some(s) = self.wait(i) {
+        if !self.out_of_time() {
+            for i in 0..self.attempts.len() {
+                if self.in_flight(i)
+                    && !self.watch[i].out
+                    && let Some(s) = self.wait(i)
+                {
                     return s;
                 }
             }
         }
-        let pending: Vec<usize> = (0..self.attempts.len()).filter(|&i| self.in_flight(i)).collect();
         let busy = self.main != Main::Idle || self.watch.iter().any(|w| w.out);
         if busy {
             return Step::Idle;
@@ -487,7 +485,7 @@ impl Payer {
             return self.done(Some(p), None);
         }
         if self.out_of_time() {
-            let in_flight = !pending.is_empty();
+            let in_flight = (0..self.attempts.len()).any(|i| self.in_flight(i));
             let e = self.stop.take().unwrap_or(PayError::Timeout { in_flight });
             return self.done(None, Some(e));
         }
@@ -531,7 +529,6 @@ impl Payer {
             }
             let our_id = self.our_id?;
             self.main = Main::Reserve;
-            self.optional_inflight = true;
             self.watch[i].reserved = reserve;
             let n = self.attempts[i].number;
             let request = rpc::askrene_reservation(reserve, &our_id, &self.attempts[i].route);
@@ -542,7 +539,7 @@ impl Payer {
             return None;
         }
         if let Some((route, share)) = self.batch.pop_front() {
-            return Some(self.send(route, share, random));
+            return self.send(route, share, random);
         }
         if self.unrouted.0 == 0 {
             return None;
@@ -643,19 +640,9 @@ impl Payer {
             (Main::Settle(i), Reply::Answer(v)) => self.settled(i, v, true),
             (_, Reply::NodeError(e)) => {
                 let (code, message) = error_parts(e);
-                if self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) {
-                    self.stop_with(PayError::Rpc { code, message });
-                    return None;
-                }
-                Some(self.done(None, Some(PayError::Rpc { code, message })))
+                self.end_or_stop(PayError::Rpc { code, message })
             }
-            (_, Reply::TransportFailed) => {
-                if self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) {
-                    self.stop_with(PayError::Transport);
-                    return None;
-                }
-                Some(self.done(None, Some(PayError::Transport)))
-            }
+            (_, Reply::TransportFailed) => self.end_or_stop(PayError::Transport),
             (_, Reply::Answer(_)) => Some(self.done(None, Some(PayError::Transport))),
         }
     }
@@ -674,13 +661,14 @@ impl Payer {
         }
     }
 
-    /// The payment ends here if nothing is out; else it stops sending and lets the rest settle.
-    fn end_or_stop(&mut self, e: PayError) -> Step {
+    /// The payment ends here if nothing is out (`Some`: the end); else it stops sending and
+    /// lets the rest settle (`None`: go on scheduling).
+    fn end_or_stop(&mut self, e: PayError) -> Option<Step> {
         if self.attempts.iter().any(|a| a.status == AttemptStatus::Pending) {
             self.stop_with(e);
-            return Step::Idle;
+            return None;
         }
-        self.done(None, Some(e))
+        Some(self.done(None, Some(e)))
     }
 }
 

@@ -108,19 +108,19 @@ impl Payer {
     pub(super) fn got_routes(&mut self, v: &Value, random: &[u8; 32]) -> Option<Step> {
         let routes = match rpc::routes_answer(v) {
             Ok(r) => r,
-            Err(e) => return Some(self.end_or_stop(PayError::BadAnswer(e))),
+            Err(e) => return self.end_or_stop(PayError::BadAnswer(e)),
         };
         let asked = self.routing;
         let one = routes.len() == 1;
         let left = self.cfg.max_attempts.saturating_sub(self.attempts.len() as u32);
         if routes.len() as u32 > left {
             let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
-            return Some(self.end_or_stop(PayError::TooManyAttempts(last)));
+            return self.end_or_stop(PayError::TooManyAttempts(last));
         }
         if routes.is_empty() || (!one && !self.multipart()) {
             let e =
                 crate::error::Error::Param { field: "routes".into(), expected: "one route (one part was asked for)" };
-            return Some(self.end_or_stop(PayError::BadRoute(e)));
+            return self.end_or_stop(PayError::BadRoute(e));
         }
         let mut delivered = 0u64;
         let mut fees = self.fees_committed().0;
@@ -129,20 +129,20 @@ impl Payer {
             // parts add up to it exactly.
             let check = if one { route.validate(Some(asked)) } else { route.validate(None) };
             if let Err(e) = check {
-                return Some(self.end_or_stop(PayError::BadRoute(e.into())));
+                return self.end_or_stop(PayError::BadRoute(e.into()));
             }
             if route.destination() != Some(&self.cfg.destination) {
                 let e = crate::error::Error::Param { field: "route".into(), expected: "a route to the destination" };
-                return Some(self.end_or_stop(PayError::BadRoute(e)));
+                return self.end_or_stop(PayError::BadRoute(e));
             }
             let (Some(first), Some(last)) = (route.hops.first(), route.hops.last()) else {
                 let e = crate::error::Error::Param { field: "route".into(), expected: "a hop" };
-                return Some(self.end_or_stop(PayError::BadRoute(e)));
+                return self.end_or_stop(PayError::BadRoute(e));
             };
             delivered = delivered.saturating_add(last.amount.0);
             fees = fees.saturating_add(first.amount.0.saturating_sub(last.amount.0));
             if let Err(e) = self.within_limits(route) {
-                return Some(self.end_or_stop(e));
+                return self.end_or_stop(e);
             }
         }
         if !one && delivered != asked.0 {
@@ -150,7 +150,7 @@ impl Payer {
                 field: "routes".into(),
                 expected: "parts that add up to the amount asked",
             };
-            return Some(self.end_or_stop(PayError::BadRoute(e)));
+            return self.end_or_stop(PayError::BadRoute(e));
         }
         // The payment's fee budget, across its parts and retries (an overpayment counts).
         let over = Msat(delivered.saturating_sub(asked.0));
@@ -164,7 +164,7 @@ impl Payer {
                     self.cfg.maxfee.to_msat_string()
                 ),
             };
-            return Some(self.end_or_stop(e));
+            return self.end_or_stop(e);
         }
         self.unrouted = Msat(self.unrouted.0.saturating_sub(asked.0));
         self.batch = routes
@@ -175,11 +175,11 @@ impl Payer {
             })
             .collect();
         let (route, share) = self.batch.pop_front()?;
-        Some(self.send(route, share, random))
+        self.send(route, share, random)
     }
 
     /// Build the onion for `route` and send it: one part of the payment.
-    pub(super) fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Step {
+    pub(super) fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Option<Step> {
         let amount = route.hops.last().map_or(Msat(0), |h| h.amount);
         // It carries the payment alone (partid 0, as a single-part payment has always gone)
         // unless it is one of several, or others are out or paid.
@@ -237,7 +237,7 @@ impl Payer {
         let i = self.attempts.len() - 1;
         self.main = Main::Send(i);
         self.main_settles = 0;
-        Step::Send { lane: Lane::Main, stage: Stage::Send(n), request }
+        Some(Step::Send { lane: Lane::Main, stage: Stage::Send(n), request })
     }
 
     /// The route's total CLTV within `max_delay`, and the payee's final CLTV honoured: a
