@@ -35,21 +35,24 @@ setup-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	  || { apt-get update && apt-get install -y chromium chromium-driver; }
 
-## The npm package: the wasm build and its glue, generated into pkg/; and the CLI's own
-## module (the same bindings plus runCli) into pkg/cli/, so apps never load the CLI.
+## The npm package: three wasm modules and their glue, generated into pkg/, each a superset
+## of the one before: pkg/onion/ (`ln-sendpay/onion`: onions and failure decoding), pkg/ (the
+## main entry: a paying wallet) and pkg/full/ (`ln-sendpay/hop` and `npx ln-sendpay`: plus
+## the hop side and runCli). An app loads exactly one of them.
+WASM_MODULES := wasm-onion:pkg/onion:ln_sendpay_onion wasm:pkg:ln_sendpay wasm-cli:pkg/full:ln_sendpay_full
 pkg: setup-wasm
-	RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --lib --target $(WASM_TARGET) --no-default-features --features wasm-cli --profile wasm
-	wasm-bindgen --target web --remove-name-section --remove-producers-section \
-	  --out-dir pkg/cli --out-name ln_sendpay_cli $(WASM_OUT)
-	RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --lib --target $(WASM_TARGET) --no-default-features --features wasm --profile wasm
-	wasm-bindgen --target web --remove-name-section --remove-producers-section \
-	  --out-dir pkg --out-name ln_sendpay $(WASM_OUT)
-	rm -f pkg/ln_sendpay.d.ts pkg/ln_sendpay_bg.wasm.d.ts pkg/cli/ln_sendpay_cli.d.ts pkg/cli/ln_sendpay_cli_bg.wasm.d.ts
+	@set -e; for m in $(WASM_MODULES); do IFS=: read feature dir name <<< "$$m"; \
+	  echo "cargo build --features $$feature → $$dir/$${name}_bg.wasm"; \
+	  RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --quiet --lib --target $(WASM_TARGET) --no-default-features --features $$feature --profile wasm; \
+	  wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir $$dir --out-name $$name $(WASM_OUT); \
+	  rm -f $$dir/$$name.d.ts $$dir/$${name}_bg.wasm.d.ts; \
+	done
 	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
 	# The README's links resolve inside the package too: the docs and the templates ship with it.
 	rm -rf pkg/docs pkg/examples && mkdir -p pkg/docs pkg/examples
 	cp docs/*.md pkg/docs/ && cp -r examples/README.md examples/node-pay examples/vite-wallet examples/worker pkg/examples/
-	@echo "pkg/ln_sendpay_bg.wasm: $$(stat -c %s pkg/ln_sendpay_bg.wasm) bytes, $$(gzip -9 -c pkg/ln_sendpay_bg.wasm | wc -c) gzip"
+	@for w in pkg/onion/ln_sendpay_onion_bg.wasm pkg/ln_sendpay_bg.wasm pkg/full/ln_sendpay_full_bg.wasm; do \
+	  echo "$$w: $$(stat -c %s $$w) bytes, $$(gzip -9 -c $$w | wc -c) gzip"; done
 
 ## The main job: a payment against the dev node (a simulated network behind CLNRest), in
 ## Node: the first route fails at bob, the failure is decoded and printed, a retry succeeds.
@@ -71,11 +74,11 @@ test: setup-rust $(TEST_STAGES)
 	@echo "make test: $(words $(TEST_STAGES)) passed, 0 failed"
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust:
-	$(CARGO) test
+	$(CARGO) test --workspace
 
 # The core builds for a bare-metal target: no std, no getrandom, no wasm-bindgen.
 test-nostd: setup-rust

@@ -137,15 +137,6 @@ export interface RoutePayloadsResult {
   firstHop: FirstHop;
 }
 
-export interface PeelRequest {
-  onion: Bytes;
-  associatedData: Bytes;
-  /** The hop's node private key. */
-  privkey: Bytes;
-  /** For a hop inside a blinded path: the path key that came with the HTLC. */
-  pathKey?: NodeId;
-}
-
 export interface PayloadFields {
   amtToForward?: bigint;
   outgoingCltvValue?: number;
@@ -158,16 +149,6 @@ export interface PayloadFields {
   totalAmountMsat?: bigint;
   /** Unknown odd records (custom records), type (decimal) → value. */
   unknownRecords?: Record<string, Hex>;
-}
-
-export interface PeelResult {
-  /** The payload with its length prefix. */
-  payload: Hex;
-  /** The packet for the next hop; null at the destination. */
-  nextOnion: Hex | null;
-  sharedSecret: Hex;
-  /** The payload's TLVs, or null if they are not a valid payload. */
-  fields: PayloadFields | null;
 }
 
 export type FailureFlag = 'BADONION' | 'PERM' | 'NODE' | 'UPDATE';
@@ -250,15 +231,6 @@ export interface DecodeFailureRequest {
   route?: Route;
   /** 920 bytes of attribution data, when the reply came with some. */
   attributionData?: Bytes;
-}
-
-export interface WrapFailureRequest {
-  sharedSecrets: Bytes[];
-  /** The erring hop: 0-based position in sharedSecrets. */
-  erringIndex: number;
-  failureMessage: Bytes;
-  /** One hold time per hop up to the erring one (100 ms units): adds attribution data. */
-  holdTimes?: number[];
 }
 
 export interface ChannelUpdateResult {
@@ -372,16 +344,8 @@ export declare function buildOnion(request: BuildOnionRequest): BuildOnionResult
 export declare function createOnion(request: CreateOnionRequest): CreateOnionResult;
 /** Every hop's payload for a route (the input of `createOnion`). */
 export declare function routePayloads(request: PaymentRequest): RoutePayloadsResult;
-/** The hop side (tests, dev node): peel one layer. */
-export declare function peelOnion(request: PeelRequest): PeelResult;
 /** Decode a failure reply into the routing failure object. */
 export declare function decodeFailure(request: DecodeFailureRequest): RoutingFailure;
-/** The hop side: the reply from hop `erringIndex` as it reaches the sender. */
-export declare function wrapFailure(request: WrapFailureRequest): { reply: Hex; attributionData?: Hex };
-/** The erring hop: its reply. */
-export declare function createFailureReply(request: { sharedSecret: Bytes; failureMessage: Bytes }): { reply: Hex };
-/** A hop on the way back: add its layer. */
-export declare function forwardFailureReply(request: { sharedSecret: Bytes; reply: Bytes }): { reply: Hex };
 /** Decode a channel_update (with or without its 0102 type); with a signer, verify it. */
 export declare function decodeChannelUpdate(request: { channelUpdate: Bytes; signer?: NodeId }): ChannelUpdateResult;
 /** Parse a short channel id. */

@@ -5,7 +5,7 @@ import { initSync } from './ln_sendpay.js';
 import { markReady } from './lib/error.js';
 
 initSync({ module: wasmModule });
-markReady();
+markReady('main');
 
 export * from './lib/api.js';
 /** Already initialised in Workers; kept so the same code runs everywhere. */

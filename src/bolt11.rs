@@ -16,14 +16,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use k256::ecdsa::signature::hazmat::PrehashVerifier;
-use k256::ecdsa::{Signature, VerifyingKey};
-use k256::elliptic_curve::PrimeField;
 use k256::elliptic_curve::group::Group;
 use k256::{ProjectivePoint, Scalar};
 
 use crate::amount::Msat;
-use crate::crypto::{scalar_from_hash, sha256};
+use crate::crypto::{ecdsa_verify, is_high_s, scalar_from_hash, sha256, signature_scalars};
 use crate::hex;
 use crate::ids::{NodeId, ShortChannelId};
 
@@ -751,14 +748,7 @@ pub fn recover(hash: &[u8; 32], sig: &[u8; 64], recovery_id: u8) -> Result<NodeI
     if recovery_id > 3 {
         return Err(Bolt11Error::BadRecoveryId(recovery_id));
     }
-    let scalar = |b: &[u8]| -> Option<Scalar> {
-        let mut a = [0u8; 32];
-        a.copy_from_slice(b);
-        Option::<Scalar>::from(Scalar::from_repr(a.into())).filter(|s| !bool::from(s.is_zero()))
-    };
-    let (Some(r), Some(s)) = (scalar(&sig[..32]), scalar(&sig[32..])) else {
-        return Err(Bolt11Error::Unrecoverable);
-    };
+    let (r, s) = signature_scalars(sig).ok_or(Bolt11Error::Unrecoverable)?;
     let mut x = [0u8; 33];
     x[0] = 2 | (recovery_id & 1);
     x[1..].copy_from_slice(&sig[..32]);
@@ -887,12 +877,14 @@ pub fn decode(s: &str) -> Result<Invoice, Bolt11Error> {
     let signed_hash = sha256(&[&hrp, &groups_to_bytes(&data[..end], true)]);
     let payee = match n_field {
         Some(n) => {
-            let sig = Signature::from_slice(&signature).map_err(|_| Bolt11Error::SignatureMismatch)?;
-            if sig.normalize_s() != sig {
+            let (_, s) = signature_scalars(&signature).ok_or(Bolt11Error::SignatureMismatch)?;
+            if is_high_s(&s) {
                 return Err(Bolt11Error::HighS);
             }
-            let vk = VerifyingKey::from_sec1_bytes(n.as_bytes()).map_err(|_| Bolt11Error::BadPayeeKey)?;
-            vk.verify_prehash(&signed_hash, &sig).map_err(|_| Bolt11Error::SignatureMismatch)?;
+            // `n` was decompressed when it was read: its point is used as it is.
+            if !ecdsa_verify(&n.point(), &signed_hash, &signature) {
+                return Err(Bolt11Error::SignatureMismatch);
+            }
             n
         }
         None => recover(&signed_hash, &signature, recovery_id)?,

@@ -1,47 +1,32 @@
 //! The primitives BOLT #4 is built from: ECDH as SHA256 of the compressed point, named
 //! HMAC keys, and the ChaCha20 stream with a zero nonce starting at block 0.
 
-use chacha20::ChaCha20;
-use chacha20::cipher::{KeyIvInit, StreamCipher};
-use hmac::{Hmac, KeyInit, Mac};
-use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::PrimeField;
+use k256::elliptic_curve::group::Group;
+use k256::elliptic_curve::ops::{LinearCombination, Reduce};
+use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::scalar::IsHigh;
 use k256::elliptic_curve::sec1::ToSec1Point;
 use k256::{FieldBytes, ProjectivePoint, Scalar};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-pub(crate) type HmacSha256 = Hmac<Sha256>;
-
-/// HMAC-SHA256 with `key` as the key, over the concatenation of `parts`.
-pub(crate) fn hmac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    // HMAC takes keys of any length: `new_from_slice` cannot fail here.
-    let mut mac = match HmacSha256::new_from_slice(key) {
-        Ok(m) => m,
-        Err(_) => return [0; 32],
-    };
-    for p in parts {
-        mac.update(p);
-    }
-    mac.finalize().into_bytes().into()
-}
+// The hashes and the stream cipher are generated in ln-sendpay-kernels (src/kernels), so
+// they keep the dependencies' opt-level in the wasm build (docs/wasm.md).
+pub(crate) use ln_sendpay_kernels::{hmac_sha256 as hmac, sha256};
 
 /// `key(name, secret) = HMAC-SHA256(key = ASCII(name), message = secret)`.
 pub(crate) fn named_key(name: &[u8], secret: &[u8; 32]) -> [u8; 32] {
     hmac(name, &[secret])
 }
 
-pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p);
-    }
-    h.finalize().into()
-}
-
 /// XOR `buf` with ChaCha20(key, zero nonce) starting at block 0.
 pub(crate) fn xor_stream(key: &[u8; 32], buf: &mut [u8]) {
-    let mut c = ChaCha20::new(key.into(), &[0u8; 12].into());
-    c.apply_keystream(buf);
+    ln_sendpay_kernels::chacha20_xor(key, 0, buf);
+}
+
+/// XOR `buf` with ChaCha20(key, zero nonce) starting `offset` bytes into the stream.
+pub(crate) fn xor_stream_at(key: &[u8; 32], offset: u64, buf: &mut [u8]) {
+    ln_sendpay_kernels::chacha20_xor(key, offset, buf);
 }
 
 /// `SHA256(compressed(point))`: the shared secret of BOLT #4 (libsecp256k1's default ECDH hash).
@@ -58,4 +43,80 @@ pub(crate) fn scalar_from_hash(h: &[u8; 32]) -> Scalar {
 
 pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
+}
+
+/// The scalars (r, s) of a compact ECDSA signature, each in 1..n; `None` otherwise.
+pub(crate) fn signature_scalars(sig: &[u8; 64]) -> Option<(Scalar, Scalar)> {
+    let scalar = |b: &[u8]| -> Option<Scalar> {
+        let mut a = [0u8; 32];
+        a.copy_from_slice(b);
+        Option::<Scalar>::from(Scalar::from_repr(a.into())).filter(|s| !bool::from(s.is_zero()))
+    };
+    Some((scalar(&sig[..32])?, scalar(&sig[32..])?))
+}
+
+/// Whether `s` is in the upper half of the order (BOLT 11 refuses such signatures).
+pub(crate) fn is_high_s(s: &Scalar) -> bool {
+    s.is_high().into()
+}
+
+/// ECDSA verification of a 32-byte digest over secp256k1 with k256's arithmetic: `R = u1·G +
+/// u2·Q` (u1 = z/s, u2 = r/s, one variable-time linear combination: every input is public)
+/// and `R.x mod n == r`. A high-S signature verifies as its low-S twin does (both give ±R).
+/// Written here rather than through the `ecdsa` crate, whose verifier brings DER, OIDs and a
+/// second decompression of the key into every wasm module (docs/wasm.md).
+pub(crate) fn ecdsa_verify(key: &ProjectivePoint, digest: &[u8; 32], sig: &[u8; 64]) -> bool {
+    let Some((r, s)) = signature_scalars(sig) else { return false };
+    let Some(s_inv) = Option::<Scalar>::from(s.invert_vartime()) else { return false };
+    let z = scalar_from_hash(digest);
+    let big_r = <ProjectivePoint as LinearCombination<[(ProjectivePoint, Scalar); 2]>>::lincomb_vartime(&[
+        (ProjectivePoint::GENERATOR, z * s_inv),
+        (*key, r * s_inv),
+    ]);
+    if bool::from(big_r.is_identity()) {
+        return false;
+    }
+    let x: FieldBytes = big_r.to_affine().x();
+    <Scalar as Reduce<FieldBytes>>::reduce(&x) == r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+    use k256::ecdsa::{Signature, SigningKey, VerifyingKey};
+
+    /// `ecdsa_verify` agrees with the `ecdsa` crate's verifier (high-S normalised, as the
+    /// callers did before) on good, high-S, tampered and wrong-key signatures.
+    #[test]
+    fn ecdsa_verify_agrees_with_the_ecdsa_crate() {
+        let mut agreed = [0usize; 2];
+        for i in 0u32..150 {
+            let seed = sha256(&[b"key", &i.to_be_bytes()]);
+            let Ok(sk) = SigningKey::from_bytes(&seed.into()) else { continue };
+            let digest = sha256(&[b"msg", &i.to_be_bytes()]);
+            let sig: Signature = sk.sign_prehash(&digest).unwrap();
+            let mut bytes: [u8; 64] = sig.to_bytes().into();
+            match i % 5 {
+                0 => {}
+                1 => {
+                    // the high-S twin
+                    let (r, s) = sig.split_scalars();
+                    bytes = Signature::from_scalars(r, -*s).unwrap().to_bytes().into();
+                }
+                2 => bytes[(i as usize * 7) % 64] ^= 1 << (i % 8),
+                3 => bytes[..32].copy_from_slice(&[0xff; 32]), // r ≥ n
+                _ => bytes[32..].copy_from_slice(&[0; 32]),    // s = 0
+            }
+            let signer = if i % 7 == 6 { SigningKey::from_bytes(&sha256(&[b"other"]).into()).unwrap() } else { sk };
+            let vk = VerifyingKey::from(&signer);
+            let theirs =
+                Signature::from_slice(&bytes).is_ok_and(|s| vk.verify_prehash(&digest, &s.normalize_s()).is_ok());
+            let ours = ecdsa_verify(&ProjectivePoint::from(*vk.as_affine()), &digest, &bytes);
+            assert_eq!(ours, theirs, "case {i}");
+            agreed[usize::from(ours)] += 1;
+        }
+        // Both outcomes were exercised.
+        assert!(agreed[0] > 30 && agreed[1] > 30, "{agreed:?}");
+    }
 }

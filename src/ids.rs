@@ -60,10 +60,15 @@ impl fmt::Display for IdError {
 
 /// A node id: a 33-byte compressed secp256k1 public key, checked to be on the curve. The
 /// decoded point is kept, so building an onion does not decompress it a second time.
+///
+/// A *label* ([`NodeId::label`]) only names a node (a route given to decode a failure, whose
+/// ids are echoed, never used as keys): its form is checked (33 bytes, `02`/`03`) but it is not
+/// decompressed, which costs a square root per hop.
 #[derive(Clone, Copy)]
 pub struct NodeId {
     bytes: [u8; 33],
-    point: AffinePoint,
+    /// `None` for a label.
+    point: Option<AffinePoint>,
 }
 
 impl PartialEq for NodeId {
@@ -95,11 +100,20 @@ impl NodeId {
             return Err(IdError::NotOnCurve);
         }
         let point = AffinePoint::from_sec1_bytes(b).map_err(|_| IdError::NotOnCurve)?;
-        Ok(NodeId { bytes: *b, point })
+        Ok(NodeId { bytes: *b, point: Some(point) })
     }
     /// From 66 hex digits.
     pub fn from_hex(s: &str) -> Result<NodeId, IdError> {
         NodeId::from_bytes(&hex::decode_array::<33>(s)?)
+    }
+    /// A label from 66 hex digits: the form of a compressed key (`02`/`03` and 32 bytes), not
+    /// decompressed. For ids that are only named, never used as keys.
+    pub fn label(s: &str) -> Result<NodeId, IdError> {
+        let b = hex::decode_array::<33>(s)?;
+        if b[0] != 2 && b[0] != 3 {
+            return Err(IdError::NotOnCurve);
+        }
+        Ok(NodeId { bytes: b, point: None })
     }
     /// The compressed encoding.
     pub fn as_bytes(&self) -> &[u8; 33] {
@@ -109,9 +123,14 @@ impl NodeId {
     pub fn to_hex(&self) -> String {
         hex::encode(&self.bytes)
     }
-    /// The curve point (decoded and checked on construction).
+    /// The curve point (decoded and checked on construction). A label is decompressed here;
+    /// labels never reach a key schedule, and one that is not a point gives the identity,
+    /// never a panic.
     pub(crate) fn point(&self) -> ProjectivePoint {
-        ProjectivePoint::from(self.point)
+        match self.point {
+            Some(p) => ProjectivePoint::from(p),
+            None => AffinePoint::from_sec1_bytes(&self.bytes).map_or(ProjectivePoint::IDENTITY, ProjectivePoint::from),
+        }
     }
     /// From an affine point already known valid (not the identity).
     pub(crate) fn from_point(p: &AffinePoint) -> NodeId {
@@ -119,7 +138,7 @@ impl NodeId {
         let c = p.to_compressed_point();
         let mut bytes = [0u8; 33];
         bytes.copy_from_slice(&c);
-        NodeId { bytes, point: *p }
+        NodeId { bytes, point: Some(*p) }
     }
 }
 

@@ -30,7 +30,7 @@ pub mod payment;
 pub mod route;
 pub mod rpc;
 pub mod sphinx;
-#[cfg(feature = "wasm")]
+#[cfg(feature = "wasm-onion")]
 pub mod wasm;
 pub mod wire;
 

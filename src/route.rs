@@ -183,6 +183,14 @@ fn u32_from_json(v: &Value) -> Result<u32, RouteErrorKind> {
     json::parse_u64_digits(t).and_then(|n| u32::try_from(n).ok()).ok_or(RouteErrorKind::BadDelay)
 }
 
+/// How a route's node ids are read: as keys (decompressed: an onion is built with them) or
+/// as labels (a route that only names nodes, e.g. to decode a failure).
+#[derive(Clone, Copy)]
+enum Ids {
+    Keys,
+    Labels,
+}
+
 /// One hop as read, before near-end values are resolved.
 struct RawHop {
     node_id: NodeId,
@@ -198,7 +206,7 @@ fn first<'a>(h: &'a Value, names: &[&str]) -> Option<&'a Value> {
     names.iter().find_map(|n| h.get(n))
 }
 
-fn read_hop(i: usize, h: &Value) -> Result<RawHop, RouteError> {
+fn read_hop(i: usize, h: &Value, ids: Ids) -> Result<RawHop, RouteError> {
     if h.as_object().is_none() {
         return Err(RouteError::at(i, "route", RouteErrorKind::WrongType { expected: "an object" }));
     }
@@ -208,7 +216,11 @@ fn read_hop(i: usize, h: &Value) -> Result<RawHop, RouteError> {
 
     let node_v = first(h, &["node_id_out", "id", "next_node_id"]).ok_or(e("id", RouteErrorKind::Missing))?;
     let node_s = node_v.as_str().ok_or(e("id", RouteErrorKind::WrongType { expected: "a node id (hex string)" }))?;
-    let node_id = NodeId::from_hex(node_s).map_err(|x| e("id", RouteErrorKind::Id(x)))?;
+    let node_id = match ids {
+        Ids::Keys => NodeId::from_hex(node_s),
+        Ids::Labels => NodeId::label(node_s),
+    }
+    .map_err(|x| e("id", RouteErrorKind::Id(x)))?;
 
     let chan_v = first(h, &["short_channel_id_dir", "channel"]).ok_or(e("channel", RouteErrorKind::Missing))?;
     let (channel, scid_dir) = match chan_v {
@@ -267,6 +279,17 @@ impl Route {
     /// a getroutes route `{"amount_msat","final_cltv","path":[…]}`, or a getroutes answer
     /// with exactly one route. Checks each field; see [`Route::validate`] for the route rules.
     pub fn from_json(v: &Value) -> Result<Route, RouteError> {
+        Route::read(v, Ids::Keys)
+    }
+
+    /// [`Route::from_json`] for a route that only names nodes (to decode a failure along
+    /// it): node ids are checked for form (`02`/`03` and 32 bytes) but not decompressed, so
+    /// they cannot key an onion ([`NodeId::label`]).
+    pub fn from_json_names(v: &Value) -> Result<Route, RouteError> {
+        Route::read(v, Ids::Labels)
+    }
+
+    fn read(v: &Value, ids: Ids) -> Result<Route, RouteError> {
         let mut final_amount = None;
         let mut final_cltv = None;
         let hops = match v {
@@ -279,13 +302,13 @@ impl Route {
                         kind: RouteErrorKind::WrongType { expected: "an array" },
                     })?;
                     return match routes {
-                        [one] => Route::from_json(one),
+                        [one] => Route::read(one, ids),
                         [] => Err(RouteError { hop: None, field: "routes", kind: RouteErrorKind::Empty }),
                         _ => Err(RouteError { hop: None, field: "routes", kind: RouteErrorKind::AmbiguousRoutes }),
                     };
                 }
                 if let Some(r) = v.get("route") {
-                    return Route::from_json(r);
+                    return Route::read(r, ids);
                 }
                 let path = v.get("path").ok_or(RouteError {
                     hop: None,
@@ -322,7 +345,7 @@ impl Route {
         if hops.len() > MAX_HOPS {
             return Err(RouteError { hop: None, field: "route", kind: RouteErrorKind::TooManyHops });
         }
-        let raw = hops.iter().enumerate().map(|(i, h)| read_hop(i, h)).collect::<Result<Vec<_>, _>>()?;
+        let raw = hops.iter().enumerate().map(|(i, h)| read_hop(i, h, ids)).collect::<Result<Vec<_>, _>>()?;
         let n = raw.len();
         let mut out = Vec::with_capacity(n);
         for (i, r) in raw.iter().enumerate() {

@@ -317,8 +317,7 @@ pub const PREIMAGE_MISMATCH: i32 = -32002;
 
 /// Whether `preimage` hashes (SHA-256) to `payment_hash`.
 pub fn preimage_matches(preimage: &[u8; 32], payment_hash: &[u8; 32]) -> bool {
-    use sha2::{Digest, Sha256};
-    let h: [u8; 32] = Sha256::digest(preimage).into();
+    let h = crate::crypto::sha256(&[preimage]);
     bool::from(subtle::ConstantTimeEq::ct_eq(&h[..], &payment_hash[..]))
 }
 

@@ -10,14 +10,12 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use chacha20::ChaCha20;
-use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
-use k256::elliptic_curve::PrimeField;
 use k256::elliptic_curve::sec1::ToSec1Point;
+use k256::elliptic_curve::{BatchNormalize, PrimeField};
 use k256::{ProjectivePoint, Scalar};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::crypto::{ct_eq, ecdh, hmac, named_key, scalar_from_hash, sha256, xor_stream};
+use crate::crypto::{ct_eq, ecdh, hmac, named_key, scalar_from_hash, sha256, xor_stream, xor_stream_at};
 use crate::hex;
 use crate::ids::NodeId;
 use crate::wire::{bigsize_len, read_bigsize};
@@ -259,8 +257,14 @@ pub fn key_schedule(session_key: &SecretKey, pubkeys: &[&NodeId]) -> Vec<HopKeys
     let mut out = Vec::with_capacity(pubkeys.len());
     let mut e = Zeroizing::new(session_key.0);
     for pk in pubkeys {
-        let epk = NodeId::from_point(&ProjectivePoint::mul_by_generator(&e).to_affine());
-        let ss = ecdh(&pk.point(), &e);
+        // The ephemeral point and the ECDH point are normalised together: one field
+        // inversion a hop instead of two.
+        let [epk, shared] = <ProjectivePoint as BatchNormalize<_>>::batch_normalize(&[
+            ProjectivePoint::mul_by_generator(&e),
+            pk.point() * *e,
+        ]);
+        let epk = NodeId::from_point(&epk);
+        let ss = sha256(&[&shared.to_compressed_point()]);
         let bf = scalar_from_hash(&sha256(&[epk.as_bytes(), &ss]));
         *e *= bf;
         out.push(HopKeys { ephemeral_key: epk, shared_secret: SharedSecret(ss) });
@@ -319,9 +323,7 @@ pub fn build_onion_sized(
     for (hop, rho) in hops.iter().zip(&rho).take(n - 1) {
         let frame_size = hop.frame.len() + HMAC_SIZE;
         pos += frame_size;
-        let mut c = ChaCha20::new((&**rho).into(), &[0u8; 12].into());
-        c.seek((size + frame_size - pos) as u64);
-        c.apply_keystream(&mut filler[..pos]);
+        xor_stream_at(rho, (size + frame_size - pos) as u64, &mut filler[..pos]);
     }
 
     let mut mix = vec![0u8; size];

@@ -576,3 +576,56 @@ fn a_node_decoded_destination_failure_is_203_named_from_the_route() {
     let f = RoutingFailure::from_rpc_error(204, "failed", Some(&data), Some(&route), None).unwrap();
     assert_eq!((f.code, f.erring_node), (203, Some(route.hops[1].node_id)));
 }
+
+/// A route given to decode a failure only names nodes: its ids are checked for form, not
+/// decompressed (the cost of a square root a hop), so an id off the curve is named as it is;
+/// building an onion with the same route refuses it.
+#[test]
+fn a_route_that_only_names_nodes_is_not_decompressed() {
+    let v = shared("vectors/bolt04/onion-error-test.json");
+    let g = v.get("generate").unwrap();
+    let hops = arr(g, "hops");
+    let secrets = Value::Array(hops.iter().map(|h| Value::str(s(h, "hop_shared_secret"))).collect());
+    let off_curve = format!("02{}05", "00".repeat(31)); // x = 5: x³ + 7 is not a square mod p
+    let route_with = |last: &str| {
+        let ids: Vec<String> = hops
+            .iter()
+            .enumerate()
+            .map(|(i, h)| if i == 4 { last.to_string() } else { s(h, "pubkey").to_string() })
+            .collect();
+        let hop = |i: usize| {
+            format!(
+                r#"{{"id":"{}","channel":"{}x1x0","amount_msat":{},"delay":{}}}"#,
+                ids[i],
+                100 + i,
+                5000 - i,
+                50 - i
+            )
+        };
+        format!("[{}]", (0..5).map(hop).collect::<Vec<_>>().join(","))
+    };
+    let decode = |route: String| {
+        commands::failure_decode(&json::object([
+            ("reply", Value::str(s(&v, "errorpacket"))),
+            ("shared_secrets", secrets.clone()),
+            ("route", Value::String(route)),
+        ]))
+    };
+    let named = decode(route_with(&off_curve)).unwrap();
+    assert_eq!(named.get("erring_index").unwrap().as_u64(), Some(5));
+    assert_eq!(named.get("erring_node").unwrap().as_str(), Some(off_curve.as_str()));
+    // Its form is still checked: a prefix other than 02/03 is refused, naming the field.
+    let e = decode(route_with(&format!("04{}", "11".repeat(32)))).unwrap_err();
+    assert_eq!((e.code(), e.field().as_deref()), ("NOT_ON_CURVE", Some("route[4].id")));
+    // An onion cannot be built to it.
+    let e = commands::build_onion(
+        &json::object([
+            ("route", Value::String(route_with(&off_curve))),
+            ("payment_hash", Value::str(&"42".repeat(32))),
+            ("block_height", Value::u64(800_000)),
+        ]),
+        Some([0x41; 32]),
+    )
+    .unwrap_err();
+    assert_eq!((e.code(), e.field().as_deref()), ("NOT_ON_CURVE", Some("route[4].id")));
+}

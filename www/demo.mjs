@@ -45,7 +45,7 @@ try {
 }
 
 const started = Date.now();
-const dev = await startDevNode(ln, { config });
+const dev = await startDevNode({ config });
 const transport = ln.clnrest({ url: dev.url, rune: dev.rune });
 const client = new ln.Client({ transport });
 

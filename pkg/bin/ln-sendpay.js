@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npx ln-sendpay …`: the same commands and JSON as the Rust CLI, running on the wasm build
-// (the CLI's own module, pkg/cli/: apps load the smaller one without runCli).
+// (the full module, pkg/full/, which ln-sendpay/hop loads too: apps load smaller ones).
 import { readFileSync } from 'node:fs';
-import { initSync, runCli } from '../cli/ln_sendpay_cli.js';
+import { initSync, runCli } from '../full/ln_sendpay_full.js';
 
-initSync({ module: readFileSync(new URL('../cli/ln_sendpay_cli_bg.wasm', import.meta.url)) });
+initSync({ module: readFileSync(new URL('../full/ln_sendpay_full_bg.wasm', import.meta.url)) });
 
 const args = process.argv.slice(2);
 const noStdin = (args[0] === 'amount' || args[0] === 'scid' || (args[0] === 'onion' && args[1] === 'runtest')) || args.length !== 2;

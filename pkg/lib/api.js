@@ -1,40 +1,18 @@
-// The public API over the generated bindings: no protocol logic here, only error mapping
-// and a clear error before the module is initialised (browser entry).
+// The main entry's API (a paying wallet): the onion functions every module has, plus
+// invoices, the node's requests and answers, the guard, and the client over them.
 import * as raw from '../ln_sendpay.js';
-import { LnSendpayError, assertReady, convertError } from './error.js';
-import { snapshot, options } from './input.js';
+import { LnSendpayError } from './error.js';
+import { options } from './input.js';
+import { binder, onionApi } from './bind.js';
+
+const wrap = binder('main');
 
 export { LnSendpayError } from './error.js';
-/** An export over a binding: initialised first; every argument a safe copy (input.js). */
-function wrap(fn) {
-  return (...args) => {
-    assertReady();
-    const safe = args.map(snapshot);
-    try {
-      return fn(...safe);
-    } catch (e) {
-      throw convertError(e, safe[0]);
-    }
-  };
-}
-
-export const parseAmount = wrap(raw.parseAmount);
-export const formatAmount = wrap(raw.formatAmount);
-export const buildOnion = wrap(raw.buildOnion);
-export const createOnion = wrap(raw.createOnion);
-export const routePayloads = wrap(raw.routePayloads);
-export const peelOnion = wrap(raw.peelOnion);
-export const decodeFailure = wrap(raw.decodeFailure);
-export const wrapFailure = wrap(raw.wrapFailure);
-export const createFailureReply = wrap(raw.createFailureReply);
-export const forwardFailureReply = wrap(raw.forwardFailureReply);
-export const decodeChannelUpdate = wrap(raw.decodeChannelUpdate);
-export const parseShortChannelId = wrap(raw.parseShortChannelId);
+export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version } = onionApi(raw, wrap);
 export const rpcRequest = wrap(raw.rpcRequest);
 export const rpcAnswer = wrap(raw.rpcAnswer);
 export const rpcError = wrap(raw.rpcError);
 export const paymentGuard = wrap(raw.paymentGuard);
-export const version = wrap(raw.version);
 
 const decodeInvoiceRaw = wrap(raw.decodeInvoice);
 /**

@@ -43,7 +43,7 @@ function disputedError(message) {
 }
 
 function lib(fn, arg) {
-  assertReady();
+  assertReady('main');
   const safe = snapshot(arg);
   try {
     return fn(safe);
@@ -522,7 +522,7 @@ export class Client {
    * `LnSendpayError` whose `data.attempts` is the log. `onProgress(event)` follows each step.
    */
   async pay(args, opts = {}) {
-    assertReady();
+    assertReady('main');
     const { onProgress, signal } = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
     const progress = (e) => {

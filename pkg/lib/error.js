@@ -12,20 +12,24 @@ export class LnSendpayError extends Error {
   }
 }
 
-let ready = false;
+/** The wasm modules instantiated so far: 'main', 'onion', 'full' (one per entry family). */
+const ready = new Set();
 
-/** @internal called by the entry points once the wasm module is instantiated. */
-export function markReady() {
-  ready = true;
+/** @internal called by an entry point once its wasm module is instantiated. */
+export function markReady(module) {
+  ready.add(module);
 }
 
-/** @internal throws unless the module is initialised. */
-export function assertReady() {
-  if (!ready) {
+const ENTRY = { main: "'ln-sendpay'", onion: "'ln-sendpay/onion'", full: "'ln-sendpay/hop'" };
+
+/** @internal throws unless `module` is initialised. */
+export function assertReady(module) {
+  if (!ready.has(module)) {
+    const entry = ENTRY[module] ?? `'${module}'`;
     throw new LnSendpayError(
-      'ln-sendpay is not initialised: in browsers, `await init()` first. Node and Workers need no init(): their entries ' +
+      `ln-sendpay is not initialised: in browsers, \`await init()\` (from ${entry}) first. Node and Workers need no init(): their entries ` +
         "(the package's `node` and `workerd` export conditions) start it on import; if you see this there, the bundler " +
-        "picked the browser entry or dropped that start-up: import 'ln-sendpay/node' or 'ln-sendpay/workerd' instead.",
+        `picked the browser entry or dropped that start-up: import ${entry.slice(0, -1)}/node' or ${entry.slice(0, -1)}/workerd' instead.`,
       -1,
       { error: 'NOT_INITIALISED' },
     );

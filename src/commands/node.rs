@@ -369,7 +369,7 @@ pub fn rpc_error(input: &Value) -> Result<Value, Error> {
     let v = answer_value(input, "error")?;
     let route = match input.get("route") {
         None | Some(Value::Null) => None,
-        Some(_) => Some(route_param(input)?),
+        Some(_) => Some(route_names_param(input)?),
     };
     let secrets = match input.get("shared_secrets") {
         None | Some(Value::Null) => None,

@@ -28,6 +28,18 @@ pub(crate) fn hex_param(v: &Value, field: &str) -> Result<Vec<u8>, Error> {
 
 /// The `route` parameter: JSON, or JSON text (as a node sent it: parsed here, exactly).
 pub(crate) fn route_param(input: &Value) -> Result<Route, Error> {
+    route_param_with(input, Route::from_json)
+}
+
+/// A route that only names nodes (to decode a failure): ids not decompressed.
+pub(crate) fn route_names_param(input: &Value) -> Result<Route, Error> {
+    route_param_with(input, Route::from_json_names)
+}
+
+fn route_param_with(
+    input: &Value,
+    read: fn(&Value) -> Result<Route, crate::route::RouteError>,
+) -> Result<Route, Error> {
     let parsed;
     let v = match param(input, "route")? {
         Value::String(s) => {
@@ -39,7 +51,7 @@ pub(crate) fn route_param(input: &Value) -> Result<Route, Error> {
             v
         }
     };
-    Route::from_json(v).map_err(|e| Error::from(e).in_field("route"))
+    read(v).map_err(|e| Error::from(e).in_field("route"))
 }
 
 pub(crate) fn input_object(v: &Value) -> Result<(), Error> {

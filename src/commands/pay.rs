@@ -80,7 +80,7 @@ pub fn payment_guard(input: &Value) -> Result<Value, Error> {
 pub fn pay_learn(payer: &mut crate::payment::Payer, input: &Value) -> Result<Value, Error> {
     input_object(input)?;
     known_keys(input, "", &["route", "shared_secrets", "reply"])?;
-    let route = route_param(input)?;
+    let route = route_names_param(input)?;
     let secrets = secrets_param(input)?;
     let reply = hex_param(input, "reply")?;
     Ok(payer.learn(&route, &secrets, &reply).map_or(Value::Null, |f| f.to_json()))

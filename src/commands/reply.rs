@@ -74,7 +74,7 @@ pub fn failure_decode(input: &Value) -> Result<Value, Error> {
     let route = match input.get("route") {
         None | Some(Value::Null) => None,
         Some(_) => {
-            let r = route_param(input)?;
+            let r = route_names_param(input)?;
             if r.hops.len() != secrets.len() {
                 return Err(Error::Param { field: "route".into(), expected: "one hop per shared secret" });
             }

@@ -3,10 +3,10 @@
 
 use alloc::vec::Vec;
 
-use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
-use k256::ecdsa::{Signature, SigningKey, VerifyingKey};
+use k256::ecdsa::signature::hazmat::PrehashSigner;
+use k256::ecdsa::{Signature, SigningKey};
 
-use crate::crypto::sha256;
+use crate::crypto::{ecdsa_verify, sha256};
 use crate::ids::{NodeId, ShortChannelId};
 use crate::sphinx::SecretKey;
 
@@ -121,10 +121,10 @@ impl ChannelUpdate {
     /// Verify the signature: ECDSA over SHA256d of the bytes after the signature, by
     /// `node` (high-S signatures are normalised first, as a lenient reader).
     pub fn verify(&self, node: &NodeId) -> bool {
-        let Ok(vk) = VerifyingKey::from_sec1_bytes(node.as_bytes()) else { return false };
-        let Ok(sig) = Signature::from_slice(&self.signature) else { return false };
+        // A label (an id only named, never decompressed) is decompressed here, once.
+        let Ok(key) = NodeId::from_bytes(node.as_bytes()) else { return false };
         let h = sha256(&[&sha256(&[&self.signed])]);
-        vk.verify_prehash(&h, &sig.normalize_s()).is_ok()
+        ecdsa_verify(&key.point(), &h, &self.signature)
     }
 
     /// The body without type prefix: `signature ‖ signed bytes`.

@@ -23,7 +23,7 @@ function counted(net, hook) {
 }
 
 function setup(config) {
-  const net = createNetwork(ln, config ?? defaultNetwork());
+  const net = createNetwork(config ?? defaultNetwork());
   const inv = net.invoice({ node: 'dave', amount_msat: 100000 });
   return { net, inv, payArgs: { destination: inv.destination, amountMsat: 100000n, paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret } };
 }
@@ -319,7 +319,7 @@ test('commando: payloads survive JSON.stringify; the client pays through lnmessa
 });
 
 test('end to end over HTTP: clnrest against the dev node', async () => {
-  const dev = await startDevNode(ln);
+  const dev = await startDevNode();
   try {
     const client = new ln.Client({ transport: ln.clnrest({ url: dev.url, rune: dev.rune }) });
     const info = await client.getinfo();
@@ -338,7 +338,7 @@ test('end to end over HTTP: clnrest against the dev node', async () => {
 });
 
 test('over HTTP: a rune scoped to methods says which one it lacks; CORS answers only listed origins', async () => {
-  const dev = await startDevNode(ln, { scopedRunes: { 'read-only': ['getinfo', 'listsendpays'] }, corsOrigins: ['https://wallet.example'] });
+  const dev = await startDevNode({ scopedRunes: { 'read-only': ['getinfo', 'listsendpays'] }, corsOrigins: ['https://wallet.example'] });
   try {
     const scoped = new ln.Client({ transport: ln.clnrest({ url: dev.url, rune: 'read-only' }) });
     assert.equal((await scoped.getinfo()).id, dev.network.nodes.alice);
@@ -439,7 +439,7 @@ test('decodeInvoice: a plain object, amounts as bigint; errors name the field', 
 });
 
 test('bolt11 route hints: a payee behind a private channel is paid through the hint', async () => {
-  const net = createNetwork(ln, defaultNetwork());
+  const net = createNetwork(defaultNetwork());
   const inv = net.invoice({ node: 'frank', amount_msat: 50_000_000 });
   const d = ln.decodeInvoice(inv.bolt11);
   assert.equal(d.routeHints.length, 1);
@@ -771,7 +771,7 @@ test('typos in what the client is given: unknown keys name the key meant, and no
 });
 
 test('MPP driven by hand: getroutes splits, one groupid, the payee holds parts until the total; a failed part routed again; a missing part times out', async () => {
-  const net = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 150 });
+  const net = createNetwork({ ...defaultNetwork(), mppTimeoutMs: 150 });
   const client = new ln.Client({ transport: net.transport() });
   const { id } = await client.getinfo();
   const total = 500_000_000n; // over any channel's capacity to grace (300,000 sat)
@@ -818,7 +818,7 @@ test('MPP driven by hand: getroutes splits, one groupid, the payee holds parts u
 
   // On a fresh network, a payment whose second part never comes: the payee fails the first
   // with WIRE_MPP_TIMEOUT.
-  const fresh = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 150 });
+  const fresh = createNetwork({ ...defaultNetwork(), mppTimeoutMs: 150 });
   const alone = new ln.Client({ transport: fresh.transport() });
   const late = fresh.invoice({ node: 'grace', amount_msat: Number(total) });
   const { routes: lateRoutes } = await alone.getroutes({ source: id, destination: late.destination, amountMsat: total, maxfeeMsat: 5_000_000n, layers: ['auto.localchans'] });
@@ -830,7 +830,7 @@ test('MPP driven by hand: getroutes splits, one groupid, the payee holds parts u
 
 test('MPP: pay splits what no route can carry, routes a failed part again while the other holds its amounts, and reports every part', async () => {
   const { createHash } = await import('node:crypto');
-  const net = createNetwork(ln, { ...defaultNetwork(), mppTimeoutMs: 2000 });
+  const net = createNetwork({ ...defaultNetwork(), mppTimeoutMs: 2000 });
   const inv = net.invoice({ node: 'grace', amount_msat: 500_000_000 }); // over any of grace's channels
   const { t, calls } = counted(net);
   const store = new ln.MemoryStore();
@@ -872,7 +872,7 @@ test('MPP: pay splits what no route can carry, routes a failed part again while 
 });
 
 test('MPP: a reload mid-payment settles every stored part with the node before anything new is sent', async () => {
-  const net = createNetwork(ln, { ...defaultNetwork(), delayMs: 40, mppTimeoutMs: 300 });
+  const net = createNetwork({ ...defaultNetwork(), delayMs: 40, mppTimeoutMs: 300 });
   const inv = net.invoice({ node: 'grace', amount_msat: 500_000_000 });
   const store = new ln.MemoryStore();
   const ctrl = new AbortController();

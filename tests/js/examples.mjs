@@ -17,7 +17,6 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
-import * as ln from '../../pkg/index.node.js';
 import { startDevNode } from '../../www/devnode/server.mjs';
 import { staticFile } from '../../www/devnode/static.mjs';
 import { launchChromium } from './chromium.mjs';
@@ -92,7 +91,7 @@ try {
 
   await check('node-pay: pays through CLNRest with the documented rune; a refusal exits 1', async () => {
     const at = project('node-pay', tarball);
-    const dev = await startDevNode(ln, { scopedRunes: { [WALLET_RUNE]: methods } });
+    const dev = await startDevNode({ scopedRunes: { [WALLET_RUNE]: methods } });
     try {
       const pay = (bolt11) => {
         // Asynchronous: the dev node answers from this process.
@@ -133,7 +132,7 @@ try {
       ],
       compatibilityDate: '2026-04-26',
     });
-    const dev = await startDevNode(ln);
+    const dev = await startDevNode();
     try {
       const post = async (path, body) => {
         const res = await mf.dispatchFetch(`http://worker${path}`, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -174,8 +173,8 @@ try {
     const at = project('vite-wallet', tarball);
     run(join(at, 'node_modules/.bin/vite'), ['build', '--outDir', 'dist', '--logLevel', 'warn'], { cwd: at });
     const page = await serve(join(at, 'dist'));
-    const listed = await startDevNode(ln, { scopedRunes: { [WALLET_RUNE]: methods }, corsOrigins: [page.origin] });
-    const unlisted = await startDevNode(ln, { scopedRunes: { [WALLET_RUNE]: methods }, corsOrigins: ['https://wallet.example'] });
+    const listed = await startDevNode({ scopedRunes: { [WALLET_RUNE]: methods }, corsOrigins: [page.origin] });
+    const unlisted = await startDevNode({ scopedRunes: { [WALLET_RUNE]: methods }, corsOrigins: ['https://wallet.example'] });
     browser = await launchChromium();
     const tab = await browser.newPage();
     const errors = [];

@@ -23,7 +23,7 @@ function shipped() {
 try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed[0].files.map((f) => f.path).sort();
-  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'cli/ln_sendpay_cli.js', 'cli/ln_sendpay_cli_bg.wasm', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/client.js', 'lib/error.js', 'lib/input.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'package.json', 'wasm-module.d.ts', ...shipped()].sort();
+  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'full/ln_sendpay_full.js', 'full/ln_sendpay_full_bg.wasm', 'hop.d.ts', 'hop.node.js', 'hop.web.js', 'hop.workerd.js', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/bind.js', 'lib/boot-node.js', 'lib/boot-web.js', 'lib/client.js', 'lib/error.js', 'lib/hop-api.js', 'lib/input.js', 'lib/onion-api.js', 'lib/store.js', 'lib/transport.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'onion.d.ts', 'onion.node.js', 'onion.web.js', 'onion.workerd.js', 'onion/ln_sendpay_onion.js', 'onion/ln_sendpay_onion_bg.wasm', 'package.json', 'wasm-module.d.ts', ...shipped()].sort();
   if (JSON.stringify(files) !== JSON.stringify(expected)) {
     console.error(`npm pack holds ${JSON.stringify(files)}, expected ${JSON.stringify(expected)}`);
     process.exit(1);

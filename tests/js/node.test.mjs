@@ -5,18 +5,41 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ln from 'ln-sendpay';
-import { runSuite, VECTOR_FILES, CASE_NAMES } from './suite.mjs';
+import * as onion from 'ln-sendpay/onion';
+import * as hop from 'ln-sendpay/hop';
+import { runSuite, VECTOR_FILES, CASE_NAMES, ENTRY_EXPORTS } from './suite.mjs';
 
 const shared = process.env.LN_SENDPAY_SHARED;
 const texts = Object.fromEntries(VECTOR_FILES.map((f) => [f, readFileSync(join(shared, f), 'utf8')]));
-const results = await runSuite(ln, texts);
+// The suite against the main entry and against `ln-sendpay/onion` (its own, smaller module),
+// each with the hop side from `ln-sendpay/hop` (a third module) as the route's nodes.
+const results = await runSuite(ln, texts, hop);
+const onionResults = await runSuite(onion, texts, hop);
 
 for (const name of CASE_NAMES) {
   test(name, () => {
     const r = results.find((x) => x.name === name);
+    assert.ok(r.ok && !r.na, r.error ?? `n/a: ${r.na}`);
+  });
+  test(`ln-sendpay/onion: ${name}`, (t) => {
+    const r = onionResults.find((x) => x.name === name);
     assert.ok(r.ok, r.error);
+    if (r.na) t.skip(`needs ${r.na}, which the onion entry does not export`);
   });
 }
+
+test('entries: each exports exactly its functions, and each loads its own .wasm', async () => {
+  for (const [entry, mod] of Object.entries({ 'ln-sendpay': ln, 'ln-sendpay/onion': onion, 'ln-sendpay/hop': hop })) {
+    assert.deepEqual(Object.keys(mod).sort(), [...ENTRY_EXPORTS[entry]].sort(), entry);
+  }
+  // The onion module really is another (smaller) module: its functions work without the main one's.
+  const { readdirSync, statSync } = await import('node:fs');
+  const pkgDir = join(import.meta.dirname, 'node_modules/ln-sendpay');
+  const size = (f) => statSync(join(pkgDir, f)).size;
+  assert.ok(size('onion/ln_sendpay_onion_bg.wasm') < size('ln_sendpay_bg.wasm'), 'onion module smaller than the main one');
+  assert.ok(size('ln_sendpay_bg.wasm') < size('full/ln_sendpay_full_bg.wasm'), 'main module smaller than the full one');
+  assert.ok(readdirSync(pkgDir).includes('onion.node.js'));
+});
 
 test('randomness: none at import time, fresh per call, from crypto.getRandomValues', async () => {
   // A separate process, so the spy is in place before the package is first imported.
@@ -71,7 +94,13 @@ test('exports: the node entry here; workerd before node; types first', async () 
   assert.deepEqual(Object.keys(pkg.exports['.']), ['types', 'workerd', 'node', 'browser', 'default']);
   assert.equal(pkg.type, 'module');
   // The Node and workerd entries initialise on import: a bundler must keep that.
-  assert.deepEqual(pkg.sideEffects, ['./index.node.js', './index.workerd.js']);
+  assert.deepEqual(pkg.sideEffects, ['./index.node.js', './index.workerd.js', './onion.node.js', './onion.workerd.js', './hop.node.js', './hop.workerd.js']);
   for (const sub of ['node', 'workerd', 'web']) assert.equal(pkg.exports[`./${sub}`].default, `./index.${sub}.js`);
   assert.ok(import.meta.resolve('ln-sendpay/node').endsWith('/index.node.js'));
+  // The subpaths, the same way: conditions in the same order, and each runtime's file by name.
+  for (const fam of ['onion', 'hop']) {
+    assert.deepEqual(Object.keys(pkg.exports[`./${fam}`]), ['types', 'workerd', 'node', 'browser', 'default']);
+    for (const sub of ['node', 'workerd', 'web']) assert.equal(pkg.exports[`./${fam}/${sub}`].default, `./${fam}.${sub}.js`);
+    assert.ok(import.meta.resolve(`ln-sendpay/${fam}`).endsWith(`/${fam}.node.js`));
+  }
 });

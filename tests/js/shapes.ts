@@ -1,13 +1,14 @@
 // What tests/js/types-runtime.mjs checks values produced at runtime against: each member
-// names a declared type of pkg/index.d.ts.
+// names a declared type of pkg/index.d.ts (the hop side's: pkg/hop.d.ts).
 import type * as L from '../../pkg/index.js';
+import type * as H from '../../pkg/hop.js';
 
 export interface Shapes {
   buildOnion: L.BuildOnionResult;
   createOnion: L.CreateOnionResult;
   routePayloads: L.RoutePayloadsResult;
-  peelOnion: L.PeelResult;
-  wrapFailure: ReturnType<typeof L.wrapFailure>;
+  peelOnion: H.PeelResult;
+  wrapFailure: ReturnType<typeof H.wrapFailure>;
   decodeFailure: L.RoutingFailure;
   parseShortChannelId: L.ShortChannelIdInfo;
   invoice: L.Invoice;

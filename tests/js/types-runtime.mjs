@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { join, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as ln from '../../pkg/index.node.js';
+import * as hop from '../../pkg/hop.node.js';
 import { createNetwork, defaultNetwork } from '../../www/devnode/network.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
@@ -102,26 +103,26 @@ const onion = vector('bolt04/onion-test.json');
 const g = onion.generate;
 const created = ln.createOnion({ sessionKey: g.session_key, associatedData: g.associated_data, hops: g.hops });
 expect('createOnion', 'createOnion', created);
-expect('peelOnion, a forwarding hop', 'peelOnion', ln.peelOnion({ onion: created.onion, associatedData: g.associated_data, privkey: onion.decode[0] }));
+expect('peelOnion, a forwarding hop', 'peelOnion', hop.peelOnion({ onion: created.onion, associatedData: g.associated_data, privkey: onion.decode[0] }));
 const route = g.hops.map((h, i) => ({ id: h.pubkey, channel: `${100 + i}x1x0`, amountMsat: BigInt(10_000 - i * 10), delay: 900 - i * 40 }));
 const payment = { route, paymentHash: '42'.repeat(32), paymentSecret: '11'.repeat(32), blockHeight: 800 };
 expect('buildOnion', 'buildOnion', ln.buildOnion(payment));
 expect('routePayloads', 'routePayloads', ln.routePayloads(payment));
 let o = ln.buildOnion({ ...payment, sessionKey: '41'.repeat(32) }).onion;
 for (const [i, k] of onion.decode.entries()) {
-  const p = ln.peelOnion({ onion: o, associatedData: '42'.repeat(32), privkey: k });
+  const p = hop.peelOnion({ onion: o, associatedData: '42'.repeat(32), privkey: k });
   if (i === 4) expect('peelOnion, the final hop (payment_data)', 'peelOnion', p);
   o = p.nextOnion;
 }
 const err = vector('bolt04/onion-error-test.json');
 const secrets = err.generate.hops.map((h) => h.hop_shared_secret);
-expect('wrapFailure', 'wrapFailure', ln.wrapFailure({ sharedSecrets: secrets, erringIndex: 4, failureMessage: err.generate.failure_message }));
-expect('wrapFailure with hold times', 'wrapFailure', ln.wrapFailure({ sharedSecrets: secrets, erringIndex: 2, failureMessage: '2002', holdTimes: [1, 2, 3] }));
+expect('wrapFailure', 'wrapFailure', hop.wrapFailure({ sharedSecrets: secrets, erringIndex: 4, failureMessage: err.generate.failure_message }));
+expect('wrapFailure with hold times', 'wrapFailure', hop.wrapFailure({ sharedSecrets: secrets, erringIndex: 2, failureMessage: '2002', holdTimes: [1, 2, 3] }));
 expect('decodeFailure (the spec reply, with a route)', 'decodeFailure', ln.decodeFailure({ reply: err.errorpacket, sharedSecrets: secrets, route }));
 expect('decodeFailure (unreadable: 202)', 'decodeFailure', ln.decodeFailure({ reply: '00'.repeat(292), sharedSecrets: secrets }));
 for (const c of vector('failcodes.json')) {
   const msg = c.code.toString(16).padStart(4, '0') + (c.flags.includes('UPDATE') || c.flags.includes('BADONION') ? '00'.repeat(40) : '00'.repeat(12));
-  const { reply } = ln.wrapFailure({ sharedSecrets: secrets.slice(0, 2), erringIndex: 1, failureMessage: msg });
+  const { reply } = hop.wrapFailure({ sharedSecrets: secrets.slice(0, 2), erringIndex: 1, failureMessage: msg });
   const f = ln.decodeFailure({ reply, sharedSecrets: secrets.slice(0, 2) });
   const p = problems(f, declared.decodeFailure, `decodeFailure(${c.name})`);
   if (p.length) expect(`decodeFailure ${c.name}`, 'decodeFailure', f);
@@ -139,7 +140,7 @@ for (const [i, v] of vector('bolt11.json').valid.entries()) {
 }
 
 // The client over the dev node's network.
-const net = createNetwork(ln, defaultNetwork());
+const net = createNetwork(defaultNetwork());
 const client = new ln.Client({ transport: net.transport() });
 const info = await client.getinfo();
 expect('getinfo', 'getinfo', info);

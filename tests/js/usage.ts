@@ -6,9 +6,7 @@ import {
   formatAmount,
   buildOnion,
   createOnion,
-  peelOnion,
   decodeFailure,
-  wrapFailure,
   decodeChannelUpdate,
   parseShortChannelId,
   decodeInvoice,
@@ -27,6 +25,8 @@ import {
   type BuildOnionResult,
   type RoutingFailure,
 } from 'ln-sendpay';
+import { peelOnion, wrapFailure } from 'ln-sendpay/hop';
+import * as onion from 'ln-sendpay/onion';
 
 export async function example(): Promise<void> {
   await init();
@@ -189,4 +189,13 @@ export async function invoiceExample(client: Client, bolt11: string): Promise<st
   // @ts-expect-error without bolt11, the payment's fields are required
   await client.pay({ destination: inv.payee, amountMsat: 1000n });
   return paid.paymentPreimage + inv.payee;
+}
+
+// The onion entry: the same names and types as the main entry's, and nothing of the client.
+export function onionEntry(): void {
+  const r: BuildOnionResult = onion.buildOnion({ route: [], paymentHash: '42'.repeat(32), blockHeight: 1 });
+  const f: RoutingFailure = onion.decodeFailure({ reply: '00', sharedSecrets: r.sharedSecrets });
+  void f;
+  // @ts-expect-error: invoices are the main entry's
+  onion.decodeInvoice('lnbc1');
 }

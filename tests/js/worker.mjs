@@ -1,7 +1,9 @@
 // A Cloudflare Worker using the package's workerd entry: per request it builds an onion or
 // decodes a failure, and it can run the whole JS suite.
 import * as ln from '../../pkg/index.workerd.js';
-import { runSuite } from './suite.mjs';
+import * as onion from '../../pkg/onion.workerd.js';
+import * as hop from '../../pkg/hop.workerd.js';
+import { runSuite, ENTRY_EXPORTS } from './suite.mjs';
 
 const json = (v, status = 200) =>
   new Response(JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? x.toString() : x)), { status, headers: { 'content-type': 'application/json' } });
@@ -11,7 +13,18 @@ export default {
     const { pathname } = new URL(request.url);
     const body = request.method === 'POST' ? await request.json() : {};
     try {
-      if (pathname === '/suite') return json(await runSuite(ln, body));
+      if (pathname === '/suite') {
+        // The main entry, then ln-sendpay/onion (its own module), each with the hop side; and
+        // each entry's exports, exactly.
+        const results = await runSuite(ln, body, hop);
+        for (const r of await runSuite(onion, body, hop)) results.push({ ...r, name: `ln-sendpay/onion: ${r.name}${r.na ? ` (n/a: needs ${r.na})` : ''}` });
+        for (const [entry, mod] of [['ln-sendpay', ln], ['ln-sendpay/onion', onion], ['ln-sendpay/hop', hop]]) {
+          const got = Object.keys(mod).sort().join(), want = [...ENTRY_EXPORTS[entry]].sort().join();
+          results.push({ name: `${entry} exports exactly its functions`, ok: got === want, error: `${got} != ${want}` });
+        }
+        return json(results);
+      }
+      if (pathname === '/onion-entry') return json(onion.buildOnion(body));
       if (pathname === '/onion') return json(ln.buildOnion(body));
       if (pathname === '/failure') return json(ln.decodeFailure(body));
       if (pathname === '/kv') {

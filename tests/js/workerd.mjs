@@ -4,7 +4,6 @@ import { Miniflare } from 'miniflare';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { VECTOR_FILES } from './suite.mjs';
-import * as lnNode from '../../pkg/index.node.js';
 import { startDevNode } from '../../www/devnode/server.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
@@ -58,7 +57,7 @@ try {
   report(bad.status === 400 && bad.body.name === 'TypeError' && bad.body.data.field === 'route[0].amount_msat', 'a JS number amount is a TypeError', JSON.stringify(bad));
 
   // End to end: the client in the Worker pays through the dev node (CLNRest over fetch).
-  const dev = await startDevNode(lnNode);
+  const dev = await startDevNode();
   try {
     const inv = dev.network.invoice({ node: 'dave', amount_msat: 120000 });
     const pay = { destination: inv.destination, amountMsat: '120000msat', paymentHash: inv.payment_hash, paymentSecret: inv.payment_secret };

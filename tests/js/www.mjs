@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ln from '../../pkg/index.node.js';
+import * as hop from '../../pkg/hop.node.js';
 import { startDevNode } from '../../www/devnode/server.mjs';
 import { defaultNetwork } from '../../www/devnode/network.mjs';
 import { launchChromium } from './chromium.mjs';
@@ -19,7 +20,7 @@ mkdirSync(outDir, { recursive: true });
 
 const config = defaultNetwork();
 config.delayMs = 150;
-const dev = await startDevNode(ln, { config });
+const dev = await startDevNode({ config });
 const ids = dev.network.nodes;
 const keyOf = Object.fromEntries(Object.entries(config.nodes).map(([name, priv]) => [ids[name], priv]));
 const browser = await launchChromium();
@@ -124,8 +125,8 @@ try {
     assert.equal(sentOnions.length, 1);
     const sent = sentOnions[0];
     assert.equal(sent.onion.length, 1366 * 2);
-    const atBob = ln.peelOnion({ onion: sent.onion, associatedData: hash, privkey: keyOf[ids.bob] });
-    const atDave = ln.peelOnion({ onion: atBob.nextOnion, associatedData: hash, privkey: keyOf[ids.dave] });
+    const atBob = hop.peelOnion({ onion: sent.onion, associatedData: hash, privkey: keyOf[ids.bob] });
+    const atDave = hop.peelOnion({ onion: atBob.nextOnion, associatedData: hash, privkey: keyOf[ids.dave] });
     assert.equal(atBob.fields.shortChannelId, '105x1x0');
     assert.equal(atDave.nextOnion, null);
     const rows = await bands();

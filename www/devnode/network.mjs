@@ -10,6 +10,7 @@
 // forwardFailureReply at every hop before it) carrying a signed channel_update where BOLT #4
 // says so. Failures can be injected by configuration.
 import { createECDH, createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
+import * as ln from '../../pkg/hop.node.js';
 
 const REGTEST = '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f';
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -206,10 +207,10 @@ function pol(base, ppm, delta) {
 const fee = (p, amount) => BigInt(p.fee_base_msat) + (BigInt(amount) * BigInt(p.fee_proportional_millionths)) / 1_000_000n;
 
 /**
- * The network and our node. `ln` is the ln-sendpay module (its hop-side functions do the
- * peeling and the failure replies).
+ * The network and our node. Every hop peels and answers with ln-sendpay's hop side
+ * (`ln-sendpay/hop`, the full module: apps never load it).
  */
-export function createNetwork(ln, config = defaultNetwork()) {
+export function createNetwork(config = defaultNetwork()) {
   const nodes = Object.fromEntries(Object.entries(config.nodes).map(([name, priv]) => [name, { name, ...keys(priv) }]));
   const byId = Object.fromEntries(Object.values(nodes).map((n) => [n.id, n]));
   const channels = config.channels.map((c) => ({ ...c, capacity: Object.values(c.balance).reduce((a, b) => a + BigInt(b), 0n), balance: { ...c.balance }, policy: structuredClone(c.policy), advertised: structuredClone(c.advertised ?? c.policy), timestamp: 1_700_000_000 }));

@@ -21,8 +21,8 @@ const WWW = fileURLToPath(new URL('..', import.meta.url));
 const PKG = fileURLToPath(new URL('../../pkg/', import.meta.url));
 
 /** Start the dev node; resolves `{url, rune, network, close()}`. */
-export async function startDevNode(ln, { port = 0, host = '127.0.0.1', rune = 'dev-rune', scopedRunes = {}, corsOrigins = ['*'], config = defaultNetwork() } = {}) {
-  const network = createNetwork(ln, config);
+export async function startDevNode({ port = 0, host = '127.0.0.1', rune = 'dev-rune', scopedRunes = {}, corsOrigins = ['*'], config = defaultNetwork() } = {}) {
+  const network = createNetwork(config);
   const server = createServer(async (req, res) => {
     const origin = req.headers.origin;
     const cors = corsOrigins.includes('*')
@@ -85,7 +85,6 @@ export function parseFailure(spec) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const ln = await import('../../pkg/index.node.js');
   const arg = (name, dflt) => {
     const i = process.argv.indexOf(name);
     return i > 0 ? process.argv[i + 1] : dflt;
@@ -108,7 +107,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       scopedRunes[r] = methods.split(',').filter(Boolean);
     }
   }
-  const dev = await startDevNode(ln, { port: Number(arg('--port', 9736)), rune: arg('--rune', 'dev-rune'), scopedRunes, corsOrigins: corsOrigins.length ? corsOrigins : ['*'], config });
+  const dev = await startDevNode({ port: Number(arg('--port', 9736)), rune: arg('--rune', 'dev-rune'), scopedRunes, corsOrigins: corsOrigins.length ? corsOrigins : ['*'], config });
   console.log(`dev node (CLNRest) at ${dev.url}, rune "${dev.rune}"; our node ${dev.network.nodes[config.us]}`);
   for (const [name, id] of Object.entries(dev.network.nodes)) console.log(`  ${name.padEnd(6)} ${id}`);
   console.log(`the demo page: ${dev.url}/  (Ctrl-C to stop)`);

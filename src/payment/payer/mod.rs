@@ -675,11 +675,7 @@ impl Payer {
 /// A fresh group id, from the step's random bytes: 53 bits, so it stays exact through any
 /// JSON reader on the way (a node's own group ids may be larger).
 fn fresh_groupid(random: &[u8; 32]) -> u64 {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(b"ln-sendpay groupid");
-    h.update(random);
-    let d: [u8; 32] = h.finalize().into();
+    let d = crate::crypto::sha256(&[b"ln-sendpay groupid", random]);
     u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]]) >> 11
 }
 

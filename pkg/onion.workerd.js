@@ -1,0 +1,13 @@
+// `ln-sendpay/onion` in Cloudflare Workers: its .wasm imported as a module, instantiated at import.
+import wasmModule from './onion/ln_sendpay_onion_bg.wasm';
+import { initSync } from './onion/ln_sendpay_onion.js';
+import { markReady } from './lib/error.js';
+
+initSync({ module: wasmModule });
+markReady('onion');
+
+export * from './lib/onion-api.js';
+/** Already initialised in Workers; kept so the same code runs everywhere. */
+export function init() {
+  return Promise.resolve();
+}
