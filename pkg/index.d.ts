@@ -402,6 +402,22 @@ export declare function decodeInvoice(invoice: string, options?: { now?: number 
 /** The library version. */
 export declare function version(): string;
 
+/** What `warmUp` did: its rounds and their time; `already` when an earlier call (or, in
+ *  Workers, the entry at start-up) had done the work and this call did none. */
+export interface WarmUpResult {
+  rounds: number;
+  ms: number;
+  already: boolean;
+}
+/**
+ * Run the onion path (createOnion, buildOnion, decodeFailure) `rounds` times (1–100, default
+ * 3) on BOLT #4's public test vectors, so a latency-sensitive first call runs warm: V8 has
+ * compiled and tiered up the code, k256 has built its tables. Once per module unless
+ * `again: true`. The workerd entries call it at module scope (10 rounds); in Node or a page,
+ * call it at start-up (e.g. before a server listens). See docs/bench.md, "Cold start".
+ */
+export declare function warmUp(options?: { rounds?: number; again?: boolean }): WarmUpResult;
+
 // ─── Transports and attempt stores (the sendpay client builds on these) ───────────────────
 
 /** A request for the node: CLN's method and params (snake_case; JSON-safe). */

@@ -5,8 +5,9 @@ export type {
   BuildOnionRequest, FirstHop, BuildOnionResult, OnionHopInput, CreateOnionRequest, CreateOnionResult,
   RoutePayloadsResult, PayloadFields, FailureFlag, FailureMessage, ChannelUpdateFields, RoutingFailure,
   DecodeFailureRequest, ChannelUpdateResult, ShortChannelIdInfo, LnSendpayErrorOf, ErrorFields, ParamErrorData,
+  WarmUpResult,
 } from './index.js';
 export {
   LnSendpayError, init, parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure,
-  decodeChannelUpdate, parseShortChannelId, version,
+  decodeChannelUpdate, parseShortChannelId, version, warmUp,
 } from './index.js';

@@ -4,10 +4,9 @@
 use k256::elliptic_curve::PrimeField;
 use k256::elliptic_curve::group::Group;
 use k256::elliptic_curve::ops::{LinearCombination, Reduce};
-use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
 use k256::elliptic_curve::scalar::IsHigh;
-use k256::elliptic_curve::sec1::ToSec1Point;
-use k256::{FieldBytes, ProjectivePoint, Scalar};
+use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 use subtle::ConstantTimeEq;
 
 // The hashes and the stream cipher are generated in ln-sendpay-kernels (src/kernels), so
@@ -32,7 +31,26 @@ pub(crate) fn xor_stream_at(key: &[u8; 32], offset: u64, buf: &mut [u8]) {
 /// `SHA256(compressed(point))`: the shared secret of BOLT #4 (libsecp256k1's default ECDH hash).
 pub(crate) fn ecdh(point: &ProjectivePoint, scalar: &Scalar) -> [u8; 32] {
     let shared = (point * scalar).to_affine();
-    sha256(&[&shared.to_compressed_point()])
+    sha256(&[&compress(&shared)])
+}
+
+/// The 33-byte compressed encoding (`02`/`03` ‖ x) of a point that is not the identity.
+/// Written here rather than through the `sec1` crate's encoder, whose error type brings its
+/// ASN.1 and OID formatting into every wasm module (docs/wasm.md).
+pub(crate) fn compress(p: &AffinePoint) -> [u8; 33] {
+    let mut out = [0u8; 33];
+    out[0] = 2 | p.y_is_odd().unwrap_u8();
+    out[1..].copy_from_slice(&p.x());
+    out
+}
+
+/// A compressed point (`02`/`03` ‖ x, x below the field prime, on the curve), decoded.
+pub(crate) fn decompress(b: &[u8; 33]) -> Option<AffinePoint> {
+    if b[0] != 2 && b[0] != 3 {
+        return None;
+    }
+    let x = FieldBytes::try_from(&b[1..]).ok()?;
+    AffinePoint::decompress(&x, subtle::Choice::from(b[0] & 1)).into()
 }
 
 /// A 32-byte hash read as a big-endian scalar, reduced mod n.
@@ -85,6 +103,31 @@ mod tests {
     use super::*;
     use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
     use k256::ecdsa::{Signature, SigningKey, VerifyingKey};
+
+    /// `compress`/`decompress` agree with the `sec1` encoding; an x at or above the field
+    /// prime, or off the curve, or a wrong prefix, does not decode.
+    #[test]
+    fn compressed_points_agree_with_sec1() {
+        use k256::elliptic_curve::sec1::{FromSec1Point, ToSec1Point};
+        for i in 1u64..60 {
+            let p = (ProjectivePoint::GENERATOR * Scalar::from(i.wrapping_mul(0x9e37_79b9_7f4a_7c15))).to_affine();
+            let c = compress(&p);
+            assert_eq!(&c[..], &p.to_compressed_point()[..], "{i}");
+            assert_eq!(decompress(&c), Some(p));
+            assert_eq!(decompress(&c).is_some(), AffinePoint::from_sec1_bytes(&c).is_ok());
+        }
+        let mut p_bytes = [0xffu8; 33]; // x = 2^256 - 1 > p
+        p_bytes[0] = 2;
+        assert_eq!(decompress(&p_bytes), None);
+        let mut five = [0u8; 33]; // x = 5: not on the curve
+        five[0] = 3;
+        five[32] = 5;
+        assert_eq!(decompress(&five), None);
+        let g = compress(&ProjectivePoint::GENERATOR.to_affine());
+        let mut wrong = g;
+        wrong[0] = 4;
+        assert_eq!(decompress(&wrong), None);
+    }
 
     /// `ecdsa_verify` agrees with the `ecdsa` crate's verifier (high-S normalised, as the
     /// callers did before) on good, high-S, tampered and wrong-key signatures.

@@ -3,7 +3,6 @@
 use alloc::string::String;
 use core::fmt;
 
-use k256::elliptic_curve::sec1::FromSec1Point;
 use k256::{AffinePoint, ProjectivePoint};
 
 use crate::hex::{self, HexError};
@@ -99,7 +98,7 @@ impl NodeId {
         if b[0] != 2 && b[0] != 3 {
             return Err(IdError::NotOnCurve);
         }
-        let point = AffinePoint::from_sec1_bytes(b).map_err(|_| IdError::NotOnCurve)?;
+        let point = crate::crypto::decompress(b).ok_or(IdError::NotOnCurve)?;
         Ok(NodeId { bytes: *b, point: Some(point) })
     }
     /// From 66 hex digits.
@@ -129,16 +128,12 @@ impl NodeId {
     pub(crate) fn point(&self) -> ProjectivePoint {
         match self.point {
             Some(p) => ProjectivePoint::from(p),
-            None => AffinePoint::from_sec1_bytes(&self.bytes).map_or(ProjectivePoint::IDENTITY, ProjectivePoint::from),
+            None => crate::crypto::decompress(&self.bytes).map_or(ProjectivePoint::IDENTITY, ProjectivePoint::from),
         }
     }
     /// From an affine point already known valid (not the identity).
     pub(crate) fn from_point(p: &AffinePoint) -> NodeId {
-        use k256::elliptic_curve::sec1::ToSec1Point;
-        let c = p.to_compressed_point();
-        let mut bytes = [0u8; 33];
-        bytes.copy_from_slice(&c);
-        NodeId { bytes, point: Some(*p) }
+        NodeId { bytes: crate::crypto::compress(p), point: Some(*p) }
     }
 }
 

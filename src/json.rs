@@ -470,7 +470,16 @@ fn write_pretty(v: &Value, out: &mut String, depth: usize) {
 
 /// Build an object from `(name, value)` pairs.
 pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
-    Value::Object(members.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    // One small copy per size; the loop below is not instantiated again for every N (size).
+    object_from(Vec::from(members))
+}
+
+fn object_from(members: Vec<(&str, Value)>) -> Value {
+    let mut out = Vec::with_capacity(members.len());
+    for (k, v) in members {
+        out.push((String::from(k), v));
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]

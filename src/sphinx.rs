@@ -10,12 +10,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use k256::elliptic_curve::sec1::ToSec1Point;
 use k256::elliptic_curve::{BatchNormalize, PrimeField};
 use k256::{ProjectivePoint, Scalar};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::crypto::{ct_eq, ecdh, hmac, named_key, scalar_from_hash, sha256, xor_stream, xor_stream_at};
+use crate::crypto::{compress, ct_eq, ecdh, hmac, named_key, scalar_from_hash, sha256, xor_stream, xor_stream_at};
 use crate::hex;
 use crate::ids::NodeId;
 use crate::wire::{bigsize_len, read_bigsize};
@@ -264,7 +263,7 @@ pub fn key_schedule(session_key: &SecretKey, pubkeys: &[&NodeId]) -> Vec<HopKeys
             pk.point() * *e,
         ]);
         let epk = NodeId::from_point(&epk);
-        let ss = sha256(&[&shared.to_compressed_point()]);
+        let ss = sha256(&[&compress(&shared)]);
         let bf = scalar_from_hash(&sha256(&[epk.as_bytes(), &ss]));
         *e *= bf;
         out.push(HopKeys { ephemeral_key: epk, shared_secret: SharedSecret(ss) });
@@ -436,7 +435,7 @@ pub fn peel_onion_sized(
         let next_epk = (epk.point() * bf).to_affine();
         let mut p = Vec::with_capacity(packet.len());
         p.push(0);
-        p.extend_from_slice(&next_epk.to_compressed_point());
+        p.extend_from_slice(&compress(&next_epk));
         p.extend_from_slice(&buf[frame_end..frame_end + size]);
         p.extend_from_slice(next_hmac);
         Some(OnionPacket(p))

@@ -8,7 +8,7 @@ import { binder, onionApi } from './bind.js';
 const wrap = binder('main');
 
 export { LnSendpayError } from './error.js';
-export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version } = onionApi(raw, wrap);
+export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version, warmUp } = onionApi(raw, wrap);
 export const rpcRequest = wrap(raw.rpcRequest);
 export const rpcAnswer = wrap(raw.rpcAnswer);
 export const rpcError = wrap(raw.rpcError);

@@ -2,6 +2,7 @@
 // and a clear error before that module is initialised (browser entries).
 import { assertReady, convertError } from './error.js';
 import { snapshot } from './input.js';
+import { warmer } from './warm.js';
 
 /** A wrapper for the bindings of `module`: initialised first; every argument a safe copy (input.js). */
 export function binder(module) {
@@ -17,9 +18,9 @@ export function binder(module) {
     };
 }
 
-/** The functions every module has (the onion module is only these), wrapped. */
+/** The functions every module has (the onion module is only these), wrapped; and warmUp over them. */
 export function onionApi(raw, wrap) {
-  return {
+  const api = {
     parseAmount: wrap(raw.parseAmount),
     formatAmount: wrap(raw.formatAmount),
     buildOnion: wrap(raw.buildOnion),
@@ -30,4 +31,6 @@ export function onionApi(raw, wrap) {
     parseShortChannelId: wrap(raw.parseShortChannelId),
     version: wrap(raw.version),
   };
+  api.warmUp = warmer(api);
+  return api;
 }

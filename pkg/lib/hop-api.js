@@ -7,7 +7,7 @@ import { binder, onionApi } from './bind.js';
 const wrap = binder('full');
 
 export { LnSendpayError } from './error.js';
-export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version } = onionApi(raw, wrap);
+export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version, warmUp } = onionApi(raw, wrap);
 export const peelOnion = wrap(raw.peelOnion);
 export const wrapFailure = wrap(raw.wrapFailure);
 export const createFailureReply = wrap(raw.createFailureReply);

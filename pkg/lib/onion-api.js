@@ -7,4 +7,4 @@ import { binder, onionApi } from './bind.js';
 const wrap = binder('onion');
 
 export { LnSendpayError } from './error.js';
-export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version } = onionApi(raw, wrap);
+export const { parseAmount, formatAmount, buildOnion, createOnion, routePayloads, decodeFailure, decodeChannelUpdate, parseShortChannelId, version, warmUp } = onionApi(raw, wrap);

@@ -11,6 +11,7 @@ export interface Shapes {
   wrapFailure: ReturnType<typeof H.wrapFailure>;
   decodeFailure: L.RoutingFailure;
   parseShortChannelId: L.ShortChannelIdInfo;
+  warmUp: L.WarmUpResult;
   invoice: L.Invoice;
   getinfo: Awaited<ReturnType<L.Client['getinfo']>>;
   getroutes: Awaited<ReturnType<L.Client['getroutes']>>;

@@ -322,6 +322,27 @@ const cases = [
     if ('runCli' in ln) fail('runCli belongs to the CLI module, not the one apps load');
     if (!/^\d+\.\d+\.\d+/.test(ln.version())) fail('version');
   }],
+  ['warmUp: the onion path run on the BOLT #4 vectors, once unless asked again; its options checked', (ln) => {
+    const first = ln.warmUp();
+    eq(typeof first.ms, 'number', 'ms');
+    // The workerd entries warm up at module scope (10 rounds); elsewhere this call does (3).
+    eq(first.rounds, first.already ? 10 : 3, 'rounds');
+    const again = ln.warmUp();
+    eq(again.already, true, 'a second call does no work');
+    eq(again.rounds, first.rounds, 'and says what the first did');
+    const forced = ln.warmUp({ rounds: 1, again: true });
+    eq(forced.already, false, 'again: true runs it');
+    eq(forced.rounds, 1, 'the rounds asked');
+    throws(() => ln.warmUp({ rounds: 0 }), (e) => {
+      eq(e instanceof RangeError, true, 'RangeError');
+      eq(e.data.field, 'warmUp.rounds', 'field');
+    }, 'rounds 0');
+    throws(() => ln.warmUp({ rounds: 1.5 }), (e) => eq(e.data.error, 'PARAM_RANGE', 'code'), 'rounds 1.5');
+    throws(() => ln.warmUp({ round: 2 }), (e) => {
+      eq(e.data.error, 'UNKNOWN_FIELD', 'code');
+      eq(/did you mean rounds/.test(e.message), true, 'the key meant');
+    }, 'typo');
+  }],
   ['hostile inputs: cycles, deep nesting, throwing getters, Proxies, huge arrays never break the instance', (ln, V, hop) => {
     const t = V['vectors/bolt04/onion-test.json'];
     const g = t.generate;
@@ -401,7 +422,7 @@ const cases = [
 ];
 
 /** Run every case; returns [{name, ok, error?}]. */
-const ONION = ['LnSendpayError', 'init', 'parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'decodeFailure', 'decodeChannelUpdate', 'parseShortChannelId', 'version'];
+const ONION = ['LnSendpayError', 'init', 'parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'decodeFailure', 'decodeChannelUpdate', 'parseShortChannelId', 'version', 'warmUp'];
 /** Every entry's exports, exactly (checked in Node, Chromium and workerd). */
 export const ENTRY_EXPORTS = {
   'ln-sendpay/onion': ONION,

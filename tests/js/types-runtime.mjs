@@ -103,6 +103,8 @@ const onion = vector('bolt04/onion-test.json');
 const g = onion.generate;
 const created = ln.createOnion({ sessionKey: g.session_key, associatedData: g.associated_data, hops: g.hops });
 expect('createOnion', 'createOnion', created);
+expect('warmUp', 'warmUp', ln.warmUp({ rounds: 1 }));
+expect('warmUp, again', 'warmUp', ln.warmUp());
 expect('peelOnion, a forwarding hop', 'peelOnion', hop.peelOnion({ onion: created.onion, associatedData: g.associated_data, privkey: onion.decode[0] }));
 const route = g.hops.map((h, i) => ({ id: h.pubkey, channel: `${100 + i}x1x0`, amountMsat: BigInt(10_000 - i * 10), delay: 900 - i * 40 }));
 const payment = { route, paymentHash: '42'.repeat(32), paymentSecret: '11'.repeat(32), blockHeight: 800 };

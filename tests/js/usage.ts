@@ -198,4 +198,8 @@ export function onionEntry(): void {
   void f;
   // @ts-expect-error: invoices are the main entry's
   onion.decodeInvoice('lnbc1');
+  const w: onion.WarmUpResult = onion.warmUp({ rounds: 5 });
+  void w.already;
+  // @ts-expect-error: the option is `rounds`
+  onion.warmUp({ round: 5 });
 }

@@ -24,7 +24,7 @@ export default {
         }
         return json(results);
       }
-      if (pathname === '/onion-entry') return json(onion.buildOnion(body));
+      if (pathname === '/warm-state') return json({ main: ln.warmUp(), onion: onion.warmUp() });
       if (pathname === '/onion') return json(ln.buildOnion(body));
       if (pathname === '/failure') return json(ln.decodeFailure(body));
       if (pathname === '/kv') {

@@ -31,6 +31,10 @@ try {
     return { status: res.status, body: await res.json() };
   };
   const texts = Object.fromEntries(VECTOR_FILES.map((f) => [f, readFileSync(join(shared, f), 'utf8')]));
+  // Both Worker entries warmed up at module scope (start-up), before any request.
+  const warm = await post('/warm-state', {});
+  const warmed = (w) => w && w.already === true && w.rounds === 10;
+  report(warm.status === 200 && warmed(warm.body.main) && warmed(warm.body.onion), 'the workerd entries warm up at start-up (10 rounds), not in a request', JSON.stringify(warm));
   const suite = await post('/suite', texts);
   for (const r of suite.body) report(r.ok, r.name, r.error);
 
