@@ -80,8 +80,10 @@ lint:
 test-rust:
 	$(CARGO) test --workspace
 
-# The core builds for a bare-metal target: no std, no getrandom, no wasm-bindgen.
+# The core builds for a bare-metal target: no std, no getrandom, no wasm-bindgen; with the
+# wallet's part (invoices, rpc, the payer) and without it (what the onion module holds).
 test-nostd: setup-rust
+	$(CARGO) rustc --lib --crate-type rlib --no-default-features --features wallet --target $(NOSTD_TARGET)
 	$(CARGO) rustc --lib --crate-type rlib --no-default-features --target $(NOSTD_TARGET)
 
 test-cli:

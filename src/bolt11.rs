@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use k256::elliptic_curve::group::Group;
+use k256::elliptic_curve::ops::LinearCombination;
 use k256::{ProjectivePoint, Scalar};
 
 use crate::amount::Msat;
@@ -765,9 +766,14 @@ pub fn recover(hash: &[u8; 32], sig: &[u8; 64], recovery_id: u8) -> Result<NodeI
         }
     }
     let big_r = NodeId::from_bytes(&x).map_err(|_| Bolt11Error::Unrecoverable)?.point();
-    let r_inv = Option::<Scalar>::from(r.invert()).ok_or(Bolt11Error::Unrecoverable)?;
+    // Everything here is public (the invoice and its signature): variable-time arithmetic,
+    // one linear combination (Shamir's trick with GLV) instead of two multiplications.
+    let r_inv = Option::<Scalar>::from(r.invert_vartime()).ok_or(Bolt11Error::Unrecoverable)?;
     let z = scalar_from_hash(hash);
-    let q = ProjectivePoint::mul_by_generator(&(-(z * r_inv))) + big_r * (s * r_inv);
+    let q = <ProjectivePoint as LinearCombination<[(ProjectivePoint, Scalar); 2]>>::lincomb_vartime(&[
+        (ProjectivePoint::GENERATOR, -(z * r_inv)),
+        (big_r, s * r_inv),
+    ]);
     if bool::from(q.is_identity()) {
         return Err(Bolt11Error::Unrecoverable);
     }

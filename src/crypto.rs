@@ -5,13 +5,14 @@ use k256::elliptic_curve::PrimeField;
 use k256::elliptic_curve::group::Group;
 use k256::elliptic_curve::ops::{LinearCombination, Reduce};
 use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
+#[cfg(feature = "wallet")]
 use k256::elliptic_curve::scalar::IsHigh;
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 use subtle::ConstantTimeEq;
 
 // The hashes and the stream cipher are generated in ln-sendpay-kernels (src/kernels), so
 // they keep the dependencies' opt-level in the wasm build (docs/wasm.md).
-pub(crate) use ln_sendpay_kernels::{hmac_sha256 as hmac, sha256};
+pub(crate) use ln_sendpay_kernels::{HmacKey, hmac_sha256 as hmac, sha256};
 
 /// `key(name, secret) = HMAC-SHA256(key = ASCII(name), message = secret)`.
 pub(crate) fn named_key(name: &[u8], secret: &[u8; 32]) -> [u8; 32] {
@@ -73,6 +74,7 @@ pub(crate) fn signature_scalars(sig: &[u8; 64]) -> Option<(Scalar, Scalar)> {
     Some((scalar(&sig[..32])?, scalar(&sig[32..])?))
 }
 
+#[cfg(feature = "wallet")]
 /// Whether `s` is in the upper half of the order (BOLT 11 refuses such signatures).
 pub(crate) fn is_high_s(s: &Scalar) -> bool {
     s.is_high().into()

@@ -38,6 +38,7 @@ pub enum Error {
     /// Building or peeling an onion.
     Onion(OnionError),
     /// A BOLT 11 invoice, or a payment that does not match it.
+    #[cfg(feature = "wallet")]
     Invoice(crate::bolt11::Bolt11Error),
     /// A parameter of a request: missing, or of the wrong type.
     Param {
@@ -47,8 +48,10 @@ pub enum Error {
         expected: &'static str,
     },
     /// An answer from the node that does not have the promised shape.
+    #[cfg(feature = "wallet")]
     BadAnswer(crate::rpc::AnswerError),
     /// The node said complete without proof (a preimage that does not hash to the hash).
+    #[cfg(feature = "wallet")]
     Proof(crate::rpc::ProofError),
     /// A key the command does not know, in what a user passed (`paymentsecret`), with the
     /// known key it is closest to, if one is close.
@@ -103,10 +106,13 @@ impl Error {
             Error::Route(e) => e.code(),
             Error::Payload(e) => e.code(),
             Error::Onion(e) => e.code(),
+            #[cfg(feature = "wallet")]
             Error::Invoice(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
             Error::UnknownField { .. } => "UNKNOWN_FIELD",
+            #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => e.code(),
+            #[cfg(feature = "wallet")]
             Error::Proof(e) => e.code(),
             Error::Field { .. } => "UNKNOWN",
         }
@@ -123,7 +129,9 @@ impl Error {
         }
         match self.root() {
             Error::Onion(OnionError::PayloadsTooLarge { .. }) => LIGHTNINGD,
+            #[cfg(feature = "wallet")]
             Error::BadAnswer(_) => crate::rpc::BAD_ANSWER,
+            #[cfg(feature = "wallet")]
             Error::Proof(_) => crate::rpc::PREIMAGE_MISMATCH,
             _ => INVALID_PARAMS,
         }
@@ -146,7 +154,9 @@ impl Error {
                 (None, f) => String::from(f),
             }),
             Error::Payload(p) => Some(String::from(p.field())),
+            #[cfg(feature = "wallet")]
             Error::Invoice(e) => e.field().map(String::from),
+            #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => Some(e.field.clone()),
             _ => None,
         }
@@ -191,9 +201,12 @@ impl fmt::Display for Detail<'_> {
             Error::Route(e) => e.kind_message(f),
             Error::Payload(e) => e.fmt(f),
             Error::Onion(e) => e.fmt(f),
+            #[cfg(feature = "wallet")]
             Error::Invoice(e) => e.fmt(f),
             Error::Param { expected: "present", .. } => f.write_str("missing"),
+            #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
+            #[cfg(feature = "wallet")]
             Error::Proof(e) => e.fmt(f),
             Error::Param { expected, .. } => write!(f, "should be {expected}"),
             Error::UnknownField { .. } | Error::Field { .. } => Ok(()),
@@ -218,8 +231,9 @@ macro_rules! from_err {
     )*};
 }
 from_err!(AmountError => Amount, IdError => Id, JsonError => Json, WireError => Wire,
-          RouteError => Route, PayloadError => Payload, OnionError => Onion,
-          crate::bolt11::Bolt11Error => Invoice);
+          RouteError => Route, PayloadError => Payload, OnionError => Onion);
+#[cfg(feature = "wallet")]
+from_err!(crate::bolt11::Bolt11Error => Invoice);
 
 impl From<HexError> for Error {
     fn from(e: HexError) -> Self {

@@ -17,6 +17,7 @@ extern crate std;
 
 pub mod amount;
 pub mod blinding;
+#[cfg(feature = "wallet")]
 pub mod bolt11;
 pub mod commands;
 mod crypto;
@@ -26,8 +27,10 @@ pub mod hex;
 pub mod ids;
 pub mod json;
 pub mod payload;
+#[cfg(feature = "wallet")]
 pub mod payment;
 pub mod route;
+#[cfg(feature = "wallet")]
 pub mod rpc;
 pub mod sphinx;
 #[cfg(feature = "wasm-onion")]

@@ -14,7 +14,9 @@ use k256::elliptic_curve::{BatchNormalize, PrimeField};
 use k256::{ProjectivePoint, Scalar};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::crypto::{compress, ct_eq, ecdh, hmac, named_key, scalar_from_hash, sha256, xor_stream, xor_stream_at};
+use crate::crypto::{
+    HmacKey, compress, ct_eq, ecdh, hmac, named_key, scalar_from_hash, sha256, xor_stream, xor_stream_at,
+};
 use crate::hex;
 use crate::ids::NodeId;
 use crate::wire::{bigsize_len, read_bigsize};
@@ -311,8 +313,9 @@ pub fn build_onion_sized(
     }
     let pubkeys: Vec<&NodeId> = hops.iter().map(|h| h.pubkey).collect();
     let keys = key_schedule(session_key, &pubkeys);
+    let (rho_key, mu_key) = (HmacKey::new(b"rho"), HmacKey::new(b"mu"));
     let rho: Vec<Zeroizing<[u8; 32]>> =
-        keys.iter().map(|k| Zeroizing::new(named_key(b"rho", &k.shared_secret.0))).collect();
+        keys.iter().map(|k| Zeroizing::new(rho_key.mac(&[&k.shared_secret.0]))).collect();
 
     // Filler: what hops 0..n-2 shift in, so the last hop's HMAC covers the right bytes.
     let n = hops.len();
@@ -339,7 +342,7 @@ pub fn build_onion_sized(
         if i == n - 1 {
             mix[size - filler_len..].copy_from_slice(&filler);
         }
-        let mu = Zeroizing::new(named_key(b"mu", &keys[i].shared_secret.0));
+        let mu = Zeroizing::new(mu_key.mac(&[&keys[i].shared_secret.0]));
         next_hmac = hmac(&*mu, &[&mix, associated_data]);
     }
 

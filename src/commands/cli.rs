@@ -58,6 +58,7 @@ pub fn run(
             ["amount", s] => ok(amount(s)?),
             ["scid", s] => ok(short_channel_id(s)?),
             ["route", "payloads"] => ok(route_payloads(&input()?)?),
+            #[cfg(feature = "wallet")]
             ["invoice", "decode"] => ok(invoice_decode(&input()?)?),
             _ => Err(None),
         }

@@ -4,21 +4,30 @@
 //! node's requests and answers, `pay`, the command line; `params` reads what they are given.
 
 mod cli;
+#[cfg(feature = "wallet")]
 mod invoice;
+#[cfg(feature = "wallet")]
 mod node;
 mod onion;
 mod params;
+#[cfg(feature = "wallet")]
 mod pay;
 mod reply;
 
 pub use cli::{CliOutput, USAGE, amount, error_json, run, short_channel_id};
+#[cfg(feature = "wallet")]
 pub use invoice::{invoice_decode, invoice_json};
+#[cfg(feature = "wallet")]
 pub use node::{rpc_answer, rpc_error, rpc_request};
 pub use onion::{build_onion, onion_decode, onion_generate, onion_runtest, route_payloads};
+#[cfg(feature = "wallet")]
 pub use pay::{pay_config, pay_learn, pay_step, pay_step_json, payment_guard};
 pub use reply::{channel_update_decode, failure_create, failure_decode, failure_forward, failure_wrap};
 
+#[cfg(feature = "wallet")]
 use invoice::with_invoice;
+#[cfg(feature = "wallet")]
 use node::{attempt_json, request_json};
+#[cfg(feature = "wallet")]
 use onion::{checked_route, prepare};
 use params::*;

@@ -2,13 +2,17 @@
 //! that the command does not know.
 
 use alloc::format;
+#[cfg(feature = "wallet")]
 use alloc::string::String;
 use alloc::vec::Vec;
 
+#[cfg(feature = "wallet")]
 use crate::amount::Msat;
 use crate::error::Error;
 use crate::hex;
-use crate::ids::{NodeId, hash32_from_hex};
+#[cfg(feature = "wallet")]
+use crate::ids::NodeId;
+use crate::ids::hash32_from_hex;
 use crate::json::Value;
 use crate::route::Route;
 use crate::sphinx::{SecretKey, SharedSecret};
@@ -87,6 +91,7 @@ pub(crate) fn secrets_param(input: &Value) -> Result<Vec<SharedSecret>, Error> {
         .collect()
 }
 
+#[cfg(feature = "wallet")]
 pub(crate) fn opt_u64_param(input: &Value, field: &str) -> Result<Option<u64>, Error> {
     match input.get(field) {
         None | Some(Value::Null) => Ok(None),
@@ -96,6 +101,7 @@ pub(crate) fn opt_u64_param(input: &Value, field: &str) -> Result<Option<u64>, E
     }
 }
 
+#[cfg(feature = "wallet")]
 pub(crate) fn opt_str_param(input: &Value, field: &str) -> Result<Option<String>, Error> {
     match input.get(field) {
         None | Some(Value::Null) => Ok(None),
@@ -105,6 +111,7 @@ pub(crate) fn opt_str_param(input: &Value, field: &str) -> Result<Option<String>
     }
 }
 
+#[cfg(feature = "wallet")]
 pub(crate) fn amount_param(input: &Value, field: &'static str) -> Result<Option<Msat>, Error> {
     match input.get(field) {
         None | Some(Value::Null) => Ok(None),
@@ -114,6 +121,7 @@ pub(crate) fn amount_param(input: &Value, field: &'static str) -> Result<Option<
     }
 }
 
+#[cfg(feature = "wallet")]
 pub(crate) fn node_param(input: &Value, field: &str) -> Result<NodeId, Error> {
     let s = str_param(input, field, "a node id (hex)")?;
     NodeId::from_hex(s).map_err(|e| Error::from(e).in_field(field))

@@ -7,7 +7,7 @@ use core::fmt;
 
 use zeroize::Zeroizing;
 
-use crate::crypto::{ct_eq, hmac, named_key, xor_stream};
+use crate::crypto::{HmacKey, ct_eq, hmac, named_key, xor_stream};
 use crate::sphinx::SharedSecret;
 
 /// `failure_len + pad_len` is at least this (and should be exactly this).
@@ -108,8 +108,8 @@ impl fmt::Display for UnwrapError {
     }
 }
 
-fn um_matches(ss: &[u8; 32], pkt: &[u8]) -> bool {
-    let um = Zeroizing::new(named_key(b"um", ss));
+fn um_matches(um_key: &HmacKey, ss: &[u8; 32], pkt: &[u8]) -> bool {
+    let um = Zeroizing::new(um_key.mac(&[ss]));
     pkt.len() >= 32 && ct_eq(&hmac(&*um, &[&pkt[32..]]), &pkt[..32])
 }
 
@@ -130,11 +130,13 @@ pub fn unwrap_reply(secrets: &[SharedSecret], reply: &[u8]) -> Result<DecryptedR
     }
     let mut pkt = reply.to_vec();
     let mut found: Option<Result<DecryptedReply, UnwrapError>> = None;
+    // The two named keys are keyed once, not in each of the 27 rounds.
+    let (ammag_key, um_key) = (HmacKey::new(b"ammag"), HmacKey::new(b"um"));
     for i in 0..UNWRAP_ROUNDS.max(secrets.len()) {
         let ss = secrets.get(i).map_or(&DUMMY_SECRET, SharedSecret::as_bytes);
-        let ammag = Zeroizing::new(named_key(b"ammag", ss));
+        let ammag = Zeroizing::new(ammag_key.mac(&[ss]));
         xor_stream(&ammag, &mut pkt);
-        if um_matches(ss, &pkt) && found.is_none() && i < secrets.len() {
+        if um_matches(&um_key, ss, &pkt) && found.is_none() && i < secrets.len() {
             found = Some(read_message(i, &pkt));
         }
     }

@@ -1,8 +1,10 @@
 // A Worker that signs for a remote node: it builds the onion for a route (POST /onion) and
-// decodes the node's failure reply (POST /decode) with the shared secrets it returned. The
-// `workerd` entry instantiates the .wasm at import: no init(). Every input is checked in the
-// library (unknown keys, types, depth, cycles): a bad request is a 400 naming the field.
-import { buildOnion, decodeFailure } from 'ln-sendpay';
+// decodes the node's failure reply (POST /decode) with the shared secrets it returned. It
+// imports `ln-sendpay/onion`, the smallest module (no invoices, no client). The `workerd`
+// entry instantiates the .wasm and warms the onion path up at start-up: no init(), and the
+// first request does not pay a cold start. Every input is checked in the library (unknown
+// keys, types, depth, cycles): a bad request is a 400 naming the field.
+import { buildOnion, decodeFailure } from 'ln-sendpay/onion';
 
 const json = (body, status = 200) =>
   new Response(JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v)), {
