@@ -12,7 +12,7 @@
 //   page pays; with the page's origin not in the node's CORS list, it says so.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -122,6 +122,12 @@ try {
   await check('worker: wrangler deploy --dry-run; its onion forwarded by the dev node, the failure decoded', async () => {
     const at = project('worker', tarball);
     run(join(at, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], { cwd: at });
+    // It imports ln-sendpay/onion: the bundle holds that module's .wasm, and only that one.
+    const shipped = readdirSync(join(at, 'dist'), { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
+    const onionWasm = readFileSync(join(root, 'pkg/onion/ln_sendpay_onion_bg.wasm'));
+    if (shipped.length !== 1 || !readFileSync(join(at, 'dist', String(shipped[0]))).equals(onionWasm)) {
+      throw new Error(`the Worker's bundle holds ${JSON.stringify(shipped)}, not the onion module alone`);
+    }
     const mf = new Miniflare({
       modules: true,
       modulesRoot: join(at, 'dist'),
