@@ -2,6 +2,7 @@
 //! JSON text → route → validation → payloads; node answers; and the amount grammar.
 use libfuzzer_sys::fuzz_target;
 use ln_sendpay::amount::Msat;
+use ln_sendpay::route::Route;
 use ln_sendpay::{commands, json, rpc};
 
 fuzz_target!(|data: &[u8]| {
@@ -12,6 +13,14 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(v) = json::parse(text) {
         assert_eq!(json::parse(&v.to_json()).as_ref(), Ok(&v));
         let _ = commands::route_payloads(&v);
+        // A route read for its names (ids not decompressed) takes every route read for its keys,
+        // with the same hops; and only the ids' curve check can make the two disagree.
+        match (Route::from_json(&v), Route::from_json_names(&v)) {
+            (Ok(keys), Ok(names)) => assert_eq!(keys.hops.len(), names.hops.len()),
+            (Ok(_), Err(e)) => panic!("read as names, a route read as keys fails: {e}"),
+            (Err(e), Ok(_)) => assert_eq!(e.code(), "NOT_ON_CURVE", "{e}"),
+            (Err(_), Err(_)) => {}
+        }
         let _ = commands::failure_decode(&v);
         let _ = commands::onion_decode(&v);
         // A node's answers are untrusted too.

@@ -108,6 +108,13 @@ async function check(name, fn) {
   }
 }
 
+/** The bundle at `at` ships one .wasm, the package's `file`: an app loads one module. */
+function onlyWasm(at, file, what) {
+  const shipped = readdirSync(at, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
+  const want = readFileSync(join(dir, 'node_modules/ln-sendpay', file));
+  if (shipped.length !== 1 || !readFileSync(join(at, String(shipped[0]))).equals(want)) throw new Error(`${what}: ships ${JSON.stringify(shipped)}, not ${file} alone`);
+}
+
 /** An esbuild build in the project; `args` after the entry. */
 const esbuild = (entry, args) => run(bin('esbuild'), [entry, '--bundle', '--log-level=warning', ...args]);
 
@@ -116,7 +123,7 @@ try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }));
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '-D', '-E', join(dir, packed[0].filename), ...PINNED], { stdio: ['ignore', 'ignore', 'inherit'] });
-  for (const f of readdirSync(fixtures)) copyFileSync(join(fixtures, f), join(dir, f));
+  cpSync(fixtures, dir, { recursive: true });
   // The work: a 5-hop route over the spec's nodes, an invoice from the spec.
   const { hops } = JSON.parse(readFileSync(join(shared, 'vectors/bolt04/onion-test.json'), 'utf8')).generate;
   const bolt11 = JSON.parse(readFileSync(join(shared, 'vectors/bolt11.json'), 'utf8'));
@@ -184,8 +191,9 @@ try {
     same(await inWorkerd(join(dir, 'dist/wrangler'), 'worker.js'), 'wrangler');
   });
 
-  await check('Vite build: served, in Chromium', async () => {
+  await check('Vite build: served, in Chromium; the main module alone shipped', async () => {
     run(bin('vite'), ['build', '--outDir', 'dist/vite', '--logLevel', 'warn']);
+    onlyWasm(join(dir, 'dist/vite'), 'ln_sendpay_bg.wasm', 'vite build');
     same(await servedInChromium(join(dir, 'dist/vite')), 'vite build');
   });
   await check('Vite dev server, in Chromium', async () => {
@@ -215,6 +223,25 @@ try {
     run(process.execPath, ['build-webpack.mjs']);
     writeFileSync(join(dir, 'dist/webpack/index.html'), '<!doctype html><meta charset="utf-8"><script src="main.js"></script>');
     same(await servedInChromium(join(dir, 'dist/webpack')), 'webpack');
+  });
+
+  // ln-sendpay/onion: the same onion from the smallest module, and that module alone shipped.
+  const sameOnion = (got, what) => {
+    if (got.error) throw new Error(`${what}: ${got.code}: ${got.error}`);
+    if (got.bytes !== 1366 || got.onion !== reference.onion) throw new Error(`${what}: another onion than Node's`);
+    if (got.pageErrors?.length) throw new Error(`${what}: page errors: ${got.pageErrors.join('; ')}`);
+  };
+  const onlyOnionWasm = (at, what) => onlyWasm(at, 'onion/ln_sendpay_onion_bg.wasm', what);
+  await check('ln-sendpay/onion in Node: no init(), the same onion', () => sameOnion(node('onion-node.mjs'), 'onion, Node'));
+  await check('ln-sendpay/onion, esbuild for Workers: its module alone, in workerd', async () => {
+    esbuild('onion-worker.js', ['--format=esm', '--conditions=workerd', '--loader:.wasm=copy', '--outdir=dist/esbuild-onion-worker']);
+    onlyOnionWasm(join(dir, 'dist/esbuild-onion-worker'), 'esbuild onion worker');
+    sameOnion(await inWorkerd(join(dir, 'dist/esbuild-onion-worker'), 'onion-worker.js'), 'esbuild onion worker');
+  });
+  await check('ln-sendpay/onion, Vite build: its module alone, in Chromium', async () => {
+    run(bin('vite'), ['build', 'onion-page', '--outDir', '../dist/vite-onion', '--emptyOutDir', '--logLevel', 'warn']);
+    onlyOnionWasm(join(dir, 'dist/vite-onion'), 'vite onion');
+    sameOnion(await servedInChromium(join(dir, 'dist/vite-onion')), 'vite onion');
   });
 
   for (const resolution of ['bundler', 'node16', 'nodenext']) {

@@ -15,3 +15,16 @@ export async function run(): Promise<number> {
   }
   return o.onion.length + (expired ? 1 : 0);
 }
+
+// The other entries and their modules' subpaths resolve too, with the same types.
+import * as onion from 'ln-sendpay/onion';
+import onionWasm from 'ln-sendpay/onion/ln_sendpay_onion_bg.wasm';
+import { peelOnion, type PeelResult } from 'ln-sendpay/hop';
+
+export async function runOnion(): Promise<number> {
+  await onion.init(onionWasm);
+  const o: BuildOnionResult = onion.buildOnion({ route: [], paymentHash: '00'.repeat(32), blockHeight: 1 });
+  const w: onion.WarmUpResult = onion.warmUp();
+  const p: PeelResult = peelOnion({ onion: o.onion, associatedData: '00'.repeat(32), privkey: '41'.repeat(32) });
+  return o.onion.length + w.rounds + p.payload.length;
+}
