@@ -128,10 +128,11 @@ test-js: pkg setup-node setup-chromium
 	node tests/js/bundlers.mjs
 	node tests/js/examples.mjs
 
-# The bindings in headless Chromium through wasm-bindgen-test (webdriver.json has the flags).
+# The bindings (all of them: the full module's feature) in headless Chromium through
+# wasm-bindgen-test (webdriver.json has the flags).
 test-wasm-browser: setup-wasm setup-chromium
 	CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) test --target $(WASM_TARGET) --no-default-features --features wasm --profile wasm --test wasm
+	  RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) test --target $(WASM_TARGET) --no-default-features --features wasm-cli --profile wasm --test wasm
 
 ## Figures: native (onion build for 1, 5 and 20 hops, EC share, failure decode), then the
 ## .wasm size and the same onion build natively, in Node and in headless Chromium.

@@ -336,3 +336,10 @@ mod hop;
 mod onion;
 #[cfg(feature = "wasm")]
 mod wallet;
+
+// Every binding at `ln_sendpay::wasm::…`, whichever module file it lives in (tests/wasm.rs).
+#[cfg(feature = "wasm-cli")]
+pub use hop::*;
+pub use onion::*;
+#[cfg(feature = "wasm")]
+pub use wallet::*;
