@@ -14,8 +14,8 @@ export function wasmBytes(file, places) {
   }
   throw new LnSendpayError(
     `ln-sendpay: cannot find ${file} beside this module or in node_modules. A bundle for Node needs it ` +
-      `next to the bundle (copy node_modules/ln-sendpay/${file}), or leave the package out of the bundle ` +
-      '(esbuild --packages=external).',
+      `at ./${file} beside the bundle (copy node_modules/ln-sendpay/${file} there), or leave the package out of ` +
+      'the bundle (esbuild --packages=external).',
     -1,
     { error: 'WASM_LOAD_FAILED' },
   );
