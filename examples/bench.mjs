@@ -171,9 +171,14 @@ for (const [k, r] of Object.entries(nc)) {
   const [entry, warm] = k.split('|');
   console.log(`  ${entry.padEnd(18)}  ${warm === 'yes' ? 'called ' : 'not    '}  ${f1(r.import).padStart(6)} ms ${f1(r.warmUp).padStart(5)} ms  ${f1(r.first).padStart(8)} ms  ${f1(r.firstFail).padStart(12)} ms  ${f1(r.warm).padStart(10)} ms  ${r.ratio.toFixed(1).padStart(5)}×`);
 }
-const wc = await workerdCold(root, pkgDir, shared, { 'ln-sendpay/onion': 'onion.workerd.js', 'ln-sendpay': 'index.workerd.js' }, coldRuns);
-console.log(`\ncold start in workerd (miniflare): ${coldRuns} fresh instances per row, interleaved, medians; the request builds a 5-hop onion from a route and decodes a failure along it`);
-console.log('  Worker                              start-up   first request   extra over empty   second request');
-for (const [k, r] of Object.entries(wc)) {
-  console.log(`  ${k.padEnd(34)} ${f1(r.startup).padStart(6)} ms  ${f1(r.first).padStart(10)} ms  ${(k === 'empty' ? '' : `${f1(r.extra)} ms`).padStart(16)}  ${f1(r.second).padStart(12)} ms`);
+const wc = await workerdCold(root, pkgDir, shared, {
+  'ln-sendpay/onion': { entry: 'onion.workerd.js', glue: 'onion/ln_sendpay_onion.js', wasm: 'onion/ln_sendpay_onion_bg.wasm' },
+  'ln-sendpay': { entry: 'index.workerd.js', glue: 'ln_sendpay.js', wasm: 'ln_sendpay_bg.wasm' },
+}, coldRuns);
+for (const [how, rows] of [['workerd serve (the binary miniflare ships), a request on a new connection', wc.workerd], ["miniflare's dispatchFetch (its own layers add to a wasm Worker's first request)", wc.miniflare]]) {
+  console.log(`\ncold start in workerd, ${how}: ${coldRuns} fresh instances per row, interleaved, medians; the request builds a 5-hop onion from a route and decodes a failure along it`);
+  console.log('  Worker                              start-up   first request   extra over empty   second request');
+  for (const [k, r] of Object.entries(rows)) {
+    console.log(`  ${k.padEnd(34)} ${f1(r.startup).padStart(6)} ms  ${f1(r.first).padStart(10)} ms  ${(k === 'empty' ? '' : `${f1(r.extra)} ms`).padStart(16)}  ${f1(r.second).padStart(12)} ms`);
+  }
 }

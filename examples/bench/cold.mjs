@@ -1,7 +1,10 @@
 // `make bench`'s cold starts: what the first call costs in a fresh Node process and the first
 // request in a fresh workerd instance (miniflare), next to warm figures from the same run.
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { createRequire } from 'node:module';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -48,29 +51,21 @@ export function nodeCold(pkgDir, shared, entries, runs) {
   );
 }
 
-/**
- * workerd: `runs` fresh miniflare instances per Worker, interleaved: an empty Worker, and for
- * each entry a Worker whose request builds a 5-hop onion from a route (fresh session key) and
- * decodes a failure reply along it — with the entry as shipped (warm-up at module scope) and
- * with that line taken out. Start-up (new Miniflare → ready) and the first and second
- * requests' latency; `extra` is the first request minus the empty Worker's.
- */
-export async function workerdCold(root, pkgDir, shared, entries, runs) {
-  const { Miniflare } = await import(join(root, 'node_modules/miniflare/dist/src/index.js'));
+/** The Workers the workerd rows run, written into a temporary copy of the package. */
+function prepareWorkers(pkgDir, shared, entries) {
   const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-cold-'));
-  try {
-    cpSync(pkgDir, join(dir, 'pkg'), { recursive: true });
-    const workers = { empty: 'export default { async fetch() { return new Response("ok"); } };\n' };
-    const v = readFileSync(join(shared, 'vectors/bolt04/onion-test.json'), 'utf8');
-    const e = readFileSync(join(shared, 'vectors/bolt04/onion-error-test.json'), 'utf8');
-    writeFileSync(join(dir, 'vectors.mjs'), `export const V = ${v};\nexport const E = ${e};\n`);
-    for (const [name, file] of Object.entries(entries)) {
-      const shipped = readFileSync(join(dir, 'pkg', file), 'utf8');
-      const cold = shipped.replace(/^warmUp\(\{ rounds: \d+ \}\);$/m, '');
-      if (cold === shipped) throw new Error(`${file}: no module-scope warmUp line to take out`);
-      writeFileSync(join(dir, 'pkg', `nowarm.${file}`), cold);
-      for (const [variant, entry] of [['warm-up', file], ['no warm-up', `nowarm.${file}`]]) {
-        workers[`${name}, ${variant}`] = `import * as ln from './pkg/${entry}';
+  cpSync(pkgDir, join(dir, 'pkg'), { recursive: true });
+  const v = readFileSync(join(shared, 'vectors/bolt04/onion-test.json'), 'utf8');
+  const e = readFileSync(join(shared, 'vectors/bolt04/onion-error-test.json'), 'utf8');
+  writeFileSync(join(dir, 'vectors.mjs'), `export const V = ${v};\nexport const E = ${e};\n`);
+  const workers = { empty: { text: 'export default { async fetch() { return new Response("ok"); } };\n', modules: [] } };
+  for (const [name, { entry, glue, wasm }] of Object.entries(entries)) {
+    const shipped = readFileSync(join(dir, 'pkg', entry), 'utf8');
+    const cold = shipped.replace(/^warmUp\(\{ rounds: \d+ \}\);$/m, '');
+    if (cold === shipped) throw new Error(`${entry}: no module-scope warmUp line to take out`);
+    writeFileSync(join(dir, 'pkg', `nowarm.${entry}`), cold);
+    for (const [variant, file] of [['warm-up', entry], ['no warm-up', `nowarm.${entry}`]]) {
+      const text = `import * as ln from './pkg/${file}';
 import { V, E } from './vectors.mjs';
 const route = V.generate.hops.map((h, i) => ({ id: h.pubkey, channel: \`\${700000 + i}x\${7 + i}x1\`, amount_msat: \`\${5000000 - 2000 * i}msat\`, delay: 18 + 34 * (4 - i) }));
 const secrets = E.generate.hops.map((h) => h.hop_shared_secret);
@@ -82,18 +77,120 @@ export default {
   },
 };
 `;
-      }
+      const lib = readdirSync(join(dir, 'pkg/lib')).map((f) => `pkg/lib/${f}`);
+      workers[`${name}, ${variant}`] = { text, modules: ['vectors.mjs', `pkg/${file}`, `pkg/${glue}`, ...lib], wasm: `pkg/${wasm}` };
     }
-    const files = Object.fromEntries(Object.entries(workers).map(([name, text], i) => [name, join(dir, `worker${i}.mjs`)]));
-    for (const [name, text] of Object.entries(workers)) writeFileSync(files[name], text);
-    const rows = {};
+  }
+  let i = 0;
+  for (const w of Object.values(workers)) {
+    w.file = `worker${i++}.mjs`;
+    writeFileSync(join(dir, w.file), w.text);
+  }
+  return { dir, workers };
+}
+
+const freePort = () =>
+  new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+
+/** One request on a new connection: its time to the end of the body, and the body. */
+const timedGet = (port) =>
+  new Promise((ok, fail) => {
+    const t0 = performance.now();
+    httpGet({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => ok({ ms: performance.now() - t0, body }));
+    }).once('error', fail);
+  });
+
+async function listening(port, child) {
+  for (let i = 0; i < 1000; i++) {
+    if (child.exitCode !== null) throw new Error(`workerd exited ${child.exitCode}`);
+    const ok = await new Promise((r) => {
+      const c = connect(port, '127.0.0.1', () => (c.destroy(), r(true)));
+      c.once('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('workerd did not listen');
+}
+
+/** A capnp config serving `w` (its main module first) on `port`. */
+function capnp(w) {
+  const mods = [`(name = "${w.file}", esModule = embed "${w.file}")`, ...w.modules.map((m) => `(name = "${m}", esModule = embed "${m}")`)];
+  if (w.wasm) mods.push(`(name = "${w.wasm}", wasm = embed "${w.wasm}")`);
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w) ],
+  sockets = [ (name = "http", address = "127.0.0.1:0", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (
+  modules = [ ${mods.join(',\n    ')} ],
+  compatibilityDate = "2026-04-01",
+);
+`;
+}
+
+const summarise = (rows) => {
+  const m = Object.fromEntries(Object.entries(rows).map(([k, xs]) => [k, Object.fromEntries(['startup', 'first', 'second'].map((f) => [f, median(xs.map((x) => x[f]))]))]));
+  for (const k of Object.keys(m)) if (k !== 'empty') m[k].extra = m[k].first - m.empty.first;
+  return m;
+};
+
+/**
+ * workerd: `runs` fresh instances per Worker, interleaved: an empty Worker, and for each entry
+ * a Worker whose request builds a 5-hop onion from a route (fresh session key) and decodes a
+ * failure reply along it — with the entry as shipped (warm-up at module scope) and with that
+ * line taken out. Start-up, and the first and second requests' latency; `extra` is the first
+ * request minus the empty Worker's. Twice: `workerd serve` itself (the binary miniflare
+ * ships), a request on a new connection; and through miniflare's `dispatchFetch`, whose own
+ * layers add to a wasm Worker's first request.
+ */
+export async function workerdCold(root, pkgDir, shared, entries, runs) {
+  const require = createRequire(join(root, 'package.json'));
+  const workerdBin = require('workerd').default;
+  const { Miniflare } = await import(join(root, 'node_modules/miniflare/dist/src/index.js'));
+  const { dir, workers } = prepareWorkers(pkgDir, shared, entries);
+  const direct = {};
+  const viaMiniflare = {};
+  try {
     for (let r = 0; r < runs; r++) {
-      for (const [name, scriptPath] of Object.entries(files)) {
+      for (const [name, w] of Object.entries(workers)) {
+        const config = join(dir, `${w.file}.capnp`);
+        writeFileSync(config, capnp(w));
+        const port = await freePort();
         const t0 = performance.now();
+        const child = spawn(workerdBin, ['serve', config, `--socket-addr=http=127.0.0.1:${port}`], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        try {
+          await listening(port, child).catch((e) => {
+            throw new Error(`${name}: ${e.message}\n${stderr}`);
+          });
+          const t1 = performance.now();
+          await new Promise((ok) => setTimeout(ok, 300)); // start-up done; the request comes later
+          const a = await timedGet(port);
+          const b = await timedGet(port);
+          if (name !== 'empty' && a.body !== '2732 204') throw new Error(`${name}: the Worker answered ${a.body}\n${stderr}`);
+          (direct[name] ??= []).push({ startup: t1 - t0, first: a.ms, second: b.ms });
+        } finally {
+          child.kill();
+          await new Promise((ok) => (child.exitCode !== null ? ok() : child.once('exit', ok)));
+        }
+
+        const m0 = performance.now();
         const mf = new Miniflare({
           modules: true,
           modulesRoot: dir,
-          scriptPath,
+          scriptPath: join(dir, w.file),
           modulesRules: [
             { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
             { type: 'CompiledWasm', include: ['**/*.wasm'] },
@@ -102,21 +199,19 @@ export default {
         });
         try {
           await mf.ready;
-          const t1 = performance.now();
+          const m1 = performance.now();
           const body = await (await mf.dispatchFetch('http://worker/')).text();
-          const t2 = performance.now();
+          const m2 = performance.now();
           await (await mf.dispatchFetch('http://worker/')).text();
-          const t3 = performance.now();
+          const m3 = performance.now();
           if (name !== 'empty' && body !== '2732 204') throw new Error(`${name}: the Worker answered ${body}`);
-          (rows[name] ??= []).push({ startup: t1 - t0, first: t2 - t1, second: t3 - t2 });
+          (viaMiniflare[name] ??= []).push({ startup: m1 - m0, first: m2 - m1, second: m3 - m2 });
         } finally {
           await mf.dispose();
         }
       }
     }
-    const m = Object.fromEntries(Object.entries(rows).map(([k, xs]) => [k, Object.fromEntries(['startup', 'first', 'second'].map((f) => [f, median(xs.map((x) => x[f]))]))]));
-    for (const k of Object.keys(m)) if (k !== 'empty') m[k].extra = m[k].first - m.empty.first;
-    return m;
+    return { workerd: summarise(direct), miniflare: summarise(viaMiniflare) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
