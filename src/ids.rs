@@ -95,9 +95,7 @@ impl core::hash::Hash for NodeId {
 impl NodeId {
     /// From 33 bytes; fails unless they are a compressed point on the curve.
     pub fn from_bytes(b: &[u8; 33]) -> Result<NodeId, IdError> {
-        if b[0] != 2 && b[0] != 3 {
-            return Err(IdError::NotOnCurve);
-        }
+        // `decompress` refuses any prefix but 02/03.
         let point = crate::crypto::decompress(b).ok_or(IdError::NotOnCurve)?;
         Ok(NodeId { bytes: *b, point: Some(point) })
     }

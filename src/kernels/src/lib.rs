@@ -26,7 +26,8 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
 
 /// HMAC-SHA256 with `key` as the key, over the concatenation of `parts`.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-    HmacKey::new(key).mac(parts)
+    // Keyed once and used once: no copy of the keyed state.
+    HmacKey::new(key).0.map_or([0; 32], |mac| finish(mac, parts))
 }
 
 /// HMAC-SHA256 with a key fixed once: the key's inner and outer blocks are hashed when it is
@@ -44,12 +45,15 @@ impl HmacKey {
 
     /// HMAC-SHA256 over the concatenation of `parts`.
     pub fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let Some(mut mac) = self.0.clone() else { return [0; 32] };
-        for p in parts {
-            mac.update(p);
-        }
-        mac.finalize().into_bytes().into()
+        self.0.clone().map_or([0; 32], |mac| finish(mac, parts))
     }
+}
+
+fn finish(mut mac: Hmac<Sha256>, parts: &[&[u8]]) -> [u8; 32] {
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().into()
 }
 
 /// XOR `buf` with the ChaCha20 stream of `key` (zero nonce), starting `offset` bytes into it.
