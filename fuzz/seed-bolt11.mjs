@@ -1,4 +1,4 @@
-// Seeds the bolt11 fuzz target's corpus with the spec's invoices, read in place:
+// Seeds the bolt11 and paystring fuzz targets' corpora with the spec's strings, read in place:
 //   node fuzz/seed-bolt11.mjs ../shared
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,3 +8,17 @@ const file = JSON.parse(readFileSync(resolve(shared, 'vectors/bolt11.json'), 'ut
 const dir = new URL('corpus/bolt11/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 [...file.valid, ...file.invalid].forEach((v, i) => writeFileSync(new URL(`spec-${i}`, dir), v.invoice));
+
+// The paystring target: the same invoices bare and in URIs, and BOLT 12's format strings.
+const ps = new URL('corpus/paystring/', import.meta.url);
+mkdirSync(ps, { recursive: true });
+file.valid.forEach((v, i) => {
+  writeFileSync(new URL(`spec-${i}`, ps), v.invoice);
+  writeFileSync(new URL(`uri-${i}`, ps), `lightning:${v.invoice}`);
+  writeFileSync(new URL(`bip21-${i}`, ps), `bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT?amount=0.001&label=a%20b&lightning=${v.invoice}`);
+});
+const strings = JSON.parse(readFileSync(resolve(shared, 'vectors/bolt12/format-string-test.json'), 'utf8'));
+strings.forEach((v, i) => writeFileSync(new URL(`bolt12-${i}`, ps), v.string));
+writeFileSync(new URL('node', ps), '02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619@[::1]:9735');
+writeFileSync(new URL('address', ps), 'satoshi@example.com');
+writeFileSync(new URL('lnurlp', ps), 'lnurlp://example.onion/pay');

@@ -679,7 +679,7 @@ export declare class Client {
    */
   constructor(options: { transport: Transport; store?: AttemptStore; timeoutMs?: number; now?: () => number; locks?: { request(name: string, options: { signal?: AbortSignal }, callback: () => Promise<unknown>): Promise<unknown> } | null });
   readonly store: AttemptStore;
-  getinfo(options?: CallOptions): Promise<{ id: NodeId; blockheight: number }>;
+  getinfo(options?: CallOptions): Promise<{ id: NodeId; blockheight: number; network?: string; alias?: string; color?: string }>;
   getroutes(request: { source: NodeId; destination: NodeId; amountMsat: AmountInput; layers?: string[]; maxfeeMsat: AmountInput; finalCltv?: number; maxdelay?: number; maxparts?: number }, options?: CallOptions): Promise<{ routes: Array<{ probabilityPpm?: number; route: HopsRoute }> }>;
   /** Deprecated in Core Lightning since v26.06. */
   getroute(request: { destination: NodeId; amountMsat: AmountInput; riskfactor?: number; cltv?: number; exclude?: string[] }, options?: CallOptions): Promise<{ route: HopsRoute }>;
@@ -694,7 +694,137 @@ export declare class Client {
   /** Rejects with an LnSendpayError whose `data.attempts` is the log. */
   /** Resolves only with proof: `paymentPreimage` hashes to the payment hash. `feeMsat` is
    *  `amountSentMsat - amountMsat` of the paid attempt (absent when answered from the store). */
-  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<{ status: 'complete'; paymentPreimage: Hex; amountMsat?: bigint; amountSentMsat?: bigint; feeMsat?: bigint; parts?: number; attempts: PayAttempt[]; fromStore?: true }>;
+  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<PayResult>;
+  /**
+   * Keysend: a fresh preimage from `crypto.getRandomValues` (zeroized after use), its SHA-256
+   * the payment hash, sent to the payee in its final payload (type 5482373484) with
+   * `customRecords` (types ≥ 65536, hex values); no payment secret, one part. Routed,
+   * retried, guarded and recorded as `pay`. Core Lightning's names (`extratlvs`, `maxfee`,
+   * `maxdelay`) are taken too.
+   */
+  keysend(request: KeysendRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<PayResult & { paymentHash: Hex }>;
+  /** `invoice` at our node (no amount: "any"); the answer's bolt11 is decoded, verified and
+   *  matched against its hash and secret here. */
+  invoice(request: { amountMsat?: AmountInput | 'any'; label: string; description: string; expiry?: number }, options?: CallOptions): Promise<{ bolt11: string; paymentHash: Hex; paymentSecret: Hex; payee: NodeId; amountMsat?: bigint; expiresAt?: number }>;
+  /** `signmessage`: our node's zbase32 signature of `message`. */
+  signmessage(request: { message: string }, options?: CallOptions): Promise<{ zbase: string }>;
+  /** `checkmessage`: who signed, and whether it verifies (for `pubkey`, or a node the node knows). */
+  checkmessage(request: { message: string; zbase: string; pubkey?: NodeId }, options?: CallOptions): Promise<{ pubkey: NodeId; verified: boolean }>;
+}
+
+/** What `pay` (and `keysend`) resolve with: only with proof (the preimage hashes to the hash). */
+export interface PayResult {
+  status: 'complete';
+  paymentPreimage: Hex;
+  amountMsat?: bigint;
+  amountSentMsat?: bigint;
+  feeMsat?: bigint;
+  parts?: number;
+  attempts: PayAttempt[];
+  fromStore?: true;
+}
+
+/** What `keysend` takes. */
+export interface KeysendRequest {
+  destination: NodeId;
+  amountMsat: AmountInput;
+  /** `{"<type ≥ 65536>": hex}`; 5482373484 is keysend's own and refused here. */
+  customRecords?: Record<string, Hex>;
+  /** Core Lightning's name for `customRecords`. */
+  extratlvs?: Record<string, Hex>;
+  maxfeeMsat?: AmountInput;
+  /** Core Lightning's name for `maxfeeMsat`. */
+  maxfee?: AmountInput;
+  maxAttempts?: number;
+  maxDelay?: number;
+  /** Core Lightning's name for `maxDelay`. */
+  maxdelay?: number;
+  /** Private channels towards the payee, in Core Lightning's keysend form. */
+  routehints?: Array<Array<{ id: NodeId; scid: string; feebase: AmountInput; feeprop: number; expirydelta: number }>>;
+  label?: string;
+  /** Seconds for the whole payment (default 60). */
+  retryFor?: number;
+  router?: 'getroutes' | 'getroute';
+  blockHeight?: number;
+}
+
+/** What `parsePaymentString` found. */
+export type PaymentString = (
+  | { kind: 'bolt11'; payable: true; bolt11: string; invoice: Invoice }
+  | { kind: 'node'; payable: true; nodeId: NodeId; host?: string; port?: number }
+  | { kind: 'offer' | 'bolt12_invoice' | 'invoice_request'; payable: false; bolt12: string }
+  | { kind: 'lnurl'; payable: false; url: string; lnurl?: string }
+  | { kind: 'lightning_address'; payable: false; address: string; url: string }
+  | { kind: 'bitcoin'; payable: false }
+) & {
+  /** The URI scheme it came in (`lightning`, `bitcoin`, `lnurlp`…), lower case. */
+  scheme?: string;
+  /** A BIP 21 URI's on-chain part. */
+  onChain?: { address: string; amountMsat?: bigint; label?: string; message?: string };
+};
+
+/**
+ * What a pasted string is: a BOLT 11 invoice (bare, any case, whitespace trimmed, or in a
+ * `lightning:` or BIP 21 `bitcoin:` URI), a node id (`02…@host:port`, for keysend), or a form
+ * paid elsewhere (BOLT 12 `lno1…`/`lni1…`/`lnr1…`, LNURL, a lightning address, on-chain), each
+ * with its `kind`. A malformed string is an `LnSendpayError` (-32602) whose `data.field` names
+ * the part (`paymentString.lightning`, `paymentString.port`…) and `data.error` what is wrong
+ * (`PAYMENT_STRING_UNRECOGNIZED`, `PAYMENT_STRING_BAD_PART`, `BOLT11_BAD_CHECKSUM`…).
+ */
+export declare function parsePaymentString(paymentString: string, options?: { now?: number }): PaymentString;
+
+/** A WebLN error: WebLN's `name`, the client's `code` and `data` (a payment's routing
+ *  failure object and `attempts`); at run time also `instanceof LnSendpayError`. */
+export interface WebLNError extends Error {
+  readonly name: 'RejectionError' | 'RoutingError' | 'InvalidDataError' | 'UnsupportedMethodError' | 'InternalError';
+  readonly code: number;
+  readonly data: ErrorFields & Partial<RoutingFailure> & { attempts?: PayAttempt[] };
+  /** The client's error it stands for. */
+  readonly cause?: unknown;
+}
+export declare const WebLNError: {
+  new (name: WebLNError['name'], message: string, code: number, data: { error: string }, cause?: unknown): WebLNError;
+  readonly prototype: WebLNError;
+};
+
+/** A WebLN request as `confirm` sees it. */
+export type WebLNConfirmRequest =
+  | { method: 'sendPayment'; paymentRequest: string; invoice: Invoice }
+  | { method: 'keysend'; destination: NodeId; amountMsat: bigint; customRecords: Record<string, string> }
+  | { method: 'makeInvoice'; amountMsat?: bigint; description: string }
+  | { method: 'signMessage'; message: string };
+
+/**
+ * A WebLN provider (the interface `@webbtc/webln-types` declares) over a `Client`:
+ * `window.webln = new WebLNProvider({ client })`. Payments go through `client.pay` and
+ * `client.keysend`; errors are `WebLNError`s. `getBalance`, `lookupInvoice`, `lnurl` and
+ * `request` reject with `UnsupportedMethodError` and are not in `getInfo().methods`.
+ */
+export declare class WebLNProvider {
+  constructor(options: {
+    client: Client;
+    /** Asked before every payment, invoice and signature; anything but `true` rejects (RejectionError). */
+    confirm?: (request: WebLNConfirmRequest) => boolean | Promise<boolean>;
+    /** Added to every payment: `maxfeeMsat`, `maxAttempts`, `retryFor`… */
+    payOptions?: Pick<PayFields, 'maxfeeMsat' | 'maxAttempts' | 'maxDelay' | 'router'> & { retryFor?: number };
+    onProgress?: (event: PayProgress) => void;
+  });
+  enable(): Promise<void>;
+  isEnabled(): Promise<boolean>;
+  getInfo(): Promise<{ node: { alias: string; pubkey: string; color?: string }; network?: string; version: string; supports: string[]; methods: string[] }>;
+  makeInvoice(args?: string | number | { amount?: string | number; defaultAmount?: string | number; minimumAmount?: string | number; maximumAmount?: string | number; defaultMemo?: string }): Promise<{ paymentRequest: string }>;
+  sendPayment(paymentRequest: string): Promise<{ preimage: string }>;
+  /** `amount` in satoshis; `customRecords` values are text, sent as UTF-8. */
+  keysend(args: { destination: string; amount: string | number; customRecords?: Record<string, string> }): Promise<{ preimage: string }>;
+  signMessage(message: string): Promise<{ message: string; signature: string }>;
+  verifyMessage(signature: string, message: string): Promise<void>;
+  getBalance(): Promise<never>;
+  lookupInvoice(args?: unknown): Promise<never>;
+  lnurl(lnurl?: string): Promise<never>;
+  request(method?: string, args?: unknown): Promise<never>;
+  /** `accountChanged`: the node behind the client is another one. */
+  on(eventName: string, listener: () => void): void;
+  off(eventName: string, listener: () => void): void;
 }
 
 /** Low level (what the client uses): a request in the form Core Lightning accepts. */

@@ -524,7 +524,7 @@ pub fn bech32_encode(hrp: &str, data: &[u8]) -> String {
 
 /// Lower-cased human-readable part and the data groups (checksum checked and removed).
 /// Works on bytes: every accepted character is ASCII.
-fn bech32_decode(s: &str) -> Result<(Vec<u8>, Vec<u8>), Bolt11Error> {
+pub(crate) fn bech32_decode(s: &str) -> Result<(Vec<u8>, Vec<u8>), Bolt11Error> {
     let b = s.as_bytes();
     if b.len() > MAX_LENGTH {
         return Err(Bolt11Error::TooLong { len: b.len() });
@@ -557,7 +557,7 @@ fn bech32_decode(s: &str) -> Result<(Vec<u8>, Vec<u8>), Bolt11Error> {
 }
 
 /// 5-bit groups → bytes, the last partial byte dropped (field data) or zero-padded (`pad`).
-fn groups_to_bytes(groups: &[u8], pad: bool) -> Vec<u8> {
+pub(crate) fn groups_to_bytes(groups: &[u8], pad: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(groups.len() * 5 / 8 + 1);
     let (mut acc, mut bits) = (0u32, 0u32);
     for g in groups {

@@ -40,6 +40,9 @@ pub enum Error {
     /// A BOLT 11 invoice, or a payment that does not match it.
     #[cfg(feature = "wallet")]
     Invoice(crate::bolt11::Bolt11Error),
+    /// A payment string (`parsePaymentString`).
+    #[cfg(feature = "wallet")]
+    PayString(crate::paystring::PayStringError),
     /// A parameter of a request: missing, or of the wrong type.
     Param {
         /// The parameter's name (a path such as `hops[2].pubkey`).
@@ -108,6 +111,8 @@ impl Error {
             Error::Onion(e) => e.code(),
             #[cfg(feature = "wallet")]
             Error::Invoice(e) => e.code(),
+            #[cfg(feature = "wallet")]
+            Error::PayString(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
             Error::UnknownField { .. } => "UNKNOWN_FIELD",
             #[cfg(feature = "wallet")]
@@ -157,6 +162,8 @@ impl Error {
             #[cfg(feature = "wallet")]
             Error::Invoice(e) => e.field().map(String::from),
             #[cfg(feature = "wallet")]
+            Error::PayString(e) => e.part().map(String::from),
+            #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => Some(e.field.clone()),
             _ => None,
         }
@@ -203,6 +210,8 @@ impl fmt::Display for Detail<'_> {
             Error::Onion(e) => e.fmt(f),
             #[cfg(feature = "wallet")]
             Error::Invoice(e) => e.fmt(f),
+            #[cfg(feature = "wallet")]
+            Error::PayString(e) => e.fmt(f),
             Error::Param { expected: "present", .. } => f.write_str("missing"),
             #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
@@ -233,7 +242,7 @@ macro_rules! from_err {
 from_err!(AmountError => Amount, IdError => Id, JsonError => Json, WireError => Wire,
           RouteError => Route, PayloadError => Payload, OnionError => Onion);
 #[cfg(feature = "wallet")]
-from_err!(crate::bolt11::Bolt11Error => Invoice);
+from_err!(crate::bolt11::Bolt11Error => Invoice, crate::paystring::PayStringError => PayString);
 
 impl From<HexError> for Error {
     fn from(e: HexError) -> Self {

@@ -29,6 +29,8 @@ pub mod json;
 pub mod payload;
 #[cfg(feature = "wallet")]
 pub mod payment;
+#[cfg(feature = "wallet")]
+pub mod paystring;
 pub mod route;
 #[cfg(feature = "wallet")]
 pub mod rpc;

@@ -355,12 +355,15 @@ pub struct HopPayload {
     pub payment_metadata: Option<Vec<u8>>,
     /// `total_amount_msat`.
     pub total_amount_msat: Option<Msat>,
+    /// Keysend's preimage (type 5482373484, 32 bytes): a spontaneous payment's proof, which
+    /// the payee checks against the HTLC's payment hash.
+    pub keysend_preimage: Option<[u8; 32]>,
     /// Unknown odd records (custom records included), in order.
     pub unknown: Vec<wire::Record>,
 }
 
 fn is_known(t: u64) -> bool {
-    matches!(t, 2 | 4 | 6 | 8 | 10 | 12 | 16 | 18)
+    matches!(t, 2 | 4 | 6 | 8 | 10 | 12 | 16 | 18 | tlv::KEYSEND_PREIMAGE)
 }
 
 /// Read a payload (without its length prefix) strictly: BOLT 1 TLV rules, known types with
@@ -392,6 +395,9 @@ pub fn decode_payload(payload: &[u8]) -> Result<HopPayload, WireError> {
             }
             tlv::PAYMENT_METADATA => out.payment_metadata = Some(v.clone()),
             tlv::TOTAL_AMOUNT_MSAT => out.total_amount_msat = Some(Msat(read_tu64(v, 8, t)?)),
+            tlv::KEYSEND_PREIMAGE => {
+                out.keysend_preimage = Some(v.as_slice().try_into().map_err(|_| WireError::BadLength { tlv_type: t })?);
+            }
             _ => out.unknown.push(r),
         }
     }

@@ -574,6 +574,10 @@ pub struct NodeInfo {
     pub blockheight: u32,
     /// `bitcoin`, `testnet`, `testnet4`, `signet`, `regtest`… (absent on some nodes).
     pub network: Option<String>,
+    /// Its alias and colour (hex), as it announces them.
+    pub alias: Option<String>,
+    /// Its colour.
+    pub color: Option<String>,
 }
 
 /// Read `getinfo`'s answer.
@@ -584,8 +588,8 @@ pub fn getinfo_answer(v: &Value) -> Result<NodeInfo, AnswerError> {
     let blockheight = opt_u64(v, "", "blockheight")?
         .and_then(|h| u32::try_from(h).ok())
         .ok_or_else(|| AnswerError::at("blockheight", "a block height"))?;
-    let network = v.get("network").and_then(Value::as_str).map(String::from);
-    Ok(NodeInfo { id, blockheight, network })
+    let text = |k: &str| v.get(k).and_then(Value::as_str).map(String::from);
+    Ok(NodeInfo { id, blockheight, network: text("network"), alias: text("alias"), color: text("color") })
 }
 
 /// Read `getroute`'s or `getroutes`' answer into routes (`getroutes`: every route, with its
@@ -652,4 +656,84 @@ pub fn node_error(
         Some(f) => NodeError::Routing(f),
         None => NodeError::Rpc { code, message: String::from(message), data },
     })
+}
+
+/// `invoice`: an invoice **at our node** (what WebLN's `makeInvoice` asks for): `amount`
+/// `None` is Core Lightning's `"any"`; `label` must be unique at the node.
+pub fn invoice(amount: Option<Msat>, label: &str, description: &str, expiry: Option<u64>) -> Request {
+    let mut m = Vec::new();
+    put(&mut m, "amount_msat", amount.map_or(Value::str("any"), msat));
+    put(&mut m, "label", Value::String(String::from(label)));
+    put(&mut m, "description", Value::String(String::from(description)));
+    if let Some(x) = expiry {
+        put(&mut m, "expiry", Value::u64(x));
+    }
+    Request { method: "invoice", params: Value::Object(m) }
+}
+
+/// An invoice the node made, checked: its `bolt11` decodes and verifies, and says the
+/// `payment_hash` and `payment_secret` the answer gives.
+#[derive(Debug, Clone)]
+pub struct MadeInvoice {
+    /// The invoice text.
+    pub bolt11: String,
+    /// Its decoding.
+    pub decoded: crate::bolt11::Invoice,
+    /// `expires_at`.
+    pub expires_at: Option<u64>,
+}
+
+/// Read `invoice`'s answer.
+pub fn invoice_answer(v: &Value) -> Result<MadeInvoice, AnswerError> {
+    let text = opt_str(v, "", "bolt11")?.ok_or_else(|| AnswerError::at("bolt11", "a BOLT 11 invoice"))?;
+    let decoded =
+        crate::bolt11::decode(text).map_err(|_| AnswerError::at("bolt11", "a BOLT 11 invoice that verifies"))?;
+    if hash32(v, "", "payment_hash")? != Some(decoded.payment_hash) {
+        return Err(AnswerError::at("payment_hash", "the invoice's payment hash"));
+    }
+    if hash32(v, "", "payment_secret")?.is_some_and(|s| s != decoded.payment_secret) {
+        return Err(AnswerError::at("payment_secret", "the invoice's payment secret"));
+    }
+    Ok(MadeInvoice { bolt11: String::from(text), decoded, expires_at: opt_u64(v, "", "expires_at")? })
+}
+
+/// `signmessage`: our node signs `message` (Core Lightning's zbase32 form, as lnd's).
+pub fn signmessage(message: &str) -> Request {
+    Request { method: "signmessage", params: json::object([("message", Value::String(String::from(message)))]) }
+}
+
+/// `checkmessage`: whether `zbase` signs `message` (by `pubkey`, when given).
+pub fn checkmessage(message: &str, zbase: &str, pubkey: Option<&NodeId>) -> Request {
+    let mut m = Vec::new();
+    put(&mut m, "message", Value::String(String::from(message)));
+    put(&mut m, "zbase", Value::String(String::from(zbase)));
+    if let Some(k) = pubkey {
+        put(&mut m, "pubkey", Value::String(k.to_hex()));
+    }
+    Request { method: "checkmessage", params: Value::Object(m) }
+}
+
+/// zbase32's alphabet (Core Lightning's and lnd's signed messages).
+const ZBASE32: &[u8; 32] = b"ybndrfg8ejkmcpqxot1uwisza345h769";
+
+/// Read `signmessage`'s answer: the `zbase` signature (65 bytes: recovery byte, r, s).
+pub fn signmessage_answer(v: &Value) -> Result<String, AnswerError> {
+    let z = opt_str(v, "", "zbase")?.ok_or_else(|| AnswerError::at("zbase", "a zbase32 signature"))?;
+    // 65 bytes are 104 characters.
+    if z.len() != 104 || !z.bytes().all(|c| ZBASE32.contains(&c)) {
+        return Err(AnswerError::at("zbase", "a zbase32 signature of 65 bytes"));
+    }
+    Ok(String::from(z))
+}
+
+/// Read `checkmessage`'s answer: `(pubkey, verified)`.
+pub fn checkmessage_answer(v: &Value) -> Result<(NodeId, bool), AnswerError> {
+    let key = opt_str(v, "", "pubkey")?
+        .and_then(|s| NodeId::from_hex(s).ok())
+        .ok_or_else(|| AnswerError::at("pubkey", "a public key"))?;
+    let verified = match v.get("verified") {
+        Some(Value::Bool(b)) => *b,
+        _ => return Err(AnswerError::at("verified", "true or false")),
+    };
+    Ok((key, verified))
 }

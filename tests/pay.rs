@@ -51,6 +51,9 @@ struct FakeNode {
     mpp_timeout_once: bool,
     /// askrene-reserve / -unreserve, as sent ("+" or "-", then the path's channels).
     reservations: Vec<String>,
+    /// A keysend payee: what its final payload's custom records must be (the preimage comes
+    /// from the payload, no payment secret).
+    keysend: Option<Vec<ln_sendpay::wire::Record>>,
 }
 
 /// A path: (node, channel into it) from us.
@@ -116,6 +119,7 @@ impl FakeNode {
             parts: vec![],
             mpp_timeout_once: false,
             reservations: vec![],
+            keysend: None,
         }
     }
 
@@ -269,7 +273,16 @@ impl FakeNode {
                         msg.extend_from_slice(&HEIGHT.to_be_bytes());
                         return Err(failure::reply_from_hop(&secrets, i, &msg).unwrap());
                     }
-                    assert_eq!(fields.payment_data.unwrap().0, self.secret, "payment secret at the destination");
+                    if let Some(records) = &self.keysend {
+                        // A keysend: no payment secret; the preimage is the payload's, and it
+                        // hashes to the HTLC's payment hash.
+                        assert_eq!(fields.payment_data, None);
+                        let pre = fields.keysend_preimage.expect("keysend's preimage in the final payload");
+                        assert_eq!(pre, self.preimage);
+                        assert_eq!(&fields.unknown, records);
+                    } else {
+                        assert_eq!(fields.payment_data.unwrap().0, self.secret, "payment secret at the destination");
+                    }
                     assert_eq!(fields.amt_to_forward, Some(hop.amount));
                     assert_eq!(fields.outgoing_cltv_value, Some(HEIGHT + 1 + hop.delay));
                 }
@@ -510,6 +523,8 @@ fn config(node: &FakeNode, router: Router, max_attempts: u32) -> PayConfig {
         block_height: None,
         route_hints: Vec::new(),
         network: None,
+        custom_records: Vec::new(),
+        keysend: None,
         max_delay: 2016,
         wait_timeout: 60,
     }
@@ -766,6 +781,8 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         block_height: None,
         route_hints,
         network: None,
+        custom_records: Vec::new(),
+        keysend: None,
         max_delay: 2016,
         wait_timeout: 60,
     };
@@ -1328,4 +1345,64 @@ fn mpp_a_part_settled_before_its_reservation_went_out_is_not_reserved() {
         };
     }
     panic!("no end");
+}
+
+#[test]
+fn keysend_sends_its_preimage_and_custom_records_and_routes_around_a_failure() {
+    use ln_sendpay::commands::keysend_config;
+    use ln_sendpay::json::parse;
+    use ln_sendpay::payment::KeysendPreimage;
+    let mut node = FakeNode::new();
+    // The payer draws the preimage; the payee learns it from the onion only.
+    node.preimage = [0x5a; 32];
+    node.keysend = Some(vec![ln_sendpay::wire::Record { tlv_type: 65537, value: vec![1, 2, 3] }]);
+    let pre = KeysendPreimage::new(&[0x5a; 32]);
+    let input = format!(
+        r#"{{"destination":"{}","amount_msat":"100000msat","custom_records":{{"65537":"010203"}},"maxfee_msat":5000}}"#,
+        node.names["C"].to_hex()
+    );
+    let cfg = keysend_config(&parse(&input).unwrap(), &pre).unwrap();
+    assert_eq!(cfg.payment_hash, node.hash(), "the payment hash is the preimage's SHA-256");
+    assert_eq!((cfg.payment_secret, cfg.max_parts), (None, Some(1)));
+    assert_eq!(format!("{:?}", cfg.keysend), "Some(KeysendPreimage(..))", "never printed");
+    let (out, _, requests) = run(&mut node, Payer::new(cfg), |_| None);
+    assert_eq!(out.preimage, Some(node.preimage), "{:?}", out.error);
+    assert_eq!(out.attempts.len(), 2, "the first route fails at B and is routed around");
+    // Nothing of the preimage goes to the node in the clear.
+    let secret = hex::encode(&node.preimage);
+    assert!(requests.iter().all(|r| !r.params.to_json().contains(&secret)));
+}
+
+#[test]
+fn keysend_config_names_what_is_wrong_in_the_callers_terms() {
+    use ln_sendpay::commands::keysend_config;
+    use ln_sendpay::json::parse;
+    use ln_sendpay::payment::KeysendPreimage;
+    let pre = KeysendPreimage::new(&[1; 32]);
+    let dest = FakeNode::new().names["C"].to_hex();
+    let field = |extra: &str| {
+        let text = format!(r#"{{"destination":"{dest}","amount_msat":1000{extra}}}"#);
+        keysend_config(&parse(&text).unwrap(), &pre).err().map(|e| (e.field().unwrap_or_default(), e.code()))
+    };
+    assert_eq!(field(""), None);
+    let f = |extra: &str| field(extra).map(|(f, _)| f);
+    assert_eq!(f(r#","custom_records":{"5482373484":"00"}"#).as_deref(), Some("custom_records.5482373484"));
+    assert_eq!(f(r#","custom_records":{"100":"00"}"#).as_deref(), Some("custom_records.100"));
+    assert_eq!(f(r#","extratlvs":{"65536":"zz"}"#).as_deref(), Some("extratlvs.65536"));
+    assert_eq!(f(r#","extratlvs":{},"custom_records":{}"#).as_deref(), Some("extratlvs"));
+    assert_eq!(f(r#","payment_hash":"00""#).as_deref(), Some("payment_hash"), "keysend draws its own hash");
+    assert_eq!(f(r#","bolt11":"lnbc1""#).as_deref(), Some("bolt11"));
+    assert_eq!(f(r#","maxfee":"x""#).as_deref(), Some("maxfee"));
+    assert_eq!(
+        f(r#","routehints":[[{"id":"02","scid":"1x1x1","feebase":1,"feeprop":1,"expirydelta":1}]]"#).as_deref(),
+        Some("routehints[0][0].id")
+    );
+    assert_eq!(f(r#","routehints":[[{"id":"DEST","scid":"1x1x1","feebase":1,"feeprop":1,"expirydelta":70000}]]"#.replace("DEST", &dest).as_str()).as_deref(), Some("routehints[0][0].expirydelta"));
+    // Core Lightning's names work as ours do.
+    let text = format!(
+        r#"{{"destination":"{dest}","amount_msat":1000,"extratlvs":{{"65536":"ff"}},"maxfee":"7sat","maxdelay":100,"routehints":[[{{"id":"{dest}","scid":"1x2x3","feebase":"1000msat","feeprop":10,"expirydelta":40}}]]}}"#
+    );
+    let cfg = keysend_config(&parse(&text).unwrap(), &pre).unwrap();
+    assert_eq!((cfg.maxfee, cfg.max_delay, cfg.custom_records.clone()), (Msat(7000), 100, vec![(65536, vec![0xff])]));
+    assert_eq!(cfg.route_hints[0][0].short_channel_id.to_string_form(), "1x2x3");
 }

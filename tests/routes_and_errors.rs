@@ -274,8 +274,17 @@ fn payload_and_onion_errors_name_their_field() {
         &FinalHopData { custom_records: vec![(5_482_373_484, vec![7; 32]), (65537, vec![])], ..Default::default() },
     )
     .unwrap();
-    let p = payload::decode_payload(&ok[0].frame[1..]);
-    assert!(p.is_err(), "keysend's even type is unknown to a strict reader that does not opt in");
+    // The hop side reads it (a payee checks it against the HTLC's hash); 32 bytes only.
+    let p = payload::decode_payload(&ok[0].frame[1..]).unwrap();
+    assert_eq!(p.keysend_preimage, Some([7; 32]));
+    assert_eq!(p.unknown.iter().map(|r| r.tlv_type).collect::<Vec<_>>(), [65537]);
+    let short = payload::route_payloads(
+        &r,
+        100,
+        &FinalHopData { custom_records: vec![(5_482_373_484, vec![7; 31])], ..Default::default() },
+    )
+    .unwrap();
+    assert!(payload::decode_payload(&short[0].frame[1..]).is_err(), "a keysend preimage of 31 bytes");
 
     // Too large: says by how many bytes, with Core Lightning's -1.
     let k = SecretKey::from_bytes(&[0x41; 32]).unwrap();

@@ -105,6 +105,8 @@ async function connect() {
   $('conn').textContent = 'connecting…';
   state.transport = loggedTransport(ln.clnrest({ url, rune, timeoutMs: 90_000 }));
   state.client = new ln.Client({ transport: state.transport });
+  // What WebLN apps on this page would pay through: the same client.
+  window.webln = new ln.WebLNProvider({ client: state.client });
   let raw;
   try {
     raw = await rpc('getinfo');

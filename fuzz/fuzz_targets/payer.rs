@@ -54,6 +54,8 @@ fuzz_target!(|data: &[u8]| {
         block_height: None,
         route_hints: Vec::new(),
         network: None,
+        custom_records: Vec::new(),
+        keysend: None,
         max_delay: 2016,
         wait_timeout: 60,
     });

@@ -27,6 +27,22 @@ export function decodeInvoice(invoice, opts) {
   return decodeInvoiceRaw({ invoice, now });
 }
 
+const parsePaymentStringRaw = wrap(raw.parsePaymentString);
+/**
+ * What a pasted string is: a BOLT 11 invoice (bare, any case, or in a `lightning:` or BIP 21
+ * `bitcoin:` URI), a node id (`02…@host:port`), or a form paid elsewhere (BOLT 12, LNURL, a
+ * lightning address, on-chain): `{kind, payable, …}`. `now` (seconds) decides an invoice's
+ * `expired`. A malformed string is an `LnSendpayError` naming the part that is wrong.
+ */
+export function parsePaymentString(paymentString, opts) {
+  const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
+  if (typeof paymentString !== 'string') {
+    throw new LnSendpayError('paymentString: pass a string', -32602, { error: 'PARAM_TYPE', field: 'paymentString' });
+  }
+  return parsePaymentStringRaw({ paymentString, now });
+}
+
 export { clnrest, commando, TRANSPORT_ERROR } from './transport.js';
+export { WebLNProvider, WebLNError } from './webln.js';
 export { Client } from './client.js';
 export { MemoryStore, KeyValueStore, IndexedDBStore, KeyedLock, attemptKey, exportAttempts, importAttempts } from './store.js';

@@ -438,10 +438,30 @@ export class Client {
     });
   }
 
-  /** `getinfo`: `{id, blockheight}`. */
+  /** `getinfo`: `{id, blockheight, network?, alias?, color?}`. */
   getinfo(opts) {
     callOptions(opts);
     return this.#call({ method: 'getinfo' }, opts);
+  }
+
+  /** `invoice`: an invoice at our node `{amountMsat?, label, description, expiry?}` (no
+   *  amount: "any"), checked here: its bolt11 verifies and matches the answer's hash and
+   *  secret. `{bolt11, paymentHash, paymentSecret, payee, amountMsat?, expiresAt?}`. */
+  invoice(args, opts) {
+    callOptions(opts);
+    return this.#call({ ...args, method: 'invoice' }, opts);
+  }
+
+  /** `signmessage`: our node signs `message`: `{zbase}` (zbase32, as lnd's). */
+  signmessage(args, opts) {
+    callOptions(opts);
+    return this.#call({ ...args, method: 'signmessage' }, opts);
+  }
+
+  /** `checkmessage`: `{message, zbase, pubkey?}` → `{pubkey, verified}`. */
+  checkmessage(args, opts) {
+    callOptions(opts);
+    return this.#call({ ...args, method: 'checkmessage' }, opts);
   }
 
   /** `getroutes` (askrene): `{routes: [{probabilityPpm, route}]}`, each route in getroute's shape. */
@@ -521,7 +541,30 @@ export class Client {
    * Resolves `{status: 'complete', paymentPreimage, attempts}`; rejects with an
    * `LnSendpayError` whose `data.attempts` is the log. `onProgress(event)` follows each step.
    */
-  async pay(args, opts = {}) {
+  pay(args, opts = {}) {
+    return this.#payWith((safe) => new raw.Payer(safe), args, opts);
+  }
+
+  /**
+   * Keysend (a spontaneous payment): `{destination, amountMsat, customRecords?, maxfeeMsat?,
+   * maxAttempts?, maxDelay?, routehints?, label?, retryFor?}` (Core Lightning's `keysend`
+   * names `extratlvs`, `maxfee`, `maxdelay` too). A fresh preimage from
+   * `crypto.getRandomValues` (zeroized when the payment ends), its SHA-256 the payment hash;
+   * the payee's final payload carries it (type 5482373484) with the custom records; no payment
+   * secret, so one part. Routed, retried, guarded and recorded as `pay`; resolves as `pay`
+   * does, plus `paymentHash`.
+   */
+  async keysend(args, opts = {}) {
+    let hash;
+    const paid = await this.#payWith((safe) => {
+      const p = raw.Payer.keysend(safe);
+      hash = p.target().paymentHash;
+      return p;
+    }, args, opts);
+    return { ...paid, paymentHash: hash };
+  }
+
+  async #payWith(makePayer, args, opts) {
     assertReady('main');
     const { onProgress, signal } = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
     if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
@@ -543,7 +586,7 @@ export class Client {
     const safe = snapshot(withNow);
     const payer = (() => {
       try {
-        return new raw.Payer(safe);
+        return makePayer(safe);
       } catch (e) {
         throw convertError(e, safe);
       }

@@ -30,7 +30,8 @@ pub const USAGE: &str = "usage:
   ln-sendpay amount STRING
   ln-sendpay scid STRING
   ln-sendpay route payloads      < {\"route\",\"payment_hash\",\"payment_secret\"?,\"payment_metadata\"?,\"block_height\"}
-  ln-sendpay invoice decode      < {\"invoice\",\"now\"?}   (a BOLT 11 string; now: seconds, adds \"expired\")";
+  ln-sendpay invoice decode      < {\"invoice\",\"now\"?}   (a BOLT 11 string; now: seconds, adds \"expired\")
+  ln-sendpay paystring parse     < {\"payment_string\",\"now\"?}   (what a pasted string is: invoice, URI, node, offer, LNURL...)";
 
 /// Run the command line `args` (without the program name) with `stdin`. `read_file` reads
 /// the FILE of `onion runtest`; `random_key` is a fresh CSPRNG key for commands that may
@@ -60,6 +61,8 @@ pub fn run(
             ["route", "payloads"] => ok(route_payloads(&input()?)?),
             #[cfg(feature = "wallet")]
             ["invoice", "decode"] => ok(invoice_decode(&input()?)?),
+            #[cfg(feature = "wallet")]
+            ["paystring", "parse"] => ok(payment_string_parse(&input()?)?),
             _ => Err(None),
         }
     })();

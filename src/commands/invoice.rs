@@ -174,3 +174,81 @@ pub(crate) fn with_invoice(input: &Value, for_pay: bool) -> Result<(Value, Optio
     }
     Ok((Value::Object(m), Some(inv)))
 }
+
+/// `paystring parse`: `{"payment_string","now"?}` → `{"kind","payable", …}`: what a pasted
+/// string is ([`crate::paystring`]). `kind`: `bolt11` (with `bolt11`, the invoice as a node
+/// takes it, and `invoice`, its decoding), `node` (`node_id`, `host`?, `port`?: keysend),
+/// `offer`, `bolt12_invoice`, `invoice_request` (`bolt12`), `lnurl` (`url`, `lnurl`?),
+/// `lightning_address` (`address`, `url`) or `bitcoin`; `payable`: whether `pay` or `keysend`
+/// takes it; `scheme` (the URI's) and `on_chain` (`{address, amount_msat?, label?,
+/// message?}`, a BIP 21 URI's) when there are.
+pub fn payment_string_parse(input: &Value) -> Result<Value, Error> {
+    use crate::paystring::PaymentString as P;
+    input_object(input)?;
+    known_keys(input, "", &["payment_string", "now"])?;
+    let text = str_param(input, "payment_string", "a string")?;
+    let now = opt_u64_param(input, "now")?;
+    let parsed = crate::paystring::parse(text).map_err(|e| Error::from(e).in_field("payment_string"))?;
+    let s = |v: &str| Value::String(String::from(v));
+    let mut m: Vec<(String, Value)> = Vec::new();
+    let mut put = |k: &str, v: Value| m.push((String::from(k), v));
+    match &parsed.what {
+        P::Bolt11 { invoice, decoded } => {
+            put("kind", s("bolt11"));
+            put("payable", Value::Bool(true));
+            put("bolt11", s(invoice));
+            put("invoice", invoice_json(decoded, now));
+        }
+        P::Node { id, host, port } => {
+            put("kind", s("node"));
+            put("payable", Value::Bool(true));
+            put("node_id", Value::String(id.to_hex()));
+            if let Some(h) = host {
+                put("host", s(h));
+            }
+            if let Some(p) = port {
+                put("port", Value::u64(u64::from(*p)));
+            }
+        }
+        P::Bolt12 { kind, text } => {
+            put("kind", s(kind));
+            put("payable", Value::Bool(false));
+            put("bolt12", s(text));
+        }
+        P::Lnurl { bech32, url } => {
+            put("kind", s("lnurl"));
+            put("payable", Value::Bool(false));
+            put("url", s(url));
+            if let Some(b) = bech32 {
+                put("lnurl", s(b));
+            }
+        }
+        P::LightningAddress { address, url } => {
+            put("kind", s("lightning_address"));
+            put("payable", Value::Bool(false));
+            put("address", s(address));
+            put("url", s(url));
+        }
+        P::Bitcoin => {
+            put("kind", s("bitcoin"));
+            put("payable", Value::Bool(false));
+        }
+    }
+    if let Some(scheme) = &parsed.scheme {
+        put("scheme", s(scheme));
+    }
+    if let Some(c) = &parsed.on_chain {
+        let mut o = alloc::vec![(String::from("address"), s(&c.address))];
+        if let Some(a) = c.amount {
+            o.push(("amount_msat".into(), Value::String(a.to_decimal_string())));
+        }
+        if let Some(l) = &c.label {
+            o.push(("label".into(), s(l)));
+        }
+        if let Some(msg) = &c.message {
+            o.push(("message".into(), s(msg)));
+        }
+        put("on_chain", Value::Object(o));
+    }
+    Ok(Value::Object(m))
+}

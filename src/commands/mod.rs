@@ -16,12 +16,12 @@ mod reply;
 
 pub use cli::{CliOutput, USAGE, amount, error_json, run, short_channel_id};
 #[cfg(feature = "wallet")]
-pub use invoice::{invoice_decode, invoice_json};
+pub use invoice::{invoice_decode, invoice_json, payment_string_parse};
 #[cfg(feature = "wallet")]
 pub use node::{rpc_answer, rpc_error, rpc_request};
 pub use onion::{build_onion, onion_decode, onion_generate, onion_runtest, route_payloads};
 #[cfg(feature = "wallet")]
-pub use pay::{pay_config, pay_learn, pay_step, pay_step_json, payment_guard};
+pub use pay::{keysend_config, pay_config, pay_learn, pay_step, pay_step_json, payment_guard};
 pub use reply::{channel_update_decode, failure_create, failure_decode, failure_forward, failure_wrap};
 
 #[cfg(feature = "wallet")]

@@ -87,6 +87,9 @@ fn request_keys(method: &str) -> Option<&'static [&'static [&'static str]]> {
         "sendonion" => &[ROUTE_PAYMENT_KEYS, SEND, ONION_KEYS, &["session_key"]],
         "waitsendpay" => &[&["method", "payment_hash", "timeout", "partid", "groupid"]],
         "listsendpays" => &[&["method", "payment_hash"]],
+        "invoice" => &[&["method", "amount_msat", "label", "description", "expiry"]],
+        "signmessage" => &[&["method", "message"]],
+        "checkmessage" => &[&["method", "message", "zbase", "pubkey"]],
         "getroute" => &[&["method", "destination", "amount_msat", "riskfactor", "cltv", "exclude"]],
         "getroutes" => &[&[
             "method",
@@ -250,10 +253,43 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
                 Vec::new(),
             )
         }
+        "invoice" => {
+            // Core Lightning's "any", or an amount.
+            let amount = match input.get("amount_msat") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(a)) if a == "any" => None,
+                Some(_) => amount_param(input, "amount_msat")?,
+            };
+            request_json(
+                crate::rpc::invoice(
+                    amount,
+                    str_param(input, "label", "a string")?,
+                    str_param(input, "description", "a string")?,
+                    opt_u64_param(input, "expiry")?,
+                ),
+                Vec::new(),
+            )
+        }
+        "signmessage" => request_json(crate::rpc::signmessage(str_param(input, "message", "a string")?), Vec::new()),
+        "checkmessage" => {
+            let key = match input.get("pubkey") {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(node_param(input, "pubkey")?),
+            };
+            request_json(
+                crate::rpc::checkmessage(
+                    str_param(input, "message", "a string")?,
+                    str_param(input, "zbase", "a zbase32 signature")?,
+                    key.as_ref(),
+                ),
+                Vec::new(),
+            )
+        }
         _ => {
             return Err(Error::Param {
                 field: "method".into(),
-                expected: "one of getinfo, sendpay, sendonion, waitsendpay, listsendpays, getroute, getroutes",
+                expected: "one of getinfo, sendpay, sendonion, waitsendpay, listsendpays, getroute, getroutes, \
+                           invoice, signmessage, checkmessage",
             });
         }
     })
@@ -354,7 +390,37 @@ pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
         )]),
         "getinfo" => {
             let info = crate::rpc::getinfo_answer(&v).map_err(bad)?;
-            object([("id", Value::String(info.id.to_hex())), ("blockheight", Value::u64(u64::from(info.blockheight)))])
+            let mut m = alloc::vec![
+                (String::from("id"), Value::String(info.id.to_hex())),
+                ("blockheight".into(), Value::u64(u64::from(info.blockheight))),
+            ];
+            for (k, x) in [("network", info.network), ("alias", info.alias), ("color", info.color)] {
+                if let Some(x) = x {
+                    m.push((String::from(k), Value::String(x)));
+                }
+            }
+            Value::Object(m)
+        }
+        "invoice" => {
+            let inv = crate::rpc::invoice_answer(&v).map_err(bad)?;
+            let mut m = alloc::vec![
+                (String::from("bolt11"), Value::String(inv.bolt11)),
+                ("payment_hash".into(), Value::String(hex::encode(&inv.decoded.payment_hash))),
+                ("payment_secret".into(), Value::String(hex::encode(&inv.decoded.payment_secret))),
+                ("payee".into(), Value::String(inv.decoded.payee.to_hex())),
+            ];
+            if let Some(a) = inv.decoded.amount {
+                m.push(("amount_msat".into(), Value::String(a.to_decimal_string())));
+            }
+            if let Some(x) = inv.expires_at {
+                m.push(("expires_at".into(), Value::u64(x)));
+            }
+            Value::Object(m)
+        }
+        "signmessage" => object([("zbase", Value::String(crate::rpc::signmessage_answer(&v).map_err(bad)?))]),
+        "checkmessage" => {
+            let (key, verified) = crate::rpc::checkmessage_answer(&v).map_err(bad)?;
+            object([("pubkey", Value::String(key.to_hex())), ("verified", Value::Bool(verified))])
         }
         _ => return Err(Error::Param { field: "method".into(), expected: "a method whose answer is read here" }),
     })

@@ -82,6 +82,9 @@ pub(crate) fn payload_json(p: &HopPayload) -> Value {
     if let Some(t) = p.total_amount_msat {
         m.push(("total_amount_msat".into(), Value::String(t.to_decimal_string())));
     }
+    if let Some(k) = &p.keysend_preimage {
+        m.push(("keysend_preimage".into(), Value::String(hex::encode(k))));
+    }
     if !p.unknown.is_empty() {
         let recs = p
             .unknown
@@ -235,18 +238,7 @@ pub(crate) fn prepare(input: &Value) -> Result<Prepared, Error> {
                 .map_err(|kind| Error::from(crate::route::RouteError { hop: None, field: "total_msat", kind }))?,
         );
     }
-    if let Some(c) = input.get("custom_records") {
-        let members = c
-            .as_object()
-            .ok_or(Error::Param { field: "custom_records".into(), expected: "an object of type → hex" })?;
-        for (k, v) in members {
-            let field = format!("custom_records.{k}");
-            let t = crate::json::parse_u64_digits(k)
-                .ok_or(Error::Param { field: field.clone(), expected: "a decimal TLV type" })?;
-            let val = v.as_str().ok_or(Error::Param { field: field.clone(), expected: "a hex string" })?;
-            fin.custom_records.push((t, hex::decode(val).map_err(|e| Error::from(e).in_field(&field))?));
-        }
-    }
+    fin.custom_records = custom_records_param(input, "custom_records")?;
     let frames = payload::route_payloads(&route, block_height, &fin)?;
     Ok(Prepared { route, payment_hash, frames })
 }

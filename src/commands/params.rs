@@ -230,3 +230,20 @@ pub(crate) fn route_keys(v: &Value, path: &str) -> Result<(), Error> {
         _ => Ok(()),
     }
 }
+
+/// Custom records (`{"<type>": "<hex>"}`) at `field`; absent: none. Types are checked where
+/// the payload is built (≥ 65536, each once).
+pub(crate) fn custom_records_param(input: &Value, field: &str) -> Result<Vec<(u64, Vec<u8>)>, Error> {
+    let Some(c) = input.get(field).filter(|v| !matches!(v, Value::Null)) else { return Ok(Vec::new()) };
+    let members = c.as_object().ok_or(Error::Param { field: field.into(), expected: "an object of type → hex" })?;
+    members
+        .iter()
+        .map(|(k, v)| {
+            let f = format!("{field}.{k}");
+            let t = crate::json::parse_u64_digits(k)
+                .ok_or(Error::Param { field: f.clone(), expected: "a decimal TLV type" })?;
+            let val = v.as_str().ok_or(Error::Param { field: f.clone(), expected: "a hex string" })?;
+            Ok((t, crate::hex::decode(val).map_err(|e| Error::from(e).in_field(&f))?))
+        })
+        .collect()
+}

@@ -112,13 +112,149 @@ const PAY_KEYS: &[&str] = &[
 /// "payment_metadata"?,"final_cltv"? (18),"max_attempts"? (5),"maxfee_msat"? (0.5%, at least
 /// 5000msat),"router"? ("getroutes"|"getroute"),"label"?,"block_height"?}`.
 pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
-    use crate::payment::{PayConfig, Router};
     input_object(input)?;
     known_keys(input, "", PAY_KEYS)?;
+    config_from(input)
+}
+
+/// What `keysend` takes: Core Lightning's `keysend` options (`extratlvs`, `maxfee`,
+/// `maxdelay`, `routehints`) under their names or the client's (`custom_records`,
+/// `maxfee_msat`, `max_delay`).
+const KEYSEND_KEYS: &[&str] = &[
+    "destination",
+    "amount_msat",
+    "custom_records",
+    "extratlvs",
+    "maxfee_msat",
+    "maxfee",
+    "max_attempts",
+    "max_delay",
+    "maxdelay",
+    "wait_timeout",
+    "router",
+    "label",
+    "block_height",
+    "routehints",
+];
+
+/// `keysend` config: `{"destination","amount_msat","custom_records"?,"maxfee_msat"?,
+/// "max_attempts"?,"max_delay"?,"routehints"?,"label"?,…}` and the preimage drawn for it
+/// (its SHA-256 is the payment hash). No payment secret, so one part; the final payload
+/// carries the preimage (type 5482373484) and the custom records.
+pub fn keysend_config(
+    input: &Value,
+    preimage: &crate::payment::KeysendPreimage,
+) -> Result<crate::payment::PayConfig, Error> {
+    input_object(input)?;
+    known_keys(input, "", KEYSEND_KEYS)?;
+    let given = |k: &str| !matches!(input.get(k), None | Some(Value::Null));
+    // Core Lightning's names, or ours: one of each pair.
+    let mut renamed: Vec<(String, Value)> = Vec::new();
+    for (cln, ours) in [("extratlvs", "custom_records"), ("maxfee", "maxfee_msat"), ("maxdelay", "max_delay")] {
+        if given(cln) && given(ours) {
+            return Err(Error::Param { field: cln.into(), expected: "absent when its other name is given" });
+        }
+    }
+    let records_key = if given("extratlvs") { "extratlvs" } else { "custom_records" };
+    let custom = custom_records_param(input, records_key)?;
+    if let Some(i) = custom.iter().position(|(t, _)| *t == crate::payload::tlv::KEYSEND_PREIMAGE) {
+        return Err(Error::Param {
+            field: format!("{records_key}.{}", custom[i].0),
+            expected: "absent: keysend's preimage record is drawn here",
+        });
+    }
+    for (i, (t, _)) in custom.iter().enumerate() {
+        let expected = if *t < crate::payload::tlv::CUSTOM_MIN {
+            "a custom record type: 65536 or more"
+        } else if custom[..i].iter().any(|(u, _)| u == t) {
+            "each type once"
+        } else {
+            continue;
+        };
+        return Err(Error::Param { field: format!("{records_key}.{t}"), expected });
+    }
+    let route_hints = routehints_param(input)?;
+    for (k, v) in input.as_object().unwrap_or_default() {
+        let key = match k.as_str() {
+            "extratlvs" | "custom_records" | "routehints" => continue,
+            "maxfee" => "maxfee_msat",
+            "maxdelay" => "max_delay",
+            k => k,
+        };
+        renamed.push((String::from(key), v.clone()));
+    }
+    renamed.push(("payment_hash".into(), Value::String(hex::encode(&preimage.payment_hash()))));
+    // Core Lightning's names read first, so an error names the field as it was passed.
+    amount_param(input, "maxfee")?;
+    if opt_u64_param(input, "maxdelay")?.is_some_and(|d| d > u64::from(u32::MAX)) {
+        return Err(Error::Param { field: "maxdelay".into(), expected: "at most 2^32-1" });
+    }
+    let mut cfg = config_from(&Value::Object(renamed))?;
+    cfg.custom_records = custom;
+    cfg.route_hints = route_hints;
+    cfg.keysend = Some(preimage.clone());
+    cfg.max_parts = Some(1);
+    Ok(cfg)
+}
+
+/// Core Lightning's `routehints` (keysend): `[[{"id","scid","feebase","feeprop","expirydelta"}]]`.
+fn routehints_param(input: &Value) -> Result<Vec<Vec<crate::bolt11::RouteHintHop>>, Error> {
+    let Some(v) = input.get("routehints").filter(|v| !matches!(v, Value::Null)) else { return Ok(Vec::new()) };
+    let routes = v.as_array().ok_or(Error::Param { field: "routehints".into(), expected: "an array of routes" })?;
+    routes
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let hops =
+                r.as_array().ok_or(Error::Param { field: format!("routehints[{i}]"), expected: "an array of hops" })?;
+            hops.iter()
+                .enumerate()
+                .map(|(j, h)| {
+                    let f = format!("routehints[{i}][{j}]");
+                    input_object(h).map_err(|e| e.in_field(&f))?;
+                    known_keys(h, &f, &["id", "scid", "feebase", "feeprop", "expirydelta"])?;
+                    let small = |k: &str, max: u64| -> Result<u64, Error> {
+                        opt_u64_param(h, k)
+                            .and_then(|x| x.ok_or(Error::Param { field: k.into(), expected: "present" }))
+                            .and_then(|x| {
+                                if x <= max {
+                                    Ok(x)
+                                } else {
+                                    Err(Error::Param { field: k.into(), expected: "smaller" })
+                                }
+                            })
+                            .map_err(|e| e.in_field(&f))
+                    };
+                    let feebase = amount_param(h, "feebase")
+                        .map_err(|e| e.in_field(&f))?
+                        .ok_or(Error::Param { field: format!("{f}.feebase"), expected: "present" })?;
+                    let scid = str_param(h, "scid", "a short channel id").map_err(|e| e.in_field(&f))?;
+                    Ok(crate::bolt11::RouteHintHop {
+                        pubkey: node_param(h, "id").map_err(|e| e.in_field(&f))?,
+                        short_channel_id: crate::ids::ShortChannelId::parse(scid)
+                            .map_err(|e| Error::from(e).in_field(&format!("{f}.scid")))?,
+                        fee_base_msat: u32::try_from(feebase.0).map_err(|_| Error::Param {
+                            field: format!("{f}.feebase"),
+                            expected: "at most 2^32-1 msat",
+                        })?,
+                        fee_proportional_millionths: small("feeprop", u64::from(u32::MAX))? as u32,
+                        cltv_expiry_delta: small("expirydelta", u64::from(u16::MAX))? as u16,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn config_from(input: &Value) -> Result<crate::payment::PayConfig, Error> {
+    use crate::payment::{PayConfig, Router};
     let (merged, invoice) = with_invoice(input, true)?;
     let input = &merged;
     let amount =
         amount_param(input, "amount_msat")?.ok_or(Error::Param { field: "amount_msat".into(), expected: "present" })?;
+    if amount.0 == 0 {
+        return Err(Error::Param { field: "amount_msat".into(), expected: "above 0" });
+    }
     let hash32 = |field: &str| -> Result<Option<[u8; 32]>, Error> {
         match input.get(field) {
             None | Some(Value::Null) => Ok(None),
@@ -173,6 +309,8 @@ pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
         },
         network: invoice.as_ref().map(|i| i.network),
         route_hints: invoice.map(|i| i.route_hints).unwrap_or_default(),
+        custom_records: Vec::new(),
+        keysend: None,
     })
 }
 

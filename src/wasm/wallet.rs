@@ -12,6 +12,12 @@ pub fn decode_invoice(req: JsValue) -> Result<JsValue, JsValue> {
     call(&req, commands::invoice_decode)
 }
 
+/// What a pasted payment string is: `{paymentString, now?}` → `{kind, payable, …}`.
+#[wasm_bindgen(js_name = parsePaymentString, skip_typescript)]
+pub fn parse_payment_string(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::payment_string_parse)
+}
+
 /// A request for the node (`{method, ...fields}` → `{method, params, paramsJson, attempt?,
 /// sharedSecrets?}`), in the form today's Core Lightning accepts.
 #[wasm_bindgen(js_name = rpcRequest, skip_typescript)]
@@ -67,6 +73,19 @@ impl PayerJs {
         }
         let v = to_value(&config, "", "")?;
         let cfg = commands::pay_config(&v).map_err(|e| lib_error(&e))?;
+        Ok(PayerJs { inner: crate::payment::Payer::new(cfg) })
+    }
+
+    /// A keysend (`{destination, amountMsat, customRecords?, maxfeeMsat?, ...}`): its preimage
+    /// drawn here from `crypto.getRandomValues`, zeroized when the payer is freed.
+    pub fn keysend(config: JsValue) -> Result<PayerJs, JsValue> {
+        if !config.is_object() || Array::is_array(&config) {
+            return Err(type_error("config", "pass an object"));
+        }
+        let v = to_value(&config, "", "")?;
+        let random = fresh_key().ok_or_else(no_randomness)?;
+        let preimage = crate::payment::KeysendPreimage::new(&random);
+        let cfg = commands::keysend_config(&v, &preimage).map_err(|e| lib_error(&e))?;
         Ok(PayerJs { inner: crate::payment::Payer::new(cfg) })
     }
 

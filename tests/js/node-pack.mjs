@@ -23,7 +23,7 @@ function shipped() {
 try {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed[0].files.map((f) => f.path).sort();
-  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'full/ln_sendpay_full.js', 'full/ln_sendpay_full_bg.wasm', 'hop.d.ts', 'hop.node.js', 'hop.web.js', 'hop.workerd.js', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/bind.js', 'lib/boot-node.js', 'lib/boot-web.js', 'lib/client.js', 'lib/error.js', 'lib/hop-api.js', 'lib/input.js', 'lib/onion-api.js', 'lib/store.js', 'lib/transport.js', 'lib/warm.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'onion.d.ts', 'onion.node.js', 'onion.web.js', 'onion.workerd.js', 'onion/ln_sendpay_onion.js', 'onion/ln_sendpay_onion_bg.wasm', 'package.json', 'wasm-module.d.ts', ...shipped()].sort();
+  const expected = ['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin/ln-sendpay.js', 'full/ln_sendpay_full.js', 'full/ln_sendpay_full_bg.wasm', 'hop.d.ts', 'hop.node.js', 'hop.web.js', 'hop.workerd.js', 'index.d.ts', 'index.node.js', 'index.web.js', 'index.workerd.js', 'lib/api.js', 'lib/bind.js', 'lib/boot-node.js', 'lib/boot-web.js', 'lib/client.js', 'lib/error.js', 'lib/hop-api.js', 'lib/input.js', 'lib/onion-api.js', 'lib/store.js', 'lib/transport.js', 'lib/warm.js', 'lib/webln.js', 'ln_sendpay.js', 'ln_sendpay_bg.wasm', 'onion.d.ts', 'onion.node.js', 'onion.web.js', 'onion.workerd.js', 'onion/ln_sendpay_onion.js', 'onion/ln_sendpay_onion_bg.wasm', 'package.json', 'wasm-module.d.ts', ...shipped()].sort();
   if (JSON.stringify(files) !== JSON.stringify(expected)) {
     console.error(`npm pack holds ${JSON.stringify(files)}, expected ${JSON.stringify(expected)}`);
     process.exit(1);
@@ -35,7 +35,8 @@ try {
   copyFileSync(join(root, 'tests/js/node.test.mjs'), join(dir, 'node.test.mjs'));
   copyFileSync(join(root, 'tests/js/transport.test.mjs'), join(dir, 'transport.test.mjs'));
   copyFileSync(join(root, 'tests/js/client.test.mjs'), join(dir, 'client.test.mjs'));
-  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs', 'client.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared, LN_SENDPAY_ROOT: root } });
+  copyFileSync(join(root, 'tests/js/wallet.test.mjs'), join(dir, 'wallet.test.mjs'));
+  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs', 'client.test.mjs', 'wallet.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared, LN_SENDPAY_ROOT: root } });
   if (t.status !== 0) process.exit(t.status ?? 1);
 
   // The packaged CLI (npx ln-sendpay) gives the Rust CLI's answers.
@@ -54,6 +55,15 @@ try {
     const b = spawnSync(rust, args, { input: req, encoding: 'utf8' });
     if (a.status !== b.status || a.stdout !== b.stdout || a.stderr !== b.stderr) {
       console.error(`npx ln-sendpay ${args.join(' ')} differs from the Rust CLI`, { wasm: a, rust: b });
+      process.exit(1);
+    }
+  }
+  const paste = JSON.stringify({ payment_string: 'bitcoin:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq?amount=0.001&label=Caf%C3%A9' });
+  for (const input of [paste, paste.replace('0.001', '1e3')]) {
+    const a = npx(['paystring', 'parse'], input);
+    const b = spawnSync(rust, ['paystring', 'parse'], { input, encoding: 'utf8' });
+    if (a.status !== b.status || a.stdout !== b.stdout || a.stderr !== b.stderr) {
+      console.error('npx ln-sendpay paystring parse differs from the Rust CLI', { wasm: a, rust: b });
       process.exit(1);
     }
   }

@@ -230,6 +230,44 @@ const cases = [
     await code(client.sendonion({ route: [route[0], { ...route[1], amount_msat: '999' }], paymentHash: hash, blockHeight: 800000 }), 201, 'another amount while pending');
     eq(sent.length, 3, 'nothing sent for it');
   }],
+  ['parsePaymentString: every bolt11.json example in each form people paste; BOLT 12, LNURL, nodes; errors name the part', (ln, V) => {
+    const file = V['vectors/bolt11.json'];
+    const valid = file.valid.filter((c) => !c.expected.ignored_fields?.length);
+    for (const c of valid) {
+      const hash = c.expected.payment_hash;
+      for (const form of [c.invoice, `  ${c.invoice.toUpperCase()}\n`, `lightning:${c.invoice}`, `bitcoin:?lightning=${c.invoice}`]) {
+        const p = ln.parsePaymentString(form, { now: 0 });
+        eq(p.kind, 'bolt11', `${c.title}: ${form.slice(0, 20)} kind`);
+        eq(p.payable, true, `${c.title}: payable`);
+        eq(p.bolt11, c.invoice.toLowerCase(), `${c.title}: bolt11`);
+        eq(p.invoice.paymentHash, hash, `${c.title}: paymentHash`);
+      }
+    }
+    eq(ln.parsePaymentString('LNO1ZCSS9MK8Y3WKKLFVEVCRSZLMU23KFRXH49PX20665DQWMN4P72PKSESE').kind, 'offer', 'offer');
+    eq(ln.parsePaymentString('lno1zcss9mk8y3wkklfvevcrszlmu23kfrxh49px+ 20665dqwmn4p72pksese').bolt12, 'lno1zcss9mk8y3wkklfvevcrszlmu23kfrxh49px20665dqwmn4p72pksese', 'offer with a + continuation');
+    eq(ln.parsePaymentString('lnurlp://example.com/x').url, 'https://example.com/x', 'LUD-17');
+    const node = ln.parsePaymentString('02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619@[::1]:9736');
+    eq(`${node.kind} ${node.host} ${node.port}`, 'node [::1] 9736', 'node address');
+    const btc = ln.parsePaymentString('bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT?amount=21&message=gm%20%F0%9F%8C%9E');
+    eq(`${btc.kind} ${btc.onChain.amountMsat} ${btc.onChain.message}`, 'bitcoin 2100000000000 gm 🌞', 'BIP 21');
+    eq(typeof btc.onChain.amountMsat, 'bigint', 'an amount is a bigint');
+    for (const [s, field, error] of [
+      ['', 'paymentString', 'PAYMENT_STRING_EMPTY'],
+      ['hello', 'paymentString', 'PAYMENT_STRING_UNRECOGNIZED'],
+      [`${valid[0].invoice.slice(0, -1)}`, 'paymentString', 'BOLT11_BAD_CHECKSUM'],
+      ['bitcoin:1BoatSLRHtKNngkdXEeobR76b53LETtpyT?amount=-1', 'paymentString.amount', 'PAYMENT_STRING_BAD_PART'],
+      ['lno1abc+', 'paymentString.bolt12', 'PAYMENT_STRING_BAD_PART'],
+      ['bob@localhost', 'paymentString.domain', 'PAYMENT_STRING_BAD_PART'],
+    ]) {
+      throws(() => ln.parsePaymentString(s), (e) => {
+        if (!(e instanceof ln.LnSendpayError)) fail(`${s}: ${e}`);
+        eq(e.code, -32602, `${s}: code`);
+        eq(e.data.field, field, `${s}: field`);
+        eq(e.data.error, error, `${s}: error`);
+      }, s);
+    }
+    throws(() => ln.parsePaymentString(42), (e) => eq(e.data.field, 'paymentString', 'not a string'), 'a number');
+  }],
   ['bolt11.json: every example through decodeInvoice', (ln, V, hop) => {
     const file = V['vectors/bolt11.json'];
     let decoded = 0;
@@ -385,7 +423,7 @@ const cases = [
       NaN: Number.NaN,
     };
     // Every function of this entry, and the hop side's (its own module: it is checked too).
-    const fns = ['parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'decodeFailure', 'decodeChannelUpdate', 'parseShortChannelId', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'decodeInvoice', 'version'];
+    const fns = ['parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'decodeFailure', 'decodeChannelUpdate', 'parseShortChannelId', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'decodeInvoice', 'parsePaymentString', 'version'];
     const hopFns = ['peelOnion', 'wrapFailure', 'createFailureReply', 'forwardFailureReply'];
     const targets = [...fns.filter((n) => n in ln).map((n) => [ln, n]), ...hopFns.map((n) => [hop, n])];
     let calls = 0;
@@ -427,7 +465,7 @@ const ONION = ['LnSendpayError', 'init', 'parseAmount', 'formatAmount', 'buildOn
 export const ENTRY_EXPORTS = {
   'ln-sendpay/onion': ONION,
   'ln-sendpay/hop': [...ONION, 'peelOnion', 'wrapFailure', 'createFailureReply', 'forwardFailureReply'],
-  'ln-sendpay': [...ONION, 'decodeInvoice', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'Client', 'MemoryStore', 'KeyValueStore', 'IndexedDBStore', 'KeyedLock', 'attemptKey', 'exportAttempts', 'importAttempts', 'clnrest', 'commando', 'TRANSPORT_ERROR'],
+  'ln-sendpay': [...ONION, 'decodeInvoice', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'Client', 'MemoryStore', 'KeyValueStore', 'IndexedDBStore', 'KeyedLock', 'attemptKey', 'exportAttempts', 'importAttempts', 'clnrest', 'commando', 'TRANSPORT_ERROR', 'parsePaymentString', 'WebLNProvider', 'WebLNError'],
 };
 
 /** What the main entry exports: a case that uses one of these and meets an entry without it

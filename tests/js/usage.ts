@@ -203,3 +203,27 @@ export function onionEntry(): void {
   // @ts-expect-error: the option is `rounds`
   onion.warmUp({ round: 5 });
 }
+
+// The wallet's surface: keysend, parsePaymentString, and a WebLN provider that is a WebLN
+// provider as @webbtc/webln-types declares it.
+import { parsePaymentString, WebLNProvider, WebLNError, type PaymentString } from 'ln-sendpay';
+import type { WebLNProvider as WebLNInterface, GetInfoResponse, SendPaymentResponse } from '@webbtc/webln-types';
+async function wallet(client: Client) {
+  const ks = await client.keysend({ destination: '02'.padEnd(66, '0'), amountMsat: 1000n, customRecords: { '65537': '00' } });
+  const hash: string = ks.paymentHash;
+  // @ts-expect-error amounts are never JS numbers
+  await client.keysend({ destination: '02', amountMsat: 1000 });
+  const p: PaymentString = parsePaymentString('lightning:lnbc1...');
+  if (p.kind === 'bolt11') p.invoice.paymentHash.toString();
+  if (p.kind === 'node') p.nodeId.toString();
+  const webln: WebLNInterface = new WebLNProvider({ client, confirm: async (r) => r.method !== 'signMessage' });
+  const info: GetInfoResponse = await webln.getInfo();
+  const paid: SendPaymentResponse = await webln.sendPayment('lnbc1...');
+  try {
+    await webln.keysend!({ destination: info.node.pubkey, amount: 21, customRecords: { '7629169': '{}' } });
+  } catch (e) {
+    if (e instanceof WebLNError && e.name === 'RoutingError') e.data.toString();
+  }
+  return [hash, paid.preimage];
+}
+void wallet;

@@ -43,6 +43,14 @@ export default {
         const stored = await client.store.get(ln.attemptKey(body.hash ?? body.pay.paymentHash, body.partid ?? 0));
         return json({ ...r, stages, again: again.fromStore === true, stored: stored.status });
       }
+      if (pathname === '/keysend') {
+        // Keysend inside a Worker: the preimage drawn from the Worker's crypto, the payment
+        // through the dev node, recorded in KV.
+        const client = new ln.Client({ transport: ln.clnrest({ url: body.url, rune: body.rune }), store: new ln.KeyValueStore(env.ATTEMPTS) });
+        const r = await client.keysend(body.keysend);
+        const stored = await client.store.get(ln.attemptKey(r.paymentHash, 0));
+        return json({ ...r, stored: stored.status });
+      }
       return json({ error: 'not found' }, 404);
     } catch (e) {
       return json({ name: e.name, message: e.message, code: e.code, data: e.data }, 400);

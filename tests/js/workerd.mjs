@@ -75,6 +75,11 @@ try {
     const mok = m.status === 200 && m.body.status === 'complete' && m.body.parts === 2 &&
       JSON.stringify(m.body.attempts.map((a) => [a.partid, a.status])) === '[[1,"failed"],[2,"complete"],[3,"complete"]]' && m.body.again && m.body.stored === 'complete';
     report(mok, 'pay in parts through the dev node: a part failing at bob routed again, paid; the parts in KV', JSON.stringify(m).slice(0, 2000));
+    const ks = await post('/keysend', { url: dev.url, rune: dev.rune, keysend: { destination: dev.network.nodes.dave, amountMsat: '42000msat', customRecords: { 65537: 'c0ffee' } } });
+    const seen = dev.network.state.keysends.at(-1);
+    const kok = ks.status === 200 && ks.body.status === 'complete' && ks.body.attempts.length === 2 && ks.body.stored === 'complete' &&
+      seen?.paymentHash === ks.body.paymentHash && seen.customRecords['65537'] === 'c0ffee' && seen.amountMsat === 42000n;
+    report(kok, 'keysend from a Worker: a preimage drawn there, checked by dave, the failure at bob decoded and routed around; the store in KV', JSON.stringify(ks).slice(0, 2000));
   } finally {
     await dev.close();
   }

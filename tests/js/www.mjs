@@ -318,12 +318,68 @@ try {
     assert.equal(dev.network.state.payments.filter((p) => p.payment_hash === inv.payment_hash && p.status === 'complete').length, 1);
   });
 
+  await check('a WebLN-only app (www/webln.html) pays an invoice and a keysend through ln-sendpay; a failure comes back as WebLN’s RoutingError with the failure decoded in the page', async () => {
+    const app = await browser.newPage();
+    const appProblems = [];
+    app.on('pageerror', (e) => appProblems.push(e.message));
+    app.on('console', (m) => m.type() === 'error' && !/status of 500/.test(m.text()) && appProblems.push(m.text()));
+    const onions = [];
+    app.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/v1/sendonion') && onions.push(JSON.parse(r.postData())));
+    await app.goto(`${dev.url}/webln.html`);
+    await app.waitForSelector('body[data-webln-ready]', { timeout: 30_000 });
+    assert.match(await app.locator('#info').innerText(), /^wallet: ALICE \(/);
+    assert.match(await app.locator('#info').innerText(), /keysend ✓/);
+    const lines = () => app.locator('#out li').allInnerTexts();
+    const waitLines = async (n) => {
+      await app.waitForFunction((k) => document.querySelectorAll('#out li').length >= k, n, { timeout: 30_000 });
+      return lines();
+    };
+    // An invoice: the cheap route through bob fails (decoded in the page), the next one pays.
+    const inv = dev.network.invoice({ node: 'dave', amount_msat: 70000 });
+    await app.fill('#invoice', inv.bolt11);
+    await app.click('#pay');
+    const [paid] = await waitLines(1);
+    const pre = /preimage ([0-9a-f]{64})/.exec(paid)?.[1];
+    assert.ok(pre, paid);
+    assert.equal(sha256(pre), inv.payment_hash);
+    assert.equal(onions.filter((o) => o.payment_hash === inv.payment_hash).length, 2, 'a failed attempt, then the paid one');
+    // A keysend with a message: the preimage reached dave inside the onion, and it is proof.
+    await app.fill('#dest', ids.dave);
+    await app.click('#keysend');
+    const ks = (await waitLines(2))[1];
+    const kpre = /preimage ([0-9a-f]{64})/.exec(ks)?.[1];
+    assert.ok(kpre, ks);
+    const got = dev.network.state.keysends.at(-1);
+    assert.equal(got.paymentHash, sha256(kpre));
+    assert.equal(got.amountMsat, 21000n);
+    assert.equal(got.customRecords['7629169'], Buffer.from('{"action":"boost","message":"thanks!"}').toString('hex'));
+    assert.ok(onions.every((o) => !JSON.stringify(o).includes(kpre)), 'the keysend preimage only inside the onion');
+    // The payee refuses: RoutingError, with the failure decoded here.
+    await dev.network.call('dev-fail', { node: 'dave', kind: 'incorrect_or_unknown_payment_details' });
+    await app.fill('#invoice', dev.network.invoice({ node: 'dave', amount_msat: 1000 }).bolt11);
+    await app.click('#pay');
+    const refused = (await waitLines(3))[2];
+    assert.match(refused, /^RoutingError: .*\(WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS at /);
+    await app.screenshot({ path: resolve(outDir, 'www-webln.png'), fullPage: true });
+    await app.close();
+    assert.deepEqual(appProblems, []);
+  });
+
+  await check('the demo page installs its client as window.webln', async () => {
+    const info = await page.evaluate(async () => {
+      await window.webln.enable();
+      return window.webln.getInfo();
+    });
+    assert.equal(info.node.pubkey, ids.alice);
+    assert.ok(info.methods.includes('sendPayment'));
+  });
+
   await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {
     assert.deepEqual(problems, []);
     // bob (Send), bob (client.pay), bob and dave (the injected run), bob (the part in parts).
     assert.deepEqual(statusLogs.map((u) => new URL(u).pathname), Array(5).fill('/v1/waitsendpay'));
   });
-  console.log(`www: screenshots in ${outDir}/www-failed.png, www-paid.png and www-parts.png`);
+  console.log(`www: screenshots in ${outDir}/www-failed.png, www-paid.png, www-parts.png and www-webln.png`);
 } finally {
   await browser.close();
   await dev.close();

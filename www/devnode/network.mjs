@@ -1,7 +1,8 @@
 // The dev node's simulated Lightning network: a handful of nodes with keys, channels with
 // balances and fee/cltv policies, and "our" node answering Core Lightning's sendpay family
 // (getinfo, getroutes, getroute, askrene layers, sendpay, sendonion, waitsendpay,
-// listsendpays, listnodes) as the man page and CLN's schemas say, plus two dev-only helpers:
+// listsendpays, listnodes, and for WebLN invoice, signmessage, checkmessage) as the man page
+// and CLN's schemas say; a payee takes keysend (its preimage checked); plus two dev-only helpers:
 // dev-invoice (a preimage at a node) and dev-fail (inject a failure).
 //
 // Real where it counts: every simulated hop peels the onion with ln-sendpay's hop-side code
@@ -11,6 +12,7 @@
 // says so. Failures can be injected by configuration.
 import { createECDH, createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import * as ln from '../../pkg/hop.node.js';
+import { recoverSigner, signMessage } from './signmessage.mjs';
 
 const REGTEST = '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f';
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -217,7 +219,7 @@ export function createNetwork(config = defaultNetwork()) {
   const byScid = Object.fromEntries(channels.map((c) => [c.scid, c]));
   const us = nodes[config.us];
   const failures = (config.failures ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
-  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, mppTimeoutMs: config.mppTimeoutMs ?? 60_000, mpp: new Map(), reserved: new Map(), payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [] };
+  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, mppTimeoutMs: config.mppTimeoutMs ?? 60_000, mpp: new Map(), reserved: new Map(), payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [], keysends: [], labels: new Set() };
 
   const other = (c, name) => (c.a === name ? c.b : c.a);
   const direction = (fromId, toId) => (Buffer.compare(Buffer.from(fromId, 'hex'), Buffer.from(toId, 'hex')) > 0 ? 1 : 0);
@@ -595,6 +597,23 @@ export function createNetwork(config = defaultNetwork()) {
         fail(u16(PERM | 22), node.name); // invalid_onion_payload
         break;
       }
+      if (!peeled.nextOnion && f.keysendPreimage !== undefined) {
+        // A keysend: the preimage is in the payload and must hash to the HTLC's hash; no
+        // invoice, no payment secret; one part.
+        if (injected === 'incorrect_or_unknown_payment_details' || hexOf(sha256(Buffer.from(f.keysendPreimage, 'hex'))) !== p.payment_hash) {
+          fail(Buffer.concat([u16(PERM | 15), u64(amount), u32(state.blockheight)]), node.name);
+          log(`${node.name}: keysend preimage does not hash to the payment hash`);
+        } else if (BigInt(f.amtToForward) > amount) {
+          fail(Buffer.concat([u16(19), u64(amount)]), node.name);
+        } else if (Number(f.outgoingCltvValue) > cltv) {
+          fail(Buffer.concat([u16(18), u32(cltv)]), node.name);
+        } else {
+          state.keysends.push({ node: node.name, amountMsat: amount, paymentHash: p.payment_hash, customRecords: f.unknownRecords ?? {} });
+          log(`${node.name}: keysend of ${amount} msat received, preimage checked`);
+          return finish(p, held, { preimage: f.keysendPreimage });
+        }
+        break;
+      }
       if (!peeled.nextOnion) {
         // The destination.
         const inv = state.invoices.get(p.payment_hash);
@@ -830,6 +849,30 @@ export function createNetwork(config = defaultNetwork()) {
         .filter((n) => p.id === undefined || n.id === p.id)
         .map((n) => ({ nodeid: n.id, alias: n.name.toUpperCase(), color: '02bf81', last_timestamp: 1_700_000_000, features: '88a0000a8a59a1' })),
     }),
+    /** An invoice at our node (Core Lightning's `invoice`): a unique label, "any" amount allowed. */
+    invoice: (p) => {
+      if (typeof p.label !== 'string' && typeof p.label !== 'number') throw new RpcError(-32602, 'label: should be a string or number');
+      if (typeof p.description !== 'string') throw new RpcError(-32602, 'description: should be a string');
+      if (state.labels.has(String(p.label))) throw new RpcError(900, `Duplicate label '${p.label}'`);
+      state.labels.add(String(p.label));
+      const amount = p.amount_msat === 'any' ? undefined : msat(p.amount_msat, 'amount_msat');
+      const made = invoice({ node: us.name, amount_msat: amount, description: p.description });
+      const expiry = Number(p.expiry ?? 604800);
+      return { bolt11: made.bolt11, payment_hash: made.payment_hash, payment_secret: made.payment_secret, created_index: state.invoices.size, expires_at: Math.floor(Date.now() / 1000) + expiry };
+    },
+    signmessage: (p) => {
+      if (typeof p.message !== 'string') throw new RpcError(-32602, 'message: should be a string');
+      if (p.message.length > 65535) throw new RpcError(-32602, 'Message must be < 65536 bytes');
+      return signMessage(us.priv, p.message);
+    },
+    checkmessage: (p) => {
+      const signer = recoverSigner(String(p.message), String(p.zbase));
+      if (!signer) throw new RpcError(-32602, 'zbase: Signature too short / malformed');
+      if (p.pubkey !== undefined) return { pubkey: p.pubkey, verified: p.pubkey === signer };
+      // Without a key, as lightningd: verified only for a node it knows.
+      if (!byId[signer]) throw new RpcError(1301, 'pubkey not found in the graph');
+      return { pubkey: signer, verified: true };
+    },
     'dev-invoice': invoice,
     /** Dev only: make `node` fail the next `times` (default 1) HTLCs it handles with `kind`. */
     'dev-fail': (p) => {

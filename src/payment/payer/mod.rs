@@ -67,6 +67,38 @@ pub struct PayConfig {
     pub route_hints: Vec<Vec<crate::bolt11::RouteHintHop>>,
     /// The invoice's network, checked against the node's (`getinfo`) before anything is sent.
     pub network: Option<crate::bolt11::Network>,
+    /// Custom records for the payee (types ≥ 65536), in every part's final payload.
+    pub custom_records: Vec<(u64, Vec<u8>)>,
+    /// A keysend: the preimage drawn for it, sent to the payee in its final payload (type
+    /// 5482373484); `payment_hash` is its SHA-256.
+    pub keysend: Option<KeysendPreimage>,
+}
+
+/// A keysend payment's preimage: ours until the payee reveals it, zeroized when dropped,
+/// never printed.
+#[derive(Clone)]
+pub struct KeysendPreimage(zeroize::Zeroizing<[u8; 32]>);
+
+impl KeysendPreimage {
+    /// Take `bytes` (fresh randomness) as the preimage.
+    pub fn new(bytes: &[u8; 32]) -> Self {
+        KeysendPreimage(zeroize::Zeroizing::new(*bytes))
+    }
+
+    /// The payment hash it proves: its SHA-256.
+    pub fn payment_hash(&self) -> [u8; 32] {
+        crate::crypto::sha256(&[&self.0[..]])
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl core::fmt::Debug for KeysendPreimage {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("KeysendPreimage(..)")
+    }
 }
 
 /// What a step is for (progress for UIs). Attempt numbers count routes tried, from 1.

@@ -3,6 +3,7 @@
 
 use alloc::format;
 use alloc::vec::Vec;
+use zeroize::Zeroize;
 
 use super::*;
 
@@ -195,13 +196,21 @@ impl Payer {
             self.next_partid += 1;
             (p, g)
         };
-        let fin = FinalHopData {
+        let mut custom_records = self.cfg.custom_records.clone();
+        if let Some(k) = &self.cfg.keysend {
+            custom_records.push((payload::tlv::KEYSEND_PREIMAGE, k.as_bytes().to_vec()));
+        }
+        let mut fin = FinalHopData {
             payment_secret: self.cfg.payment_secret,
             payment_metadata: self.cfg.payment_metadata.clone(),
             total_msat: (partid != 0).then_some(self.cfg.amount),
-            ..Default::default()
+            custom_records,
         };
-        let frames = match payload::route_payloads(&route, self.height, &fin) {
+        let built = payload::route_payloads(&route, self.height, &fin);
+        // A keysend preimage is in these copies: wiped once the onion is built.
+        let wipe = |fin: &mut FinalHopData| fin.custom_records.iter_mut().for_each(|(_, v)| v.zeroize());
+        wipe(&mut fin);
+        let mut frames = match built {
             Ok(f) => f,
             Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
         };
@@ -210,7 +219,10 @@ impl Payer {
             Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
         };
         let hops: Vec<OnionHop<'_>> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
-        let (onion, secrets) = match sphinx::build_onion(&session, &hops, &self.cfg.payment_hash) {
+        let built = sphinx::build_onion(&session, &hops, &self.cfg.payment_hash);
+        drop(hops);
+        frames.iter_mut().for_each(|f| f.frame.zeroize());
+        let (onion, secrets) = match built {
             Ok(x) => x,
             Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
         };
