@@ -170,10 +170,13 @@ fn tu64_record(out: &mut Vec<u8>, t: u64, v: u64) {
     write_record(out, t, &val);
 }
 
-fn with_prefix(payload: Vec<u8>) -> Vec<u8> {
-    let mut f = Vec::with_capacity(payload.len() + 3);
+/// `BigSize(len) ‖ payload`; the payload's buffer is wiped (a final payload may hold a
+/// keysend preimage or a payment secret, and the frame is the one copy kept).
+fn with_prefix(mut payload: Vec<u8>) -> Vec<u8> {
+    let mut f = Vec::with_capacity(payload.len() + 9);
     write_bigsize(&mut f, payload.len() as u64);
     f.extend_from_slice(&payload);
+    zeroize::Zeroize::zeroize(&mut payload);
     f
 }
 
@@ -230,7 +233,9 @@ pub fn route_payloads(route: &Route, block_height: u32, fin: &FinalHopData) -> R
     let last = route.hops.last().ok_or(PayloadError::EmptyRoute)?;
     let mut out = forwarding_frames(route, block_height, n)?;
     let cltv = abs_cltv(block_height, last.delay, n - 1)?;
-    let mut p = Vec::with_capacity(64);
+    // Sized once, so no reallocation leaves a copy of a secret behind.
+    let records: usize = fin.custom_records.iter().map(|(_, v)| v.len() + 18).sum();
+    let mut p = Vec::with_capacity(64 + fin.payment_metadata.as_ref().map_or(0, |m| m.len() + 9) + records);
     tu64_record(&mut p, tlv::AMT_TO_FORWARD, last.amount.0);
     tu64_record(&mut p, tlv::OUTGOING_CLTV_VALUE, u64::from(cltv));
     match (&fin.payment_secret, fin.total_msat) {

@@ -178,7 +178,7 @@ proptest! {
 
     /// A node address from random parts reads back.
     #[test]
-    fn node_addresses_round_trip(key in 1u8..=255, port in 1u16..=65535, v6 in any::<bool>()) {
+    fn node_addresses_round_trip(key in 1u8..=254, port in 1u16..=65535, v6 in any::<bool>()) {
         let id = ln_sendpay::sphinx::SecretKey::from_bytes(&[key; 32]).unwrap().public_key().to_hex();
         let host = if v6 { format!("[2001:db8::{key:x}]") } else { format!("10.0.{key}.1") };
         match parse(&format!("{}@{host}:{port}", id.to_uppercase())).map(|p| p.what) {

@@ -8,6 +8,9 @@
 // side of the bob–dave channel is nearly empty: the first attempt fails at bob, the routing
 // failure object says so, and the client retries around it.
 //
+// Then a keysend to dave: no invoice, a preimage drawn here that only the onion carries; the
+// first route fails at bob again and is routed around.
+//
 // With --mpp, the payment is grace's invoice for 500,000 sat, more than any of her channels
 // carries: the client pays it in parts, and the part the router gives bob fails there (his
 // side of 110x1x0 holds less than its capacity) and is routed again while the other part
@@ -176,6 +179,38 @@ try {
   console.log('    the hops:');
   for (const line of dev.network.log) console.log(`      ${dim('·')} ${line}`);
   console.log();
+
+  // 5. Keysend: no invoice; the preimage is drawn here and travels to dave inside the onion.
+  if (!mpp && result) {
+    console.log(bold('5 · client.keysend({ destination, amountMsat, customRecords })') + dim(' — a spontaneous payment, its preimage drawn here'));
+    const logFrom = dev.network.log.length;
+    const t1 = Date.now();
+    const since = () => dim(`${String(Date.now() - t1).padStart(5)} ms`);
+    const message = 'thanks for the coffee';
+    try {
+      const ks = await client.keysend(
+        { destination: decoded.payee, amountMsat: ln.parseAmount('21sat'), customRecords: { 34349343: Buffer.from(message).toString('hex') } },
+        {
+          onProgress(e) {
+            if (e.stage === 'send') console.log(bold(`  attempt ${e.attempt}  `) + cyan(routeText(e.route, nameOf, nameOf(info.id))));
+            else if (e.stage === 'attempt_failed') console.log(`  ${since()}  ${red('✗')} ${e.failure.code} ${e.failure.error ?? ''}: ${explainFailure(e.failure, nameOf).headline}`);
+            else if (e.stage === 'complete') console.log(`  ${since()}  ${green('✓ complete')}`);
+          },
+        },
+      );
+      const proven = createHash('sha256').update(Buffer.from(ks.paymentPreimage, 'hex')).digest('hex') === ks.paymentHash;
+      const got = dev.network.state.keysends.at(-1);
+      console.log(`    preimage ${ks.paymentPreimage}`);
+      console.log(`    sha256(preimage) ${proven ? green('= payment_hash ✓') : red('≠ payment_hash ✗')}   ${dim(`${ks.attempts.length} attempts; the node never saw the preimage until ${nameOf(decoded.payee)} revealed it`)}`);
+      console.log(`    ${nameOf(decoded.payee)} received ${ln.formatAmount(got.amountMsat, 'sat')} and record 34349343: “${Buffer.from(got.customRecords['34349343'], 'hex').toString()}”`);
+      for (const line of dev.network.log.slice(logFrom)) console.log(`      ${dim('·')} ${line}`);
+      if (!proven) process.exitCode = 1;
+    } catch (e) {
+      console.log(red(`keysend failed: ${e.code} ${e.data?.error}: ${e.message}`));
+      process.exitCode = 1;
+    }
+    console.log();
+  }
   console.log(dim(`done in ${Date.now() - started} ms. Watch the same in a browser: node www/devnode/server.mjs, then open the URL it prints.`));
 } finally {
   await dev.close();

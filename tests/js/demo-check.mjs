@@ -37,6 +37,11 @@ check('the default run: fails at bob, retries through carol and erin, paid', () 
   assert.match(out, /listsendpays: #1 failed, #2 complete/);
   assert.match(out, /· bob: not enough balance on 105x1x0\n/);
   assert.match(out, /· dave: paid, preimage released/);
+  // Then a keysend: bob fails again (21 sat over his 20 sat), routed around, dave checks the preimage.
+  assert.match(out, /5 · client\.keysend/);
+  assert.match(out, /✗ 204 PAY_TRY_OTHER_ROUTE: WIRE_TEMPORARY_CHANNEL_FAILURE \(0x1007 UPDATE\) at BOB, channel 105x1x0[^\n]*\n[\s\S]*sha256\(preimage\) = payment_hash ✓ +2 attempts; the node never saw/);
+  assert.match(out, /DAVE received 21sat and record 34349343: “thanks for the coffee”/);
+  assert.match(out, /· dave: keysend of 21000 msat received, preimage checked/);
 });
 
 const perm = run('--fail', 'dave:incorrect_or_unknown_payment_details');
