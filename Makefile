@@ -12,7 +12,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version =
 WASM_RUSTFLAGS ?= --cfg cpubits="32"
 WASM_OUT := target/$(WASM_TARGET)/wasm/ln_sendpay.wasm
 
-FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel payer bolt11 paystring rpc_answer
+FUZZ_TARGETS := reply failure_message channel_update tlv route_json onion_peel payer bolt11 paystring rpc_answer bolt12
 FUZZ_SECONDS ?= 10
 
 .PHONY: demo demo-cli serve test bench pkg setup-wasm setup-node setup-chromium test-js test-wasm-browser setup-rust setup-fuzz lint test-rust test-nostd test-cli test-fuzz fuzz-long

@@ -1,4 +1,4 @@
-// Seeds the bolt11 and paystring fuzz targets' corpora with the spec's strings, read in place:
+// Seeds the bolt11, paystring and bolt12 fuzz targets' corpora with the spec's strings, read in place:
 //   node fuzz/seed-bolt11.mjs ../shared
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,3 +22,10 @@ strings.forEach((v, i) => writeFileSync(new URL(`bolt12-${i}`, ps), v.string));
 writeFileSync(new URL('node', ps), '02eec7245d6b7d2ccb30380bfbe2a3648cd7a942653f5aa340edcea1f283686619@[::1]:9735');
 writeFileSync(new URL('address', ps), 'satoshi@example.com');
 writeFileSync(new URL('lnurlp', ps), 'lnurlp://example.onion/pay');
+
+// The bolt12 target: the spec's offers (valid and not), its signed invoice request, its format strings.
+const b12 = new URL('corpus/bolt12/', import.meta.url);
+mkdirSync(b12, { recursive: true });
+JSON.parse(readFileSync(resolve(shared, 'vectors/bolt12/offers-test.json'), 'utf8')).forEach((v, i) => writeFileSync(new URL(`offer-${i}`, b12), v.bolt12));
+JSON.parse(readFileSync(resolve(shared, 'vectors/bolt12/signature-test.json'), 'utf8')).filter((v) => v.bolt12).forEach((v, i) => writeFileSync(new URL(`signed-${i}`, b12), v.bolt12));
+strings.forEach((v, i) => writeFileSync(new URL(`format-${i}`, b12), v.string));

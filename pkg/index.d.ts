@@ -147,6 +147,8 @@ export interface PayloadFields {
   currentPathKey?: NodeId;
   paymentMetadata?: Hex;
   totalAmountMsat?: bigint;
+  /** Keysend's preimage (type 5482373484): a payee checks that it hashes to the HTLC's hash. */
+  keysendPreimage?: Hex;
   /** Unknown odd records (custom records), type (decimal) → value. */
   unknownRecords?: Record<string, Hex>;
 }
@@ -747,6 +749,71 @@ export interface KeysendRequest {
   router?: 'getroutes' | 'getroute';
   blockHeight?: number;
 }
+
+/** A blinded path in a BOLT 12 message. */
+export interface Bolt12Path {
+  /** The introduction node, or (`firstScid`, `firstScidDir`) the channel end it is. */
+  firstNodeId?: NodeId;
+  firstScid?: string;
+  firstScidDir?: 0 | 1;
+  firstPathKey: NodeId;
+  hops: Array<{ blindedNodeId: NodeId; encryptedRecipientData: Hex }>;
+}
+
+/** A decoded BOLT 12 message: every record, the fields by the spec's names (camelCased). */
+export interface Bolt12 {
+  type: 'offer' | 'invoice_request' | 'invoice';
+  /** Every TLV record, in order (unknown odd ones included). */
+  tlvs: Array<{ type: number | bigint; length: number; hex: Hex }>;
+  invreqMetadata?: Hex;
+  offerChains?: Hex[];
+  offerMetadata?: Hex;
+  offerCurrency?: string;
+  /** In `offerCurrency`'s minor unit (cents), else msat. */
+  offerAmount?: bigint;
+  offerDescription?: string;
+  offerFeatures?: Hex;
+  offerAbsoluteExpiry?: number;
+  offerPaths?: Bolt12Path[];
+  offerIssuer?: string;
+  offerQuantityMax?: number;
+  offerIssuerId?: NodeId;
+  invreqChain?: Hex;
+  invreqAmount?: bigint;
+  invreqFeatures?: Hex;
+  invreqQuantity?: number;
+  invreqPayerId?: NodeId;
+  invreqPayerNote?: string;
+  invreqPaths?: Bolt12Path[];
+  invreqBip353Name?: { name: string; domain: string };
+  invoicePaths?: Bolt12Path[];
+  invoiceBlindedpay?: Array<{ feeBaseMsat: bigint; feeProportionalMillionths: number; cltvExpiryDelta: number; htlcMinimumMsat: bigint; htlcMaximumMsat: bigint; features: Hex }>;
+  invoiceCreatedAt?: number;
+  invoiceRelativeExpiry?: number;
+  invoicePaymentHash?: Hex;
+  invoiceAmount?: bigint;
+  invoiceFallbacks?: Array<{ version: number; address: Hex }>;
+  invoiceFeatures?: Hex;
+  invoiceNodeId?: NodeId;
+  signature?: Hex;
+  /** Signed messages (invoice requests, invoices): the Merkle root of the non-signature records. */
+  merkleRoot?: Hex;
+  /** Signed messages: whether `signature` verifies by `invreqPayerId` / `invoiceNodeId`. */
+  signatureVerified?: boolean;
+  /** An offer's `offerAbsoluteExpiry`; an invoice's creation time plus its relative expiry (7200 s by default). */
+  expiresAt?: number;
+  expired?: boolean;
+}
+
+/**
+ * Decode and check a BOLT 12 offer, invoice request or invoice: the string form (`+`
+ * continuations, one case), the TLV stream (unknown even types refused, odd kept, each
+ * message's ranges), every field's form, and the spec's reader requirements; for signed
+ * messages the Merkle root and the BIP-340 signature. A malformed string is an
+ * `LnSendpayError` -32602 whose `data.error` says why (`BOLT12_MISSING_FIELD`,
+ * `TLV_UNKNOWN_EVEN`…) and `data.field` names the field (`string.offerDescription`).
+ */
+export declare function decodeBolt12(string: string, options?: { now?: number }): Bolt12;
 
 /** What `parsePaymentString` found. */
 export type PaymentString = (

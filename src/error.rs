@@ -43,6 +43,9 @@ pub enum Error {
     /// A payment string (`parsePaymentString`).
     #[cfg(feature = "wallet")]
     PayString(crate::paystring::PayStringError),
+    /// A BOLT 12 string or message.
+    #[cfg(feature = "wallet")]
+    Bolt12(crate::bolt12::Bolt12Error),
     /// A parameter of a request: missing, or of the wrong type.
     Param {
         /// The parameter's name (a path such as `hops[2].pubkey`).
@@ -113,6 +116,8 @@ impl Error {
             Error::Invoice(e) => e.code(),
             #[cfg(feature = "wallet")]
             Error::PayString(e) => e.code(),
+            #[cfg(feature = "wallet")]
+            Error::Bolt12(e) => e.code(),
             Error::Param { .. } => "PARAM_TYPE",
             Error::UnknownField { .. } => "UNKNOWN_FIELD",
             #[cfg(feature = "wallet")]
@@ -164,6 +169,8 @@ impl Error {
             #[cfg(feature = "wallet")]
             Error::PayString(e) => e.part().map(String::from),
             #[cfg(feature = "wallet")]
+            Error::Bolt12(e) => e.field().map(String::from),
+            #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => Some(e.field.clone()),
             _ => None,
         }
@@ -212,6 +219,8 @@ impl fmt::Display for Detail<'_> {
             Error::Invoice(e) => e.fmt(f),
             #[cfg(feature = "wallet")]
             Error::PayString(e) => e.fmt(f),
+            #[cfg(feature = "wallet")]
+            Error::Bolt12(e) => e.fmt(f),
             Error::Param { expected: "present", .. } => f.write_str("missing"),
             #[cfg(feature = "wallet")]
             Error::BadAnswer(e) => write!(f, "the node's answer is malformed: expected {}", e.expected),
@@ -242,7 +251,8 @@ macro_rules! from_err {
 from_err!(AmountError => Amount, IdError => Id, JsonError => Json, WireError => Wire,
           RouteError => Route, PayloadError => Payload, OnionError => Onion);
 #[cfg(feature = "wallet")]
-from_err!(crate::bolt11::Bolt11Error => Invoice, crate::paystring::PayStringError => PayString);
+from_err!(crate::bolt11::Bolt11Error => Invoice, crate::paystring::PayStringError => PayString,
+          crate::bolt12::Bolt12Error => Bolt12);
 
 impl From<HexError> for Error {
     fn from(e: HexError) -> Self {

@@ -19,6 +19,8 @@ pub mod amount;
 pub mod blinding;
 #[cfg(feature = "wallet")]
 pub mod bolt11;
+#[cfg(feature = "wallet")]
+pub mod bolt12;
 pub mod commands;
 mod crypto;
 pub mod error;

@@ -248,29 +248,15 @@ fn bare(s: &str, part: &'static str) -> Result<PaymentString, PayStringError> {
 const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 /// BOLT 12's string: `+` joins parts (whitespace may follow a `+`), one case, bech32's
-/// alphabet after the `1`, no checksum.
+/// alphabet after the `1`, no checksum ([`crate::bolt12::join`]).
 fn bolt12(s: &str, part: &'static str) -> Result<String, PayStringError> {
+    use crate::bolt12::Bolt12Error as E;
     let part = if part.is_empty() { "bolt12" } else { part };
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '+' {
-            while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
-                chars.next();
-            }
-            // A `+` joins two parts: never first, last or doubled.
-            if out.is_empty() || chars.peek().is_none_or(|c| *c == '+') {
-                return Err(bad(part, "parts joined by single `+`s"));
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    let b = out.as_bytes();
-    if b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase) {
-        return Err(bad(part, "all upper or all lower case"));
-    }
-    let lower = out.to_ascii_lowercase();
+    let lower = crate::bolt12::join(s).map_err(|e| match e {
+        E::MixedCase => bad(part, "all upper or all lower case"),
+        E::TooLong => PayStringError::TooLong,
+        _ => bad(part, "parts joined by single `+`s"),
+    })?;
     let data = &lower.as_bytes()[4..];
     if data.is_empty() || !data.iter().all(|c| CHARSET.contains(c)) {
         return Err(bad(part, "bech32 characters after the prefix"));

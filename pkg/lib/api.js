@@ -42,6 +42,20 @@ export function parsePaymentString(paymentString, opts) {
   return parsePaymentStringRaw({ paymentString, now });
 }
 
+const decodeBolt12Raw = wrap(raw.decodeBolt12);
+/**
+ * Decode and check a BOLT 12 offer (`lno1…`), invoice request (`lnr1…`) or invoice (`lni1…`):
+ * `{type, tlvs, …fields, merkleRoot?, signatureVerified?, expiresAt?, expired?}`. `now`
+ * (seconds; default: this machine's clock) decides `expired`.
+ */
+export function decodeBolt12(string, opts) {
+  const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
+  if (typeof string !== 'string') {
+    throw new LnSendpayError('string: pass the BOLT 12 string', -32602, { error: 'PARAM_TYPE', field: 'string' });
+  }
+  return decodeBolt12Raw({ string, now });
+}
+
 export { clnrest, commando, TRANSPORT_ERROR } from './transport.js';
 export { WebLNProvider, WebLNError } from './webln.js';
 export { Client } from './client.js';

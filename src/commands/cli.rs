@@ -31,7 +31,8 @@ pub const USAGE: &str = "usage:
   ln-sendpay scid STRING
   ln-sendpay route payloads      < {\"route\",\"payment_hash\",\"payment_secret\"?,\"payment_metadata\"?,\"block_height\"}
   ln-sendpay invoice decode      < {\"invoice\",\"now\"?}   (a BOLT 11 string; now: seconds, adds \"expired\")
-  ln-sendpay paystring parse     < {\"payment_string\",\"now\"?}   (what a pasted string is: invoice, URI, node, offer, LNURL...)";
+  ln-sendpay paystring parse     < {\"payment_string\",\"now\"?}   (what a pasted string is: invoice, URI, node, offer, LNURL...)
+  ln-sendpay bolt12 decode       < {\"string\",\"now\"?}   (an offer, invoice request or invoice: fields, TLVs, signature checked)";
 
 /// Run the command line `args` (without the program name) with `stdin`. `read_file` reads
 /// the FILE of `onion runtest`; `random_key` is a fresh CSPRNG key for commands that may
@@ -63,6 +64,8 @@ pub fn run(
             ["invoice", "decode"] => ok(invoice_decode(&input()?)?),
             #[cfg(feature = "wallet")]
             ["paystring", "parse"] => ok(payment_string_parse(&input()?)?),
+            #[cfg(feature = "wallet")]
+            ["bolt12", "decode"] => ok(bolt12_decode(&input()?)?),
             _ => Err(None),
         }
     })();

@@ -3,6 +3,8 @@
 //! Lightning's `devtools/onion`. One file an area: onions, failure replies, invoices, the
 //! node's requests and answers, `pay`, the command line; `params` reads what they are given.
 
+#[cfg(feature = "wallet")]
+mod bolt12;
 mod cli;
 #[cfg(feature = "wallet")]
 mod invoice;
@@ -14,6 +16,8 @@ mod params;
 mod pay;
 mod reply;
 
+#[cfg(feature = "wallet")]
+pub use bolt12::{bolt12_decode, bolt12_json};
 pub use cli::{CliOutput, USAGE, amount, error_json, run, short_channel_id};
 #[cfg(feature = "wallet")]
 pub use invoice::{invoice_decode, invoice_json, payment_string_parse};

@@ -28,7 +28,17 @@ use crate::json::Value;
 const MAX_SAFE: u64 = (1 << 53) - 1;
 
 fn is_bigint_key(snake: &str) -> bool {
-    snake.ends_with("msat") || matches!(snake, "msatoshi" | "amt_to_forward" | "incoming_htlc_amt" | "u64")
+    snake.ends_with("msat")
+        || matches!(
+            snake,
+            "msatoshi"
+                | "amt_to_forward"
+                | "incoming_htlc_amt"
+                | "u64"
+                | "offer_amount"
+                | "invreq_amount"
+                | "invoice_amount"
+        )
 }
 
 /// Keys that take a u64 a JS number cannot always hold: a bigint is welcome there.

@@ -18,6 +18,12 @@ pub fn parse_payment_string(req: JsValue) -> Result<JsValue, JsValue> {
     call(&req, commands::payment_string_parse)
 }
 
+/// Decode and check a BOLT 12 offer, invoice request or invoice: `{string, now?}`.
+#[wasm_bindgen(js_name = decodeBolt12, skip_typescript)]
+pub fn decode_bolt12(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::bolt12_decode)
+}
+
 /// A request for the node (`{method, ...fields}` → `{method, params, paramsJson, attempt?,
 /// sharedSecrets?}`), in the form today's Core Lightning accepts.
 #[wasm_bindgen(js_name = rpcRequest, skip_typescript)]

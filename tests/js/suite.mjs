@@ -9,6 +9,8 @@ export const VECTOR_FILES = [
   'vectors/bolt04/blinded-payment-onion-test.json',
   'vectors/failcodes.json',
   'vectors/bolt11.json',
+  'vectors/bolt12/offers-test.json',
+  'vectors/bolt12/signature-test.json',
 ];
 
 function fail(msg) {
@@ -268,6 +270,38 @@ const cases = [
     }
     throws(() => ln.parsePaymentString(42), (e) => eq(e.data.field, 'paymentString', 'not a string'), 'a number');
   }],
+  ['BOLT 12: every offer vector through decodeBolt12 (fields, TLVs); the invoice request vector’s Merkle root and signature', (ln, V) => {
+    let valid = 0;
+    let invalid = 0;
+    for (const c of V['vectors/bolt12/offers-test.json']) {
+      if (c.valid) {
+        const o = ln.decodeBolt12(c.bolt12);
+        eq(o.type, 'offer', c.description);
+        eq(JSON.stringify(o.tlvs.map((t) => [Number(t.type), t.length, t.hex])), JSON.stringify(c.fields.map((f) => [f.type, f.length, f.hex])), `${c.description}: tlvs`);
+        valid++;
+      } else {
+        throws(() => ln.decodeBolt12(c.bolt12), (e) => {
+          if (!(e instanceof ln.LnSendpayError)) fail(`${c.description}: ${e}`);
+          eq(e.code, -32602, `${c.description}: code`);
+          if (!/^(BOLT12_|TLV_|WIRE_)/.test(e.data.error)) fail(`${c.description}: ${e.data.error}`);
+        }, c.description);
+        invalid++;
+      }
+    }
+    if (valid < 20 || invalid < 30) fail(`${valid} valid, ${invalid} invalid`);
+    const cur = ln.decodeBolt12(V['vectors/bolt12/offers-test.json'].find((c) => c.description === 'with currency').bolt12);
+    eq(`${cur.offerCurrency} ${cur.offerAmount} ${typeof cur.offerAmount}`, 'USD 10000 bigint', 'offer amount in cents, a bigint');
+    const sig = V['vectors/bolt12/signature-test.json'].find((c) => c.bolt12);
+    const r = ln.decodeBolt12(sig.bolt12);
+    eq(r.type, 'invoice_request', 'invoice request');
+    eq(r.merkleRoot, sig.merkle, 'merkle root');
+    eq(r.signature, sig.signature, 'signature');
+    eq(r.signatureVerified, true, 'signature verified');
+    throws(() => ln.decodeBolt12('lno1qgsqvgnwgcg35z6ee2h3yczraddm72xrfua9uve2rlrm9deu7xyfzrc'), (e) => {
+      eq(e.data.error, 'BOLT12_MISSING_FIELD', 'an offer without an issuer or paths');
+      eq(e.data.field, 'string.offerIssuerId', 'field');
+    }, 'missing issuer');
+  }],
   ['bolt11.json: every example through decodeInvoice', (ln, V, hop) => {
     const file = V['vectors/bolt11.json'];
     let decoded = 0;
@@ -423,7 +457,7 @@ const cases = [
       NaN: Number.NaN,
     };
     // Every function of this entry, and the hop side's (its own module: it is checked too).
-    const fns = ['parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'decodeFailure', 'decodeChannelUpdate', 'parseShortChannelId', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'decodeInvoice', 'parsePaymentString', 'version'];
+    const fns = ['parseAmount', 'formatAmount', 'buildOnion', 'createOnion', 'routePayloads', 'decodeFailure', 'decodeChannelUpdate', 'parseShortChannelId', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'decodeInvoice', 'parsePaymentString', 'decodeBolt12', 'version'];
     const hopFns = ['peelOnion', 'wrapFailure', 'createFailureReply', 'forwardFailureReply'];
     const targets = [...fns.filter((n) => n in ln).map((n) => [ln, n]), ...hopFns.map((n) => [hop, n])];
     let calls = 0;
@@ -465,7 +499,7 @@ const ONION = ['LnSendpayError', 'init', 'parseAmount', 'formatAmount', 'buildOn
 export const ENTRY_EXPORTS = {
   'ln-sendpay/onion': ONION,
   'ln-sendpay/hop': [...ONION, 'peelOnion', 'wrapFailure', 'createFailureReply', 'forwardFailureReply'],
-  'ln-sendpay': [...ONION, 'decodeInvoice', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'Client', 'MemoryStore', 'KeyValueStore', 'IndexedDBStore', 'KeyedLock', 'attemptKey', 'exportAttempts', 'importAttempts', 'clnrest', 'commando', 'TRANSPORT_ERROR', 'parsePaymentString', 'WebLNProvider', 'WebLNError'],
+  'ln-sendpay': [...ONION, 'decodeInvoice', 'rpcRequest', 'rpcAnswer', 'rpcError', 'paymentGuard', 'Client', 'MemoryStore', 'KeyValueStore', 'IndexedDBStore', 'KeyedLock', 'attemptKey', 'exportAttempts', 'importAttempts', 'clnrest', 'commando', 'TRANSPORT_ERROR', 'parsePaymentString', 'WebLNProvider', 'WebLNError', 'decodeBolt12'],
 };
 
 /** What the main entry exports: a case that uses one of these and meets an entry without it

@@ -51,6 +51,22 @@ export default {
         const stored = await client.store.get(ln.attemptKey(r.paymentHash, 0));
         return json({ ...r, stored: stored.status });
       }
+      if (pathname === '/webln') {
+        // The WebLN provider inside a Worker: an invoice and a keysend through the dev node.
+        const client = new ln.Client({ transport: ln.clnrest({ url: body.url, rune: body.rune }), store: new ln.KeyValueStore(env.ATTEMPTS) });
+        const webln = new ln.WebLNProvider({ client });
+        await webln.enable();
+        const info = await webln.getInfo();
+        const paid = await webln.sendPayment(body.bolt11);
+        const ks = await webln.keysend({ destination: body.destination, amount: 7, customRecords: { 7629169: '{"worker":true}' } });
+        let refused;
+        try {
+          await webln.sendPayment(body.refused);
+        } catch (e) {
+          refused = { name: e.name, code: e.code, failcodename: e.data.failcodename, erringChannel: e.data.erringChannel };
+        }
+        return json({ info, paid, ks, refused });
+      }
       return json({ error: 'not found' }, 404);
     } catch (e) {
       return json({ name: e.name, message: e.message, code: e.code, data: e.data }, 400);

@@ -80,6 +80,16 @@ try {
     const kok = ks.status === 200 && ks.body.status === 'complete' && ks.body.attempts.length === 2 && ks.body.stored === 'complete' &&
       seen?.paymentHash === ks.body.paymentHash && seen.customRecords['65537'] === 'c0ffee' && seen.amountMsat === 42000n;
     report(kok, 'keysend from a Worker: a preimage drawn there, checked by dave, the failure at bob decoded and routed around; the store in KV', JSON.stringify(ks).slice(0, 2000));
+    const sha = async (hex) => Buffer.from(await crypto.subtle.digest('SHA-256', Buffer.from(hex, 'hex'))).toString('hex');
+    const winv = dev.network.invoice({ node: 'dave', amount_msat: 30000 });
+    const refused = dev.network.invoice({ node: 'dave', amount_msat: 1000 });
+    dev.network.state.invoices.delete(refused.payment_hash); // dave no longer knows it: 203
+    const w = await post('/webln', { url: dev.url, rune: dev.rune, bolt11: winv.bolt11, refused: refused.bolt11, destination: dev.network.nodes.dave });
+    const wseen = dev.network.state.keysends.at(-1);
+    const wok = w.status === 200 && w.body.info.node.pubkey === dev.network.nodes.alice && (await sha(w.body.paid.preimage)) === winv.payment_hash &&
+      wseen?.paymentHash === (await sha(w.body.ks.preimage)) && wseen.amountMsat === 7000n &&
+      w.body.refused?.name === 'RoutingError' && w.body.refused.code === 203 && w.body.refused.failcodename === 'WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS';
+    report(wok, 'WebLNProvider in a Worker: sendPayment and keysend paid with proof; a refused payment is RoutingError with the failure decoded', JSON.stringify(w).slice(0, 2000));
   } finally {
     await dev.close();
   }

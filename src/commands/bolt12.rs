@@ -1,0 +1,162 @@
+//! `bolt12 decode`: a BOLT 12 string as JSON (for the JS API and the CLI).
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::bolt12::{self, BlindedPath, FirstNode};
+use crate::error::Error;
+use crate::hex;
+use crate::json::{Value, object};
+
+fn path_json(p: &BlindedPath) -> Value {
+    let mut m: Vec<(String, Value)> = Vec::new();
+    match p.first_node {
+        FirstNode::Node(id) => m.push(("first_node_id".into(), Value::String(id.to_hex()))),
+        FirstNode::Channel { scid, direction } => {
+            m.push(("first_scid".into(), Value::String(scid.to_string_form())));
+            m.push(("first_scid_dir".into(), Value::u64(u64::from(direction))));
+        }
+    }
+    m.push(("first_path_key".into(), Value::String(p.first_path_key.to_hex())));
+    m.push((
+        "hops".into(),
+        Value::Array(
+            p.hops
+                .iter()
+                .map(|h| {
+                    object([
+                        ("blinded_node_id", Value::String(h.blinded_node_id.to_hex())),
+                        ("encrypted_recipient_data", Value::String(hex::encode(&h.encrypted_recipient_data))),
+                    ])
+                })
+                .collect(),
+        ),
+    ));
+    Value::Object(m)
+}
+
+fn paths_json(p: &[BlindedPath]) -> Value {
+    Value::Array(p.iter().map(path_json).collect())
+}
+
+/// A decoded message as JSON: `type`, `tlvs` (every record, in order), the fields by the
+/// spec's names, and for signed messages `merkle_root` and `signature_verified`; `expires_at`
+/// and, given `now`, `expired`.
+pub fn bolt12_json(b: &bolt12::Bolt12, now: Option<u64>) -> Value {
+    let f = &b.fields;
+    let mut m: Vec<(String, Value)> = alloc::vec![
+        (String::from("type"), Value::str(b.kind.name())),
+        (
+            "tlvs".into(),
+            Value::Array(
+                b.records
+                    .iter()
+                    .map(|r| {
+                        object([
+                            ("type", Value::u64(r.tlv_type)),
+                            ("length", Value::u64(r.value.len() as u64)),
+                            ("hex", Value::String(hex::encode(&r.value))),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ];
+    let mut put = |k: &str, v: Option<Value>| {
+        if let Some(v) = v {
+            m.push((String::from(k), v));
+        }
+    };
+    let hexv = |b: &Option<Vec<u8>>| b.as_ref().map(|b| Value::String(hex::encode(b)));
+    let text = |s: &Option<String>| s.as_ref().map(|s| Value::String(s.clone()));
+    let num = |n: Option<u64>| n.map(Value::u64);
+    let id = |n: &Option<crate::ids::NodeId>| n.map(|n| Value::String(n.to_hex()));
+    let amount = |a: Option<crate::Msat>| a.map(|a| Value::String(a.to_decimal_string()));
+    put("invreq_metadata", hexv(&f.invreq_metadata));
+    put(
+        "offer_chains",
+        f.offer_chains.as_ref().map(|c| Value::Array(c.iter().map(|h| Value::String(hex::encode(h))).collect())),
+    );
+    put("offer_metadata", hexv(&f.offer_metadata));
+    put("offer_currency", text(&f.offer_currency));
+    put("offer_amount", f.offer_amount.map(|a| Value::String(crate::json::u64_to_string(a))));
+    put("offer_description", text(&f.offer_description));
+    put("offer_features", hexv(&f.offer_features));
+    put("offer_absolute_expiry", num(f.offer_absolute_expiry));
+    put("offer_paths", f.offer_paths.as_deref().map(paths_json));
+    put("offer_issuer", text(&f.offer_issuer));
+    put("offer_quantity_max", num(f.offer_quantity_max));
+    put("offer_issuer_id", id(&f.offer_issuer_id));
+    put("invreq_chain", f.invreq_chain.map(|c| Value::String(hex::encode(&c))));
+    put("invreq_amount", amount(f.invreq_amount));
+    put("invreq_features", hexv(&f.invreq_features));
+    put("invreq_quantity", num(f.invreq_quantity));
+    put("invreq_payer_id", id(&f.invreq_payer_id));
+    put("invreq_payer_note", text(&f.invreq_payer_note));
+    put("invreq_paths", f.invreq_paths.as_deref().map(paths_json));
+    put(
+        "invreq_bip_353_name",
+        f.invreq_bip_353_name
+            .as_ref()
+            .map(|(n, d)| object([("name", Value::String(n.clone())), ("domain", Value::String(d.clone()))])),
+    );
+    put("invoice_paths", f.invoice_paths.as_deref().map(paths_json));
+    put(
+        "invoice_blindedpay",
+        f.invoice_blindedpay.as_ref().map(|p| {
+            Value::Array(
+                p.iter()
+                    .map(|x| {
+                        object([
+                            ("fee_base_msat", Value::String(format!("{}", x.fee_base_msat))),
+                            ("fee_proportional_millionths", Value::u64(u64::from(x.fee_proportional_millionths))),
+                            ("cltv_expiry_delta", Value::u64(u64::from(x.cltv_expiry_delta))),
+                            ("htlc_minimum_msat", Value::String(crate::json::u64_to_string(x.htlc_minimum_msat))),
+                            ("htlc_maximum_msat", Value::String(crate::json::u64_to_string(x.htlc_maximum_msat))),
+                            ("features", Value::String(hex::encode(&x.features))),
+                        ])
+                    })
+                    .collect(),
+            )
+        }),
+    );
+    put("invoice_created_at", num(f.invoice_created_at));
+    put("invoice_relative_expiry", num(f.invoice_relative_expiry.map(u64::from)));
+    put("invoice_payment_hash", f.invoice_payment_hash.map(|h| Value::String(hex::encode(&h))));
+    put("invoice_amount", amount(f.invoice_amount));
+    put(
+        "invoice_fallbacks",
+        f.invoice_fallbacks.as_ref().map(|fs| {
+            Value::Array(
+                fs.iter()
+                    .map(|x| {
+                        object([
+                            ("version", Value::u64(u64::from(x.version))),
+                            ("address", Value::String(hex::encode(&x.address))),
+                        ])
+                    })
+                    .collect(),
+            )
+        }),
+    );
+    put("invoice_features", hexv(&f.invoice_features));
+    put("invoice_node_id", id(&f.invoice_node_id));
+    put("signature", f.signature.map(|s| Value::String(hex::encode(&s))));
+    put("merkle_root", b.merkle_root.map(|r| Value::String(hex::encode(&r))));
+    put("signature_verified", b.signature_verified.map(Value::Bool));
+    let expires = b.expires_at();
+    put("expires_at", num(expires));
+    put("expired", now.zip(expires).map(|(n, e)| Value::Bool(n > e)));
+    Value::Object(m)
+}
+
+/// `bolt12 decode`: `{"string","now"?}` → [`bolt12_json`].
+pub fn bolt12_decode(input: &Value) -> Result<Value, Error> {
+    input_object(input)?;
+    known_keys(input, "", &["string", "now"])?;
+    let text = str_param(input, "string", "a BOLT 12 string")?;
+    let b = bolt12::decode(text).map_err(|e| Error::from(e).in_field("string"))?;
+    Ok(bolt12_json(&b, opt_u64_param(input, "now")?))
+}
