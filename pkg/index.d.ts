@@ -572,7 +572,9 @@ export interface CallOptions {
 
 /** What `onProgress` receives while `pay` runs. */
 export interface PayProgress {
-  stage: 'getinfo' | 'layer' | 'reserve' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
+  stage: 'invoice' | 'getinfo' | 'layer' | 'reserve' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
+  /** invoice (`pay({ offer })`): the invoice fetched for the offer, checked here. */
+  invoice?: Bolt12 & { invoice: string };
   /** 1-based attempt number: a route tried, one part (at `complete`: the attempts made). */
   attempt?: number;
   /** send, wait, settle, reserve: the part it is about — 0 when it alone carries the payment,
@@ -614,7 +616,14 @@ export interface PayAttempt {
  * expired invoice is refused (`INVOICE_EXPIRED`) before anything is sent. Its route hints
  * become channels in the payment's askrene layer (`askrene-create-channel`).
  */
-export type PayRequest = PayFields & ({ bolt11: string; destination?: NodeId; amountMsat?: AmountInput; paymentHash?: Bytes } | { bolt11?: undefined; destination: NodeId; amountMsat: AmountInput; paymentHash: Bytes });
+export type PayRequest = PayFields & (
+  | { bolt11: string; destination?: NodeId; amountMsat?: AmountInput; paymentHash?: Bytes }
+  | { bolt11?: undefined; bolt12?: undefined; offer?: undefined; destination: NodeId; amountMsat: AmountInput; paymentHash: Bytes }
+  /** A BOLT 12 invoice (lni1…): verified here, paid through its blinded paths (one part). */
+  | { bolt12: string; amountMsat?: AmountInput; bolt11?: undefined; destination?: undefined; paymentHash?: undefined }
+  /** A BOLT 12 offer (lno1…): its invoice fetched (`fetchInvoice`), then paid as `bolt12`. */
+  | { offer: string; amountMsat?: AmountInput; quantity?: number; payerNote?: string; bolt11?: undefined; destination?: undefined; paymentHash?: undefined }
+);
 
 export interface PayFields {
   paymentSecret?: Bytes;
@@ -696,7 +705,14 @@ export declare class Client {
   /** Rejects with an LnSendpayError whose `data.attempts` is the log. */
   /** Resolves only with proof: `paymentPreimage` hashes to the payment hash. `feeMsat` is
    *  `amountSentMsat - amountMsat` of the paid attempt (absent when answered from the store). */
-  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<PayResult>;
+  /** With `offer`, also `bolt12`: the invoice that was paid. */
+  pay(request: PayRequest, options?: CallOptions & { onProgress?: (event: PayProgress) => void }): Promise<PayResult & { bolt12?: string }>;
+  /**
+   * `fetchinvoice` for a BOLT 12 offer; the invoice is checked here (signed by the offer's
+   * issuer or a path's final blinded node, every offer field mirrored, the amount, quantity
+   * and note asked for, not expired): a wrong one is -32001 `NODE_BAD_ANSWER` naming the field.
+   */
+  fetchInvoice(request: { offer: string; amountMsat?: AmountInput; quantity?: number; payerNote?: string; timeout?: number }, options?: CallOptions): Promise<Bolt12 & { invoice: string }>;
   /**
    * Keysend: a fresh preimage from `crypto.getRandomValues` (zeroized after use), its SHA-256
    * the payment hash, sent to the payee in its final payload (type 5482373484) with

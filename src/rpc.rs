@@ -89,6 +89,9 @@ pub struct SendOptions {
     pub total_msat: Option<Msat>,
     /// A description (recorded).
     pub description: Option<String>,
+    /// `sendonion`: the payee and what it receives, when the route ends before it (at a
+    /// blinded path's introduction node); else the route's last hop.
+    pub deliver: Option<(crate::ids::NodeId, Msat)>,
 }
 
 fn hop_json(h: &Hop) -> Value {
@@ -156,9 +159,9 @@ pub fn sendonion(onion: &[u8], route: &Route, payment_hash: &[u8; 32], o: &SendO
         put(&mut m, "first_hop", Value::Object(f));
     }
     put(&mut m, "payment_hash", Value::String(hex::encode(payment_hash)));
-    if let Some(last) = route.hops.last() {
-        put(&mut m, "amount_msat", msat(last.amount));
-        put(&mut m, "destination", Value::String(last.node_id.to_hex()));
+    if let Some((to, amount)) = o.deliver.or_else(|| route.hops.last().map(|l| (l.node_id, l.amount))) {
+        put(&mut m, "amount_msat", msat(amount));
+        put(&mut m, "destination", Value::String(to.to_hex()));
     }
     if let Some(t) = o.total_msat.filter(|_| o.partid.is_some_and(|p| p != 0)) {
         put(&mut m, "total_amount_msat", msat(t));
@@ -736,4 +739,34 @@ pub fn checkmessage_answer(v: &Value) -> Result<(NodeId, bool), AnswerError> {
         _ => return Err(AnswerError::at("verified", "true or false")),
     };
     Ok((key, verified))
+}
+
+/// `fetchinvoice`: the node requests an invoice for `offer` (over onion messages).
+pub fn fetchinvoice(
+    offer: &str,
+    amount: Option<Msat>,
+    quantity: Option<u64>,
+    payer_note: Option<&str>,
+    timeout: Option<u64>,
+) -> Request {
+    let mut m = Vec::new();
+    put(&mut m, "offer", Value::String(String::from(offer)));
+    if let Some(a) = amount {
+        put(&mut m, "amount_msat", msat(a));
+    }
+    if let Some(q) = quantity {
+        put(&mut m, "quantity", Value::u64(q));
+    }
+    if let Some(n) = payer_note {
+        put(&mut m, "payer_note", Value::String(String::from(n)));
+    }
+    if let Some(t) = timeout {
+        put(&mut m, "timeout", Value::u64(t));
+    }
+    Request { method: "fetchinvoice", params: Value::Object(m) }
+}
+
+/// Read `fetchinvoice`'s answer: the invoice's text (checked by the caller against the offer).
+pub fn fetchinvoice_answer(v: &Value) -> Result<String, AnswerError> {
+    opt_str(v, "", "invoice")?.map(String::from).ok_or_else(|| AnswerError::at("invoice", "a BOLT 12 invoice"))
 }

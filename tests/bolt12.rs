@@ -318,3 +318,41 @@ fn an_invoice_answers_its_offer_and_request_signed_by_the_issuer() {
         Some("invreq_quantity")
     );
 }
+
+#[test]
+fn pay_takes_a_verified_invoice_and_its_paths() {
+    use ln_sendpay::commands::pay_config;
+    let (offer, _, inv) = offer_request_invoice();
+    let text = signed(Kind::Invoice, inv.clone(), [0x41; 32]);
+    let cfg_of =
+        |extra: &str, invoice: &str| pay_config(&json::parse(&format!(r#"{{"bolt12":"{invoice}"{extra}}}"#)).unwrap());
+    let cfg = cfg_of("", &text).unwrap();
+    assert_eq!(cfg.destination.to_hex(), hex::encode(&node_id([0x41; 32])));
+    assert_eq!(
+        (cfg.amount, cfg.payment_hash, cfg.payment_secret, cfg.max_parts),
+        (ln_sendpay::Msat(10_000), [5; 32], None, Some(1))
+    );
+    assert_eq!(cfg.blinded.len(), 1);
+    assert_eq!(cfg.blinded[0].path.introduction_node.to_hex(), hex::encode(&node_id([0x41; 32])));
+    assert_eq!(cfg.blinded[0].payinfo.cltv_expiry_delta, 40);
+    assert_eq!(cfg.network, Some(ln_sendpay::bolt11::Network::Bitcoin));
+    let field = |r: Result<_, ln_sendpay::Error>| r.err().and_then(|e| e.field());
+    assert_eq!(
+        field(cfg_of("", &signed(Kind::Invoice, inv.clone(), [0x45; 32]))).as_deref(),
+        Some("bolt12"),
+        "not signed by its node"
+    );
+    assert_eq!(
+        field(cfg_of("", &bolt12::encode(Kind::Offer, &offer).unwrap())).as_deref(),
+        Some("bolt12"),
+        "an offer is fetched first"
+    );
+    assert_eq!(field(cfg_of(r#","amount_msat":"1sat""#, &text)).as_deref(), Some("amount_msat"));
+    assert_eq!(field(cfg_of(r#","payment_hash":"00""#, &text)).as_deref(), Some("payment_hash"));
+    assert_eq!(field(cfg_of(r#","now":4000000000"#, &text)).as_deref(), Some("bolt12"), "expired");
+    // An invoice requiring several parts is refused (this payer sends one).
+    let mut mpp = inv.clone();
+    mpp.push(rec(174, &[0x01, 0x00, 0x00]));
+    mpp.sort_by_key(|r| r.tlv_type);
+    assert_eq!(field(cfg_of("", &signed(Kind::Invoice, mpp, [0x41; 32]))).as_deref(), Some("bolt12"));
+}

@@ -525,6 +525,7 @@ fn config(node: &FakeNode, router: Router, max_attempts: u32) -> PayConfig {
         network: None,
         custom_records: Vec::new(),
         keysend: None,
+        blinded: Vec::new(),
         max_delay: 2016,
         wait_timeout: 60,
     }
@@ -783,6 +784,7 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         network: None,
         custom_records: Vec::new(),
         keysend: None,
+        blinded: Vec::new(),
         max_delay: 2016,
         wait_timeout: 60,
     };
@@ -1405,4 +1407,88 @@ fn keysend_config_names_what_is_wrong_in_the_callers_terms() {
     let cfg = keysend_config(&parse(&text).unwrap(), &pre).unwrap();
     assert_eq!((cfg.maxfee, cfg.max_delay, cfg.custom_records.clone()), (Msat(7000), 100, vec![(65536, vec![0xff])]));
     assert_eq!(cfg.route_hints[0][0].short_channel_id.to_string_form(), "1x2x3");
+}
+
+/// A BOLT 12 payment by hand: two blinded paths to C (introduced by A, then by D). The
+/// payer routes to the first path's introduction node for the amount plus the path's fee,
+/// with its CLTV delta; the onion's layers peel at A (real key, current_path_key given)
+/// and at C (blinded key); A's invalid_onion_blinding moves the payer to the second path.
+#[test]
+fn blinded_paths_route_to_the_introduction_node_and_fail_over_to_the_next_path() {
+    use ln_sendpay::blinding::{self, BlindedPayInfo};
+    use ln_sendpay::payment::BlindedTarget;
+    let node = FakeNode::new();
+    let (a, c, d) = (node.names["A"], node.names["C"], node.names["D"]);
+    let key = |n: &NodeId| &node.keys[n];
+    // Each path: introduction node, then C; C's data is a path id.
+    let path_via = |intro: NodeId, seed: u8| {
+        let session = SecretKey::from_bytes(&[seed; 32]).unwrap();
+        blinding::create_blinded_path(&session, &[(intro, &[2, 8, 0, 0, 5, 0, 0, 1, 0, 0][..]), (c, &[6, 1, seed][..])])
+            .unwrap()
+    };
+    let payinfo = BlindedPayInfo { fee_base_msat: 1000, fee_proportional_millionths: 100, cltv_expiry_delta: 58 };
+    let target =
+        |path| BlindedTarget { path, payinfo, htlc_minimum_msat: Msat(1), htlc_maximum_msat: Msat(1_000_000_000) };
+    let cfg = PayConfig {
+        payment_secret: None,
+        max_parts: Some(1),
+        blinded: vec![target(path_via(a, 0x51)), target(path_via(d, 0x52))],
+        ..config(&node, Router::GetRoutes, 5)
+    };
+    let hash = cfg.payment_hash;
+    let mut payer = Payer::new(cfg);
+    let send = |s: Step| match s {
+        Step::Send { request, .. } => request,
+        other => panic!("{other:?}"),
+    };
+    let r = send(payer.step(None, &[1; 32]));
+    assert_eq!(r.method, "getinfo");
+    let info = json::parse(&format!(r#"{{"id":"{}","blockheight":{HEIGHT}}}"#, node.us.to_hex())).unwrap();
+    let r = send(payer.step(Some((Lane::Main, Reply::Answer(&info))), &[2; 32]));
+    assert_eq!(r.method, "getroutes");
+    // To the introduction node, for 100000 + 1000 + 10 msat, with the path's delta.
+    assert_eq!(r.params.get("destination").and_then(Value::as_str), Some(a.to_hex().as_str()));
+    assert_eq!(r.params.get("amount_msat").and_then(Value::as_str), Some("101010msat"));
+    assert_eq!(r.params.get("final_cltv").and_then(Value::as_u64), Some(58));
+    let route = |intro: NodeId, scid: &str| {
+        json::parse(&format!(
+            r#"{{"routes":[{{"probability_ppm":900000,"amount_msat":101010,"final_cltv":58,"path":[{{"short_channel_id_dir":"{scid}/0","next_node_id":"{}","amount_msat":101010,"delay":58}}]}}]}}"#,
+            intro.to_hex()
+        ))
+        .unwrap()
+    };
+    let sent = send(payer.step(Some((Lane::Main, Reply::Answer(&route(a, "1x1x0")))), &[3; 32]));
+    assert_eq!(sent.method, "sendonion");
+    // sendonion says what the payee receives, and who it is: not the introduction node.
+    assert_eq!(sent.params.get("amount_msat").and_then(Value::as_str), Some("100000msat"));
+    assert_eq!(sent.params.get("destination").and_then(Value::as_str), Some(c.to_hex().as_str()));
+    let onion = hex::decode(sent.params.get("onion").and_then(Value::as_str).unwrap()).unwrap();
+    // A peels with its own key: current_path_key and its data; C with its blinded key.
+    let at_a = sphinx::peel_onion(key(&a), &onion, &hash).unwrap();
+    let fa = payload::decode_payload(&at_a.payload).unwrap();
+    let path_key = fa.current_path_key.expect("the introduction node gets the path key");
+    assert!(fa.encrypted_recipient_data.is_some() && fa.amt_to_forward.is_none());
+    let ss_a = blinding::path_shared_secret(key(&a), &path_key);
+    let next_key = blinding::next_path_key(&path_key, &ss_a);
+    let (at_c, _) = blinding::peel_blinded(key(&c), &next_key, at_a.next.as_ref().unwrap().as_bytes(), &hash).unwrap();
+    assert!(at_c.next.is_none(), "C is the last hop");
+    let fc = payload::decode_payload(&at_c.payload).unwrap();
+    assert_eq!(
+        (fc.amt_to_forward, fc.total_amount_msat, fc.outgoing_cltv_value),
+        (Some(Msat(100_000)), Some(Msat(100_000)), Some(HEIGHT + 1))
+    );
+    // The node sends; A answers invalid_onion_blinding (all a path's failures look so).
+    let secrets = payer.current_attempt().unwrap().shared_secrets.clone();
+    let pending = json::parse(&format!(r#"{{"created_index":1,"id":1,"payment_hash":"{}","groupid":1,"status":"pending","amount_sent_msat":101010,"created_at":1}}"#, hex::encode(&hash))).unwrap();
+    let w = send(payer.step(Some((Lane::Main, Reply::Answer(&pending))), &[4; 32]));
+    assert_eq!(w.method, "waitsendpay");
+    let mut msg = vec![0xc0, 0x18];
+    msg.extend_from_slice(&[0u8; 32]);
+    let reply = failure::reply_from_hop(&secrets, 0, &msg).unwrap();
+    let next = send(payer.step(Some((Lane::Part(1), Reply::NodeError(&onionreply(&reply)))), &[5; 32]));
+    // The second path: to D, not A again (and nothing disabled: the path failed, not a channel).
+    assert_eq!(next.method, "getroutes");
+    assert_eq!(next.params.get("destination").and_then(Value::as_str), Some(d.to_hex().as_str()));
+    let f = payer.attempt(1).unwrap().failure.clone().unwrap();
+    assert_eq!(f.failcodename, Some("WIRE_INVALID_ONION_BLINDING"));
 }

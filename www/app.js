@@ -129,6 +129,7 @@ async function connect() {
   $('conn').title = state.info.id;
   $('dev-card').hidden = !state.dev;
   $('new-invoice').hidden = !state.dev;
+  $('new-offer').hidden = !state.dev;
   $('payee').parentElement.hidden = !state.dev;
   if (state.dev) {
     const others = Object.entries(state.alias).filter(([id]) => id !== state.info.id);
@@ -454,6 +455,7 @@ function refreshButtons() {
   $('find-route').disabled = !(ready && state.invoice);
   $('autopay').disabled = !(ready && state.invoice);
   $('new-invoice').disabled = !ready;
+  $('new-offer').disabled = !(ready && state.dev);
   $('retry').disabled = !(ready && state.lastFailure && retryable(state.lastFailure));
   $('retry').title = state.lastFailure && !retryable(state.lastFailure) ? 'A permanent failure at the destination: another route will not help' : '';
 }
@@ -644,6 +646,105 @@ async function autopay() {
   }
 }
 
+// ─── offers (BOLT 12) ───────────────────────────────────────────────────────────────────
+
+async function newOffer() {
+  const amount = ln.parseAmount($('amount').value.trim());
+  const o = await rpc('dev-offer', { node: $('payee').value, amount_msat: `${amount}msat`, description: 'a test offer' });
+  $('offer').value = o.bolt12;
+  readOffer(true);
+  timeline('•', `new offer from ${nameOf(ln.decodeBolt12(o.bolt12).offerIssuerId)}: ${ln.formatAmount(amount, 'sat')}`);
+}
+
+/** The offer in the box, decoded here: its summary, or what is wrong with it. */
+function readOffer(fresh = false) {
+  const text = $('offer').value.trim();
+  if (fresh) {
+    $('offer-paths').replaceChildren();
+    $('offer-paths').hidden = true;
+  }
+  let o = null;
+  try {
+    o = text ? ln.decodeBolt12(text) : null;
+    if (o && o.type !== 'offer') throw new Error(`a BOLT 12 ${o.type.replace('_', ' ')}, not an offer`);
+    $('offer-summary').textContent = o ? `${nameOf(o.offerIssuerId ?? '')} offers ${o.offerAmount === undefined ? 'any amount' : ln.formatAmount(o.offerAmount, 'sat')} · “${o.offerDescription ?? ''}”` : '';
+    $('offer-summary').className = 'muted';
+  } catch (e) {
+    $('offer-summary').textContent = errText(e);
+    $('offer-summary').className = 'error';
+    o = null;
+  }
+  $('pay-offer').disabled = !(o && state.info && !state.busy);
+  return o;
+}
+
+/** One line per blinded path: the introduction node by name, then its blinded hops. */
+function drawPaths(inv) {
+  $('offer-paths').replaceChildren(
+    ...inv.invoicePaths.map((p, i) => {
+      const pay = inv.invoiceBlindedpay[i];
+      return h('li', { 'data-path': String(i), 'data-intro': p.firstNodeId ?? '' },
+        h('span', { class: 'part-id' }, `path ${i + 1}`),
+        h('span', { class: 'part-route' }, [nameOf(p.firstNodeId ?? '?'), ...p.hops.slice(1).map((x) => `▣ ${shortHex(x.blindedNodeId, 3)}`)].join(' → ')),
+        h('span', { class: 'part-amount' }, `fee ${pay.feeBaseMsat} + ${pay.feeProportionalMillionths} ppm, Δ${pay.cltvExpiryDelta}`),
+        h('span', { class: 'part-status' }));
+    }),
+  );
+  $('offer-paths').hidden = false;
+}
+
+function markPath(intro, status, detail = '') {
+  const li = [...$('offer-paths').children].find((x) => x.dataset.intro === intro && x.dataset.status !== 'failed');
+  if (!li) return;
+  li.dataset.status = status;
+  li.querySelector('.part-status').textContent = detail ? `${status} · ${detail}` : status;
+}
+
+async function payOffer() {
+  const offer = $('offer').value.trim();
+  if (!readOffer(true)) return;
+  state.busy = true;
+  state.t0 = performance.now();
+  refreshButtons();
+  $('pay-offer').disabled = true;
+  try {
+    setStatus('sending', 'fetchinvoice');
+    timeline('▶', 'client.fetchInvoice: the node asks the issuer; the invoice is checked here');
+    const inv = await state.client.fetchInvoice({ offer });
+    timeline('✓', `invoice for ${ln.formatAmount(inv.invoiceAmount, 'sat')} from ${nameOf(inv.invoiceNodeId)}, signature ${inv.signatureVerified ? 'verified ✓' : '✗'}; ${inv.invoicePaths.length} blinded paths`, 'ok');
+    drawPaths(inv);
+    const out = await state.client.pay({ bolt12: inv.invoice, label: 'ln-sendpay www (offer)' }, {
+      onProgress(e) {
+        if (e.stage === 'send' && e.route) {
+          const intro = e.route.at(-1).id;
+          markPath(intro, 'in flight');
+          setStatus('pending', `attempt ${e.attempt}`);
+          timeline('↗', `attempt ${e.attempt}: ${e.route.map((x) => nameOf(x.id)).join(' → ')}, then blinded inside the path`);
+        } else if (e.stage === 'attempt_failed') {
+          const f = e.failure ?? {};
+          const li = $('offer-paths').querySelector('[data-status="in flight"]');
+          if (li) markPath(li.dataset.intro, 'failed', `${f.failcodename ?? f.error ?? ''} from ${nameOf(f.erringNode ?? li.dataset.intro)}`);
+          timeline('✗', `${f.failcodename ?? f.error}: the introduction node answered for its path; the next path is tried`, 'bad');
+        }
+      },
+    });
+    const li = $('offer-paths').querySelector('[data-status="in flight"]');
+    if (li) markPath(li.dataset.intro, 'complete');
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', Uint8Array.from(out.paymentPreimage.match(/../g), (b) => parseInt(b, 16))));
+    const ok = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') === inv.invoicePaymentHash;
+    setStatus('complete', `offer paid on attempt ${out.attempts.length}`);
+    timeline('✓', `offer paid: preimage ${shortHex(out.paymentPreimage)}; sha256(preimage) ${ok ? '= the invoice’s payment_hash' : '≠ payment_hash!'}`, ok ? 'ok' : 'bad');
+  } catch (e) {
+    if (!(e instanceof ln.LnSendpayError)) throw e;
+    setStatus('failed', `${e.code} ${e.data?.error}: ${e.message}`);
+    timeline('✗', `the offer was not paid: ${errText(e)}`, 'bad');
+  } finally {
+    state.busy = false;
+    readOffer();
+    await refreshArmed();
+  }
+}
+
 async function refreshArmed() {
   if (state.dev) showArmed((await rpc('dev-failures')).failures);
 }
@@ -671,6 +772,9 @@ $('find-route').addEventListener('click', guard(findRoute));
 $('send').addEventListener('click', guard(send));
 $('retry').addEventListener('click', guard(retry));
 $('autopay').addEventListener('click', guard(autopay));
+$('new-offer').addEventListener('click', guard(newOffer));
+$('pay-offer').addEventListener('click', guard(payOffer));
+$('offer').addEventListener('input', () => readOffer(true));
 $('inject').addEventListener('click', guard(inject));
 let typing;
 $('route-json').addEventListener('input', () => {

@@ -56,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
         network: None,
         custom_records: Vec::new(),
         keysend: None,
+        blinded: Vec::new(),
         max_delay: 2016,
         wait_timeout: 60,
     });

@@ -415,7 +415,7 @@ export class Client {
 
   /** With a bolt11: the time, so an expired invoice is refused before anything is sent. */
   #withNow(args) {
-    return args.bolt11 === undefined || args.now !== undefined ? args : { ...args, now: Math.floor(this.#now() / 1000) };
+    return (args.bolt11 === undefined && args.bolt12 === undefined) || args.now !== undefined ? args : { ...args, now: Math.floor(this.#now() / 1000) };
   }
 
   async #attempt(method, args, opts = {}) {
@@ -450,6 +450,22 @@ export class Client {
   invoice(args, opts) {
     callOptions(opts);
     return this.#call({ ...args, method: 'invoice' }, opts);
+  }
+
+  /**
+   * `fetchinvoice`: the node requests an invoice for a BOLT 12 `offer` (`{offer, amountMsat?,
+   * quantity?, payerNote?, timeout?}`); the invoice it returns is checked here, never taken
+   * on the node's word: signed by the offer's issuer (or a path's final blinded node), every
+   * offer field mirrored, the amount, quantity and note those asked for, not expired. Resolves
+   * with the invoice decoded (as `decodeBolt12`) plus `invoice`, its string.
+   */
+  async fetchInvoice(args, opts) {
+    callOptions(opts);
+    const a = options(args, ['offer', 'amountMsat', 'quantity', 'payerNote', 'timeout'], 'fetchInvoice');
+    const { invoice } = await this.#call({ ...a, method: 'fetchinvoice' }, opts);
+    const { timeout, ...asked } = a;
+    const checked = lib(raw.checkBolt12Invoice, { ...asked, invoice, now: Math.floor(this.#now() / 1000) });
+    return { ...checked, invoice };
   }
 
   /** `signmessage`: our node signs `message`: `{zbase}` (zbase32, as lnd's). */
@@ -541,7 +557,19 @@ export class Client {
    * Resolves `{status: 'complete', paymentPreimage, attempts}`; rejects with an
    * `LnSendpayError` whose `data.attempts` is the log. `onProgress(event)` follows each step.
    */
-  pay(args, opts = {}) {
+  async pay(args, opts = {}) {
+    if (args !== null && typeof args === 'object' && args.offer !== undefined) {
+      // An offer: its invoice first (fetched by the node, checked here), then that invoice.
+      const { offer, amountMsat, quantity, payerNote, ...rest } = args;
+      const fetched = await this.fetchInvoice({ offer, ...(amountMsat === undefined ? {} : { amountMsat }), ...(quantity === undefined ? {} : { quantity }), ...(payerNote === undefined ? {} : { payerNote }) }, { signal: opts.signal, timeoutMs: opts.timeoutMs });
+      try {
+        opts.onProgress?.({ stage: 'invoice', invoice: fetched });
+      } catch {
+        // a UI callback cannot break a payment
+      }
+      const paid = await this.#payWith((safe) => new raw.Payer(safe), { ...rest, bolt12: fetched.invoice }, opts);
+      return { ...paid, bolt12: fetched.invoice };
+    }
     return this.#payWith((safe) => new raw.Payer(safe), args, opts);
   }
 

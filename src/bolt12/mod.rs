@@ -662,6 +662,20 @@ impl Bolt12 {
     }
 }
 
+/// The network a chain hash names (BOLT 12 writes the genesis block hash, internal byte
+/// order): bitcoin, testnet (3), signet, regtest; `None` for another chain.
+pub fn chain_network(chain: &[u8; 32]) -> Option<crate::bolt11::Network> {
+    use crate::bolt11::Network;
+    let hex = crate::hex::encode(chain);
+    Some(match hex.as_str() {
+        "6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000" => Network::Bitcoin,
+        "43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000" => Network::Testnet,
+        "f61eee3b63a380a477a063af32b2bbc97c9ff9f01f2c4225e973988108000000" => Network::Signet,
+        "06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f" => Network::Regtest,
+        _ => return None,
+    })
+}
+
 /// Why an invoice does not answer the offer (or the request) it should.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MismatchError {

@@ -160,3 +160,58 @@ pub fn bolt12_decode(input: &Value) -> Result<Value, Error> {
     let b = bolt12::decode(text).map_err(|e| Error::from(e).in_field("string"))?;
     Ok(bolt12_json(&b, opt_u64_param(input, "now")?))
 }
+
+/// `bolt12 check`: `{"invoice","offer","amount_msat"?,"quantity"?,"payer_note"?,"now"?}` → the
+/// invoice as [`bolt12_json`], once it is shown to answer `offer` as asked: decoded, signed
+/// by the offer's issuer (or a path's final blinded node), every offer field mirrored
+/// exactly ([`bolt12::check_invoice`]); the request's amount, quantity and note those asked
+/// for; without an asked amount, the invoice's amount at least the offer's (times the
+/// quantity) when the offer is in msat; not expired at `now`.
+pub fn bolt12_invoice_check(input: &Value) -> Result<Value, Error> {
+    use crate::bolt12::{Kind, MismatchError};
+    input_object(input)?;
+    known_keys(input, "", &["invoice", "offer", "amount_msat", "quantity", "payer_note", "now"])?;
+    let inv = bolt12::decode(str_param(input, "invoice", "a BOLT 12 invoice")?)
+        .map_err(|e| Error::from(e).in_field("invoice"))?;
+    let offer =
+        bolt12::decode(str_param(input, "offer", "a BOLT 12 offer")?).map_err(|e| Error::from(e).in_field("offer"))?;
+    if inv.kind != Kind::Invoice || offer.kind != Kind::Offer {
+        return Err(Error::Param {
+            field: if inv.kind != Kind::Invoice { "invoice" } else { "offer" }.into(),
+            expected: "an invoice (lni1…) and its offer (lno1…)",
+        });
+    }
+    let bad = |m: MismatchError| {
+        Error::BadAnswer(crate::rpc::AnswerError { field: format!("invoice.{}", m.field), expected: m.reason })
+    };
+    let wrong = |field: &str, expected: &'static str| {
+        Error::BadAnswer(crate::rpc::AnswerError { field: format!("invoice.{field}"), expected })
+    };
+    bolt12::check_invoice(&inv, &offer, None).map_err(bad)?;
+    let f = &inv.fields;
+    let asked = amount_param(input, "amount_msat")?;
+    if asked.is_some() && f.invreq_amount != asked {
+        return Err(wrong("invreq_amount", "the amount asked for"));
+    }
+    let quantity = opt_u64_param(input, "quantity")?;
+    if f.invreq_quantity != quantity {
+        return Err(wrong("invreq_quantity", "the quantity asked for"));
+    }
+    if f.invreq_payer_note != opt_str_param(input, "payer_note")? {
+        return Err(wrong("invreq_payer_note", "the note given"));
+    }
+    let amount = f.invoice_amount.map_or(0, |a| a.0);
+    if let (None, Some(per), None) = (asked, offer.fields.offer_amount, &offer.fields.offer_currency) {
+        let want = u128::from(per) * u128::from(quantity.unwrap_or(1));
+        if u128::from(amount) < want {
+            return Err(wrong("invoice_amount", "at least the offer's amount (times the quantity)"));
+        }
+    }
+    let now = opt_u64_param(input, "now")?;
+    if let (Some(n), Some(e)) = (now, inv.expires_at())
+        && n > e
+    {
+        return Err(wrong("invoice_relative_expiry", "an invoice that has not expired"));
+    }
+    Ok(bolt12_json(&inv, now))
+}

@@ -17,7 +17,7 @@ mod pay;
 mod reply;
 
 #[cfg(feature = "wallet")]
-pub use bolt12::{bolt12_decode, bolt12_json};
+pub use bolt12::{bolt12_decode, bolt12_invoice_check, bolt12_json};
 pub use cli::{CliOutput, USAGE, amount, error_json, run, short_channel_id};
 #[cfg(feature = "wallet")]
 pub use invoice::{invoice_decode, invoice_json, payment_string_parse};

@@ -26,6 +26,7 @@ pub(crate) fn send_options(input: &Value, secret: Option<[u8; 32]>) -> Result<cr
         groupid: opt_u64_param(input, "groupid")?,
         total_msat: amount_param(input, "total_msat")?,
         description: opt_str_param(input, "description")?,
+        deliver: None,
     })
 }
 
@@ -90,6 +91,7 @@ fn request_keys(method: &str) -> Option<&'static [&'static [&'static str]]> {
         "invoice" => &[&["method", "amount_msat", "label", "description", "expiry"]],
         "signmessage" => &[&["method", "message"]],
         "checkmessage" => &[&["method", "message", "zbase", "pubkey"]],
+        "fetchinvoice" => &[&["method", "offer", "amount_msat", "quantity", "payer_note", "timeout"]],
         "getroute" => &[&["method", "destination", "amount_msat", "riskfactor", "cltv", "exclude"]],
         "getroutes" => &[&[
             "method",
@@ -285,11 +287,29 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
                 Vec::new(),
             )
         }
+        "fetchinvoice" => {
+            let offer = str_param(input, "offer", "a BOLT 12 offer")?;
+            // Checked here first: the node is asked only for an offer that is one.
+            let o = crate::bolt12::decode(offer).map_err(|e| Error::from(e).in_field("offer"))?;
+            if o.kind != crate::bolt12::Kind::Offer {
+                return Err(Error::Param { field: "offer".into(), expected: "an offer (lno1…)" });
+            }
+            request_json(
+                crate::rpc::fetchinvoice(
+                    offer,
+                    amount_param(input, "amount_msat")?,
+                    opt_u64_param(input, "quantity")?,
+                    opt_str_param(input, "payer_note")?.as_deref(),
+                    opt_u64_param(input, "timeout")?,
+                ),
+                Vec::new(),
+            )
+        }
         _ => {
             return Err(Error::Param {
                 field: "method".into(),
                 expected: "one of getinfo, sendpay, sendonion, waitsendpay, listsendpays, getroute, getroutes, \
-                           invoice, signmessage, checkmessage",
+                           invoice, signmessage, checkmessage, fetchinvoice",
             });
         }
     })
@@ -418,6 +438,7 @@ pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
             Value::Object(m)
         }
         "signmessage" => object([("zbase", Value::String(crate::rpc::signmessage_answer(&v).map_err(bad)?))]),
+        "fetchinvoice" => object([("invoice", Value::String(crate::rpc::fetchinvoice_answer(&v).map_err(bad)?))]),
         "checkmessage" => {
             let (key, verified) = crate::rpc::checkmessage_answer(&v).map_err(bad)?;
             object([("pubkey", Value::String(key.to_hex())), ("verified", Value::Bool(verified))])

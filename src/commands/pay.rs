@@ -89,6 +89,7 @@ pub fn pay_learn(payer: &mut crate::payment::Payer, input: &Value) -> Result<Val
 /// What `pay` takes (`retry_for` is the JS client's; `wait_timeout` and `now` it adds).
 const PAY_KEYS: &[&str] = &[
     "bolt11",
+    "bolt12",
     "destination",
     "amount_msat",
     "msatoshi",
@@ -114,7 +115,100 @@ const PAY_KEYS: &[&str] = &[
 pub fn pay_config(input: &Value) -> Result<crate::payment::PayConfig, Error> {
     input_object(input)?;
     known_keys(input, "", PAY_KEYS)?;
-    config_from(input)
+    match opt_str_param(input, "bolt12")? {
+        Some(text) => bolt12_config(input, &text),
+        None => config_from(input),
+    }
+}
+
+/// A BOLT 12 invoice's payment: its node id, amount and hash; its blinded paths (those a
+/// payer may use, whose introduction node is named by id), most preferred first; its chain.
+/// The invoice must verify (signed by `invoice_node_id`), not be expired at `now`, and not
+/// require several parts (this payer sends one).
+fn bolt12_config(input: &Value, text: &str) -> Result<crate::payment::PayConfig, Error> {
+    use crate::bolt12::{FirstNode, Kind};
+    use crate::payment::BlindedTarget;
+    let bad = |expected: &'static str| Error::Param { field: "bolt12".into(), expected };
+    for k in ["bolt11", "destination", "payment_hash", "payment_secret", "payment_metadata", "final_cltv", "msatoshi"] {
+        if !matches!(input.get(k), None | Some(Value::Null)) {
+            return Err(Error::Param { field: k.into(), expected: "absent: the bolt12 invoice gives it" });
+        }
+    }
+    let inv = crate::bolt12::decode(text).map_err(|e| Error::from(e).in_field("bolt12"))?;
+    if inv.kind != Kind::Invoice {
+        return Err(bad("a BOLT 12 invoice (lni1…): fetch one for an offer first"));
+    }
+    if inv.signature_verified != Some(true) {
+        return Err(bad("an invoice signed by its invoice_node_id"));
+    }
+    let f = &inv.fields;
+    if let (Some(now), Some(exp)) = (opt_u64_param(input, "now")?, inv.expires_at())
+        && now > exp
+    {
+        return Err(bad("an invoice that has not expired"));
+    }
+    if f.invoice_features.as_deref().is_some_and(|b| crate::bolt12::feature_bits(b).contains(&16)) {
+        return Err(bad("an invoice that can be paid in one part (it requires several)"));
+    }
+    let amount = f.invoice_amount.ok_or(bad("an invoice amount"))?;
+    if let Some(a) = amount_param(input, "amount_msat")?
+        && a != amount
+    {
+        return Err(Error::Param { field: "amount_msat".into(), expected: "the invoice's amount" });
+    }
+    let network = inv
+        .chains()
+        .first()
+        .and_then(crate::bolt12::chain_network)
+        .ok_or(bad("an invoice for bitcoin, testnet, signet or regtest"))?;
+    let paths = f.invoice_paths.as_deref().unwrap_or_default();
+    let pay = f.invoice_blindedpay.as_deref().unwrap_or_default();
+    let blinded: Vec<BlindedTarget> = crate::bolt12::usable_paths(f)
+        .into_iter()
+        .filter_map(|i| {
+            let (p, info) = (&paths[i], &pay[i]);
+            let FirstNode::Node(intro) = p.first_node else { return None };
+            Some(BlindedTarget {
+                path: crate::blinding::BlindedPath {
+                    introduction_node: intro,
+                    first_path_key: p.first_path_key,
+                    hops: p
+                        .hops
+                        .iter()
+                        .map(|h| crate::blinding::BlindedHop {
+                            blinded_node_id: h.blinded_node_id,
+                            encrypted_recipient_data: h.encrypted_recipient_data.clone(),
+                        })
+                        .collect(),
+                },
+                payinfo: crate::blinding::BlindedPayInfo {
+                    fee_base_msat: info.fee_base_msat,
+                    fee_proportional_millionths: info.fee_proportional_millionths,
+                    cltv_expiry_delta: info.cltv_expiry_delta,
+                },
+                htlc_minimum_msat: Msat(info.htlc_minimum_msat),
+                htlc_maximum_msat: Msat(info.htlc_maximum_msat),
+            })
+        })
+        .collect();
+    if blinded.is_empty() {
+        return Err(bad("an invoice with a path whose introduction node is named by its id"));
+    }
+    let mut m: Vec<(String, Value)> = input
+        .as_object()
+        .unwrap_or_default()
+        .iter()
+        .filter(|(k, _)| k != "bolt12" && k != "amount_msat")
+        .cloned()
+        .collect();
+    m.push(("destination".into(), Value::String(f.invoice_node_id.ok_or(bad("invoice_node_id"))?.to_hex())));
+    m.push(("amount_msat".into(), Value::String(amount.to_decimal_string())));
+    m.push(("payment_hash".into(), Value::String(hex::encode(&f.invoice_payment_hash.ok_or(bad("a payment hash"))?))));
+    let mut cfg = config_from(&Value::Object(m))?;
+    cfg.blinded = blinded;
+    cfg.network = Some(network);
+    cfg.max_parts = Some(1);
+    Ok(cfg)
 }
 
 /// What `keysend` takes: Core Lightning's `keysend` options (`extratlvs`, `maxfee`,
@@ -311,6 +405,7 @@ fn config_from(input: &Value) -> Result<crate::payment::PayConfig, Error> {
         route_hints: invoice.map(|i| i.route_hints).unwrap_or_default(),
         custom_records: Vec::new(),
         keysend: None,
+        blinded: Vec::new(),
     })
 }
 
@@ -430,6 +525,17 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                         Value::Object(m) => m,
                         _ => Vec::new(),
                     };
+                if !payer.config().blinded.is_empty() {
+                    // A blinded payment's route ends at the path's introduction node: the record
+                    // names the payee and what it receives (the same-hash rules compare them).
+                    for (k, v) in rec.iter_mut() {
+                        match k.as_str() {
+                            "destination" => *v = Value::String(payer.config().destination.to_hex()),
+                            "amount_msat" => *v = Value::String(a.amount.to_decimal_string()),
+                            _ => {}
+                        }
+                    }
+                }
                 rec.push((
                     "shared_secrets".into(),
                     Value::Array(a.shared_secrets.iter().map(|s| Value::String(s.to_hex())).collect()),

@@ -24,6 +24,13 @@ pub fn decode_bolt12(req: JsValue) -> Result<JsValue, JsValue> {
     call(&req, commands::bolt12_decode)
 }
 
+/// An invoice checked against the offer it answers (see `commands::bolt12_invoice_check`):
+/// `{invoice, offer, amountMsat?, quantity?, payerNote?, now?}`.
+#[wasm_bindgen(js_name = checkBolt12Invoice, skip_typescript)]
+pub fn check_bolt12_invoice(req: JsValue) -> Result<JsValue, JsValue> {
+    call(&req, commands::bolt12_invoice_check)
+}
+
 /// A request for the node (`{method, ...fields}` → `{method, params, paramsJson, attempt?,
 /// sharedSecrets?}`), in the form today's Core Lightning accepts.
 #[wasm_bindgen(js_name = rpcRequest, skip_typescript)]

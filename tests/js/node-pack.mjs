@@ -36,7 +36,8 @@ try {
   copyFileSync(join(root, 'tests/js/transport.test.mjs'), join(dir, 'transport.test.mjs'));
   copyFileSync(join(root, 'tests/js/client.test.mjs'), join(dir, 'client.test.mjs'));
   copyFileSync(join(root, 'tests/js/wallet.test.mjs'), join(dir, 'wallet.test.mjs'));
-  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs', 'client.test.mjs', 'wallet.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared, LN_SENDPAY_ROOT: root } });
+  copyFileSync(join(root, 'tests/js/offers.test.mjs'), join(dir, 'offers.test.mjs'));
+  const t = spawnSync(process.execPath, ['--test', 'node.test.mjs', 'transport.test.mjs', 'client.test.mjs', 'wallet.test.mjs', 'offers.test.mjs'], { cwd: dir, stdio: 'inherit', env: { ...process.env, LN_SENDPAY_SHARED: shared, LN_SENDPAY_ROOT: root } });
   if (t.status !== 0) process.exit(t.status ?? 1);
 
   // The packaged CLI (npx ln-sendpay) gives the Rust CLI's answers.

@@ -206,7 +206,7 @@ export function onionEntry(): void {
 
 // The wallet's surface: keysend, parsePaymentString, and a WebLN provider that is a WebLN
 // provider as @webbtc/webln-types declares it.
-import { parsePaymentString, WebLNProvider, WebLNError, type PaymentString } from 'ln-sendpay';
+import { parsePaymentString, decodeBolt12, WebLNProvider, WebLNError, type PaymentString } from 'ln-sendpay';
 import type { WebLNProvider as WebLNInterface, GetInfoResponse, SendPaymentResponse } from '@webbtc/webln-types';
 async function wallet(client: Client) {
   const ks = await client.keysend({ destination: '02'.padEnd(66, '0'), amountMsat: 1000n, customRecords: { '65537': '00' } });
@@ -224,6 +224,14 @@ async function wallet(client: Client) {
   } catch (e) {
     if (e instanceof WebLNError && e.name === 'RoutingError') e.data.toString();
   }
-  return [hash, paid.preimage];
+  // BOLT 12: an offer decoded, its invoice fetched (checked here) and paid.
+  const offer = decodeBolt12('lno1…');
+  if (offer.type === 'offer' && offer.offerAmount !== undefined) offer.offerAmount.toString(16);
+  const inv = await client.fetchInvoice({ offer: 'lno1…', payerNote: 'hi' });
+  const viaInvoice = await client.pay({ bolt12: inv.invoice });
+  const viaOffer = await client.pay({ offer: 'lno1…', quantity: 2 });
+  // @ts-expect-error an offer is not paid with a payment hash of one's own
+  await client.pay({ offer: 'lno1…', paymentHash: '00' });
+  return [hash, paid.preimage, viaInvoice.paymentPreimage, viaOffer.bolt12];
 }
 void wallet;

@@ -51,6 +51,15 @@ export default {
         const stored = await client.store.get(ln.attemptKey(r.paymentHash, 0));
         return json({ ...r, stored: stored.status });
       }
+      if (pathname === '/offer') {
+        // BOLT 12 in a Worker: the invoice fetched by the node and checked here, paid through
+        // a blinded path; the attempts in KV.
+        const client = new ln.Client({ transport: ln.clnrest({ url: body.url, rune: body.rune }), store: new ln.KeyValueStore(env.ATTEMPTS) });
+        const r = await client.pay({ offer: body.offer });
+        const inv = ln.decodeBolt12(r.bolt12);
+        const stored = await client.store.get(ln.attemptKey(inv.invoicePaymentHash, 0));
+        return json({ ...r, paymentHash: inv.invoicePaymentHash, stored: stored.status, destination: stored.destination });
+      }
       if (pathname === '/webln') {
         // The WebLN provider inside a Worker: an invoice and a keysend through the dev node.
         const client = new ln.Client({ transport: ln.clnrest({ url: body.url, rune: body.rune }), store: new ln.KeyValueStore(env.ATTEMPTS) });

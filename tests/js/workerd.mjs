@@ -89,6 +89,11 @@ try {
     const wok = w.status === 200 && w.body.info.node.pubkey === dev.network.nodes.alice && (await sha(w.body.paid.preimage)) === winv.payment_hash &&
       wseen?.paymentHash === (await sha(w.body.ks.preimage)) && wseen.amountMsat === 7000n &&
       w.body.refused?.name === 'RoutingError' && w.body.refused.code === 203 && w.body.refused.failcodename === 'WIRE_INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS';
+    const offer = dev.network.offer({ node: 'dave', amount_msat: 40000, description: 'from a Worker' });
+    const of = await post('/offer', { url: dev.url, rune: dev.rune, offer: offer.bolt12 });
+    const ook = of.status === 200 && of.body.status === 'complete' && (await sha(of.body.paymentPreimage)) === of.body.paymentHash &&
+      of.body.attempts.length === 2 && of.body.attempts[0].failure.failcodename === 'WIRE_INVALID_ONION_BLINDING' && of.body.stored === 'complete' && of.body.destination === dev.network.nodes.dave;
+    report(ook, 'an offer paid from a Worker: the invoice checked there, bob’s path fails inside (invalid_onion_blinding), carol’s pays; the store in KV names dave', JSON.stringify(of).slice(0, 2000));
     report(wok, 'WebLNProvider in a Worker: sendPayment and keysend paid with proof; a refused payment is RoutingError with the failure decoded', JSON.stringify(w).slice(0, 2000));
   } finally {
     await dev.close();

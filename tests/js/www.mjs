@@ -365,6 +365,33 @@ try {
     assert.deepEqual(appProblems, []);
   });
 
+  await check('an offer (BOLT 12) on the demo page: the invoice fetched and checked in the page, bob’s path fails inside, carol’s pays; the paths drawn', async () => {
+    const sends = sentOnions.length;
+    await page.selectOption('#payee', 'dave');
+    await page.fill('#amount', '25000sat');
+    await page.click('#new-offer');
+    await page.waitForFunction(() => document.querySelector('#offer').value.startsWith('lno1'));
+    assert.match(await text('#offer-summary'), /^DAVE offers 25000sat · “a test offer”/);
+    await page.click('#pay-offer');
+    await page.waitForFunction(() => ['complete', 'failed'].includes(document.querySelector('#status').dataset.state) && document.querySelector('#status-text').textContent.startsWith('offer') || document.querySelector('#status').dataset.state === 'failed', null, { timeout: 30_000 });
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'complete', await text('#status-text'));
+    const paths = await page.locator('#offer-paths li').evaluateAll((ls) => ls.map((l) => [l.dataset.intro, l.dataset.status ?? '', l.querySelector('.part-route').textContent]));
+    assert.equal(paths.length, 3);
+    assert.deepEqual(paths.map((x) => x[1]), ['failed', 'complete', '']);
+    assert.match(paths[0][2], /^BOB → ▣ /);
+    assert.match(paths[1][2], /^CAROL → ▣ /);
+    assert.match(await page.locator('#offer-paths li').first().innerText(), /WIRE_INVALID_ONION_BLINDING from BOB/);
+    // What went over the wire: onions whose last named hop is the introduction node.
+    const mine = sentOnions.slice(sends);
+    assert.equal(mine.length, 2);
+    assert.deepEqual(mine.map((o) => o.first_hop.id), [ids.bob, ids.carol]);
+    assert.ok(mine.every((o) => o.destination === ids.dave && o.amount_msat === '25000000msat'), JSON.stringify(mine.map((o) => [o.destination, o.amount_msat])));
+    const paid = dev.network.state.payments.filter((p) => p.payment_hash === mine[1].payment_hash && p.status === 'complete');
+    assert.equal(paid.length, 1);
+    assert.match(await page.locator('#timeline li').last().innerText(), /offer paid: .*= the invoice’s payment_hash/);
+    await page.screenshot({ path: resolve(outDir, 'www-offer.png'), fullPage: true });
+  });
+
   await check('the demo page installs its client as window.webln', async () => {
     const info = await page.evaluate(async () => {
       await window.webln.enable();
@@ -376,10 +403,11 @@ try {
 
   await check('no console errors; the HTTP 500s are exactly the failed waitsendpays', async () => {
     assert.deepEqual(problems, []);
-    // bob (Send), bob (client.pay), bob and dave (the injected run), bob (the part in parts).
-    assert.deepEqual(statusLogs.map((u) => new URL(u).pathname), Array(5).fill('/v1/waitsendpay'));
+    // bob (Send), bob (client.pay), bob and dave (the injected run), bob (the part in parts),
+    // bob (the offer's first path).
+    assert.deepEqual(statusLogs.map((u) => new URL(u).pathname), Array(6).fill('/v1/waitsendpay'));
   });
-  console.log(`www: screenshots in ${outDir}/www-failed.png, www-paid.png, www-parts.png and www-webln.png`);
+  console.log(`www: screenshots in ${outDir}/www-failed.png, www-paid.png, www-parts.png, www-webln.png and www-offer.png`);
 } finally {
   await browser.close();
   await dev.close();

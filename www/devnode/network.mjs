@@ -13,6 +13,7 @@
 import { createECDH, createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import * as ln from '../../pkg/hop.node.js';
 import { recoverSigner, signMessage } from './signmessage.mjs';
+import * as b12 from './bolt12.mjs';
 
 const REGTEST = '06226e46111a0b59caaf126043eb5bbf28c34f3a5e332a1fc7b2b73cf188910f';
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -219,7 +220,7 @@ export function createNetwork(config = defaultNetwork()) {
   const byScid = Object.fromEntries(channels.map((c) => [c.scid, c]));
   const us = nodes[config.us];
   const failures = (config.failures ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
-  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, mppTimeoutMs: config.mppTimeoutMs ?? 60_000, mpp: new Map(), reserved: new Map(), payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [], keysends: [], labels: new Set() };
+  const state = { blockheight: config.blockheight, delayMs: config.delayMs ?? 0, mppTimeoutMs: config.mppTimeoutMs ?? 60_000, mpp: new Map(), reserved: new Map(), payments: [], index: 0, invoices: new Map(), layers: new Map(), log: [], keysends: [], labels: new Set(), offers: new Map(), pathIds: new Map() };
 
   const other = (c, name) => (c.a === name ? c.b : c.a);
   const direction = (fromId, toId) => (Buffer.compare(Buffer.from(fromId, 'hex'), Buffer.from(toId, 'hex')) > 0 ? 1 : 0);
@@ -499,6 +500,78 @@ export function createNetwork(config = defaultNetwork()) {
     return { bolt11, payment_hash: hash, payment_secret: secret, destination: n.id, amount_msat: amountMsat === undefined ? undefined : Number(amountMsat) };
   }
 
+  // ─── BOLT 12 ───────────────────────────────────────────────────────────────────────────
+
+  /** A dev-only helper: an offer by `node` (its issuer id set), kept so fetchinvoice can answer it. */
+  function offer({ node = 'dave', amount_msat: amount, description, issuer, quantity_max: qmax }) {
+    const n = nodes[node];
+    if (!n) throw new RpcError(-32602, `no node named ${node}`);
+    // Not solely bitcoin: the offer names its chain (regtest).
+    const records = [[2, Buffer.from(REGTEST, 'hex')], [22, Buffer.from(n.id, 'hex')]];
+    if (amount !== undefined) records.push([8, b12.tu(msat(amount, 'amount_msat'))]);
+    if (description !== undefined || amount !== undefined) records.push([10, Buffer.from(description ?? `dev node offer #${state.offers.size + 1}`)]);
+    if (issuer !== undefined) records.push([18, Buffer.from(String(issuer))]);
+    if (qmax !== undefined) records.push([20, b12.tu(qmax)]);
+    const bolt12 = b12.encode('lno', b12.stream(records));
+    state.offers.set(bolt12, { node: n.name, records, amount: amount === undefined ? undefined : msat(amount, 'amount_msat'), qmax: qmax === undefined ? undefined : BigInt(qmax) });
+    return { bolt12, offer_id: createHash('sha256').update(b12.stream(records)).digest('hex'), active: true, single_use: false, used: false };
+  }
+
+  /**
+   * The payee's blinded paths: one through each public peer (the introduction node), then
+   * the payee; the peer's hop data names the channel and its relay policy, the payee's a
+   * path_id that ties a payment to the invoice. `{paths, payinfos}` as BOLT 12 writes them.
+   */
+  function payeePaths(n, pathId) {
+    const mine = channels.filter((c) => !c.private && (c.a === n.name || c.b === n.name) && other(c, n.name) !== us.name);
+    const paths = [];
+    const payinfos = [];
+    for (const c of mine) {
+      const intro = other(c, n.name);
+      const p = c.policy[intro];
+      const relay = Buffer.concat([u16(p.cltv_expiry_delta), u32(p.fee_proportional_millionths), b12.tu(p.fee_base_msat)]);
+      const constraints = Buffer.concat([u32(state.blockheight + 2016), b12.tu(p.htlc_minimum_msat)]);
+      const introTlv = b12.stream([[2, scidBytes(c.scid)], [10, relay], [12, constraints]]);
+      const finalTlv = b12.stream([[6, pathId], [12, constraints]]);
+      const { bytes } = b12.blindedPath([{ id: nodes[intro].id, tlv: introTlv }, { id: n.id, tlv: finalTlv }]);
+      paths.push(bytes);
+      payinfos.push(Buffer.concat([u32(p.fee_base_msat), u32(p.fee_proportional_millionths), u16(p.cltv_expiry_delta + 18), u64(p.htlc_minimum_msat), u64(p.htlc_maximum_msat), u16(0)]));
+    }
+    return { paths: Buffer.concat(paths), payinfos: Buffer.concat(payinfos) };
+  }
+
+  /**
+   * Core Lightning's fetchinvoice, for offers the dev node's payees made: an invoice request
+   * (its fields mirrored), then the payee's invoice with blinded paths through its peers,
+   * signed by the payee (BIP-340 over the Merkle root).
+   */
+  function fetchinvoice(p) {
+    const o = state.offers.get(String(p.offer ?? '').trim().toLowerCase());
+    if (!o) throw new RpcError(1002, 'Unknown offer (the dev node answers only its own)');
+    const n = nodes[o.node];
+    const asked = p.amount_msat === undefined ? undefined : msat(p.amount_msat, 'amount_msat');
+    if (o.amount === undefined && asked === undefined) throw new RpcError(-32602, 'amount_msat required');
+    const qty = p.quantity === undefined ? undefined : BigInt(p.quantity);
+    if (o.qmax !== undefined && qty === undefined) throw new RpcError(-32602, 'quantity is required');
+    if (o.qmax === undefined && qty !== undefined) throw new RpcError(-32602, 'quantity parameter unnecessary');
+    if (qty !== undefined && (qty === 0n || (o.qmax !== 0n && qty > o.qmax))) throw new RpcError(-32602, `quantity must be 1 to ${o.qmax}`);
+    const amount = asked ?? o.amount * (qty ?? 1n);
+    const req = [...o.records, [0, randomBytes(16)], [88, Buffer.from(keys(randomBytes(32).toString('hex')).id, 'hex')]];
+    if (asked !== undefined) req.push([82, b12.tu(asked)]);
+    if (qty !== undefined) req.push([86, b12.tu(qty)]);
+    if (p.payer_note !== undefined) req.push([89, Buffer.from(String(p.payer_note))]);
+    const preimage = randomBytes(32);
+    const hash = sha256(preimage);
+    const pathId = randomBytes(32);
+    const { paths, payinfos } = payeePaths(n, pathId);
+    const inv = [...req, [160, paths], [162, payinfos], [164, b12.tu(Math.floor(Date.now() / 1000))], [168, hash], [170, b12.tu(amount)], [176, Buffer.from(n.id, 'hex')]];
+    state.invoices.set(hexOf(hash), { node: n.name, preimage: hexOf(preimage), amount, bolt12: true });
+    state.pathIds.set(hexOf(pathId), hexOf(hash));
+    const invoice = b12.encode('lni', b12.stream(b12.sign('invoice', inv, n.priv)));
+    log(`${n.name}: invoice for ${amount} msat through ${paths.length ? 'its peers' : 'nothing'} (fetchinvoice)`);
+    return { invoice, changes: {} };
+  }
+
   /** The 201 rule (man page) and check_progress's part rules (sendpay-contract §5), in order. */
   function checkDuplicate(hash, partid, amount, destination, groupid, total = 0n) {
     let otherComplete = false;
@@ -566,10 +639,23 @@ export function createNetwork(config = defaultNetwork()) {
       reply = ln.createFailureReply({ sharedSecret: secrets[secrets.length - 1], failureMessage: hexOf(msg) }).reply;
       erring = at;
     };
-    // Back through every hop before the erring one (the last to peel).
-    const wrapped = (r) => {
-      for (let i = secrets.length - 2; i >= 0; i--) r = ln.forwardFailureReply({ sharedSecret: secrets[i], reply: r }).reply;
+    // Back through every hop before the erring one (the last to peel, or `from`).
+    const wrapped = (r, from = secrets.length - 2) => {
+      for (let i = from; i >= 0; i--) r = ln.forwardFailureReply({ sharedSecret: secrets[i], reply: r }).reply;
       return r;
+    };
+    // Inside a blinded path: the path key the next hop peels with, and where the path began.
+    let pathKey;
+    let intro; // {index, name, onion}
+    let prewrapped = false; // the reply is already wrapped back to us
+    // Anything failing at or after the introduction node: it answers, and only with
+    // invalid_onion_blinding (BOLT 4), the hash of the onion it got.
+    const failBlinded = (why) => {
+      const msg = Buffer.concat([u16(BADONION | PERM | 24), sha256(Buffer.from(intro.onion, 'hex'))]);
+      reply = wrapped(ln.createFailureReply({ sharedSecret: secrets[intro.index], failureMessage: hexOf(msg) }).reply, intro.index - 1);
+      prewrapped = true;
+      erring = intro.name;
+      log(`${intro.name}: invalid_onion_blinding (inside the path: ${why})`);
     };
     if (BigInt(channel.balance[us.name]) < amount) {
       // Our own channel: a local failure.
@@ -579,13 +665,68 @@ export function createNetwork(config = defaultNetwork()) {
     for (let hop = 0; hop < 30; hop++) {
       let peeled;
       try {
-        peeled = ln.peelOnion({ onion, associatedData: p.payment_hash, privkey: node.priv });
+        peeled = ln.peelOnion({ onion, associatedData: p.payment_hash, privkey: node.priv, ...(pathKey ? { pathKey } : {}) });
       } catch {
+        if (intro) {
+          secrets.push('00'.repeat(32));
+          failBlinded('an onion it cannot peel');
+          break;
+        }
         // Cannot parse the onion: the previous hop reports it (update_fail_malformed_htlc).
         return finish(p, held, { malformed: true, at: hop });
       }
       secrets.push(peeled.sharedSecret);
       const f = peeled.fields;
+      if (f?.encryptedRecipientData !== undefined) {
+        // A blinded hop: its orders are in the data only it can decrypt.
+        if (f.currentPathKey) {
+          pathKey = f.currentPathKey;
+          intro = { index: secrets.length - 1, name: node.name, onion };
+        }
+        const injectedHere = takeInjected(node.name);
+        const u = pathKey && intro ? b12.unblind(node.priv, pathKey, f.encryptedRecipientData) : null;
+        if (!u || injectedHere) {
+          failBlinded(u ? `${node.name} injected ${injectedHere}` : `${node.name} cannot decrypt its data`);
+          break;
+        }
+        if (u.tlv['6']) {
+          // The recipient: the path_id names the invoice; the amount and cltv as it asked.
+          const hash = state.pathIds.get(u.tlv['6'].toString('hex'));
+          const inv = hash && state.invoices.get(hash);
+          const total = f.totalAmountMsat === undefined ? amount : BigInt(f.totalAmountMsat);
+          if (!inv || hash !== p.payment_hash || inv.node !== node.name || total < inv.amount || BigInt(f.amtToForward) > amount || Number(f.outgoingCltvValue) > cltv) {
+            failBlinded(`${node.name} refuses the payment`);
+            break;
+          }
+          log(`${node.name}: paid through its blinded path, preimage released`);
+          return finish(p, held, { preimage: inv.preimage });
+        }
+        const next = u.tlv['2'] && byScid[[u.tlv['2'].readUIntBE(0, 3), u.tlv['2'].readUIntBE(3, 3), u.tlv['2'].readUInt16BE(6)].join('x')];
+        const relay = u.tlv['10'];
+        const nextName = next && (next.a === node.name || next.b === node.name) ? other(next, node.name) : undefined;
+        if (!nextName || !relay) {
+          failBlinded(`${node.name}: no next hop in its data`);
+          break;
+        }
+        const delta = relay.readUInt16BE(0);
+        const ppm = BigInt(relay.readUInt32BE(2));
+        const base = relay.length > 6 ? BigInt(`0x${relay.subarray(6).toString('hex')}`) : 0n;
+        // BOLT 4: amt_to_forward = ceil((amount - base) · 1e6 / (1e6 + ppm)).
+        const out = ((amount - base) * 1_000_000n + 1_000_000n + ppm - 1n) / (1_000_000n + ppm);
+        if (amount <= base || BigInt(next.balance[node.name]) < out) {
+          failBlinded(`${node.name}: cannot forward ${out} msat over ${next.scid}`);
+          break;
+        }
+        held.push([next, node.name, out]);
+        log(`${node.name}: forwards ${out} msat over ${next.scid} to ${nextName} (blinded)`);
+        node = nodes[nextName];
+        channel = next;
+        amount = out;
+        cltv -= delta;
+        onion = peeled.nextOnion;
+        pathKey = u.nextPathKey;
+        continue;
+      }
       const injected = takeInjected(node.name, f?.shortChannelId);
       if (injected === 'garbage') {
         reply = hexOf(randomBytes(292));
@@ -672,7 +813,7 @@ export function createNetwork(config = defaultNetwork()) {
       cltv = Number(f.outgoingCltvValue);
       onion = peeled.nextOnion;
     }
-    return finish(p, held, { reply: wrapped(reply), erring });
+    return finish(p, held, { reply: prewrapped ? reply : wrapped(reply), erring });
   }
 
   /**
@@ -873,6 +1014,8 @@ export function createNetwork(config = defaultNetwork()) {
       if (!byId[signer]) throw new RpcError(1301, 'pubkey not found in the graph');
       return { pubkey: signer, verified: true };
     },
+    fetchinvoice,
+    'dev-offer': offer,
     'dev-invoice': invoice,
     /** Dev only: make `node` fail the next `times` (default 1) HTLCs it handles with `kind`. */
     'dev-fail': (p) => {
@@ -901,6 +1044,7 @@ export function createNetwork(config = defaultNetwork()) {
       return fn(params);
     },
     invoice,
+    offer,
     /** A transport for the ln-sendpay client, without HTTP (for tests). */
     transport() {
       return async (request) => {

@@ -4,20 +4,30 @@
 // lightningd/signmessage.c and lnd write it.
 import { createHash, randomBytes } from 'node:crypto';
 
-const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const G = [0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n, 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n];
+export const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+export const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+export const G = [0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n, 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n];
 const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 
-const mod = (a, m = P) => ((a % m) + m) % m;
-function pow(b, e, m) {
+export const mod = (a, m = P) => ((a % m) + m) % m;
+export function pow(b, e, m) {
   let r = 1n;
   b = mod(b, m);
   for (; e > 0n; e >>= 1n, b = (b * b) % m) if (e & 1n) r = (r * b) % m;
   return r;
 }
-const inv = (a, m = P) => pow(a, m - 2n, m);
-function add(a, b) {
+/** Modular inverse (extended Euclid). */
+export function inv(a, m = P) {
+  let [r0, r1, s0, s1] = [mod(a, m), m, 1n, 0n];
+  while (r1 !== 0n) {
+    const q = r0 / r1;
+    [r0, r1] = [r1, r0 - q * r1];
+    [s0, s1] = [s1, s0 - q * s1];
+  }
+  return mod(s0, m);
+}
+/** Affine points as `[x, y]`, the identity as `null`. */
+export function add(a, b) {
   if (!a) return b;
   if (!b) return a;
   if (a[0] === b[0] && mod(a[1] + b[1]) === 0n) return null;
@@ -25,14 +35,47 @@ function add(a, b) {
   const x = mod(l * l - a[0] - b[0]);
   return [x, mod(l * (a[0] - x) - a[1])];
 }
-function mul(k, pt) {
-  let r = null;
-  for (let q = pt; k > 0n; k >>= 1n, q = add(q, q)) if (k & 1n) r = add(r, q);
-  return r;
+// Jacobian coordinates for the ladder: no inversion until the end.
+function jdouble([X, Y, Z]) {
+  if (Y === 0n || Z === 0n) return [0n, 1n, 0n];
+  const Y2 = (Y * Y) % P;
+  const S = (4n * X * Y2) % P;
+  const M = (3n * X * X) % P;
+  const X3 = mod(M * M - 2n * S);
+  return [X3, mod(M * (S - X3) - 8n * Y2 * Y2), (2n * Y * Z) % P];
 }
-const big = (b) => BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`);
-const bytes32 = (n) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
-const compressed = (pt) => Buffer.concat([Buffer.from([pt[1] & 1n ? 3 : 2]), bytes32(pt[0])]).toString('hex');
+function jadd(p, q) {
+  if (p[2] === 0n) return q;
+  if (q[2] === 0n) return p;
+  const Z1Z1 = (p[2] * p[2]) % P;
+  const Z2Z2 = (q[2] * q[2]) % P;
+  const U1 = (p[0] * Z2Z2) % P;
+  const U2 = (q[0] * Z1Z1) % P;
+  const S1 = (p[1] * q[2] * Z2Z2) % P;
+  const S2 = (q[1] * p[2] * Z1Z1) % P;
+  if (U1 === U2) return S1 === S2 ? jdouble(p) : [0n, 1n, 0n];
+  const H = mod(U2 - U1);
+  const R = mod(S2 - S1);
+  const H2 = (H * H) % P;
+  const H3 = (H2 * H) % P;
+  const X3 = mod(R * R - H3 - 2n * U1 * H2);
+  return [X3, mod(R * (U1 * H2 - X3) - S1 * H3), (H * p[2] * q[2]) % P];
+}
+/** `k·pt` (affine in and out). */
+export function mul(k, pt) {
+  k = mod(k, N);
+  if (!pt || k === 0n) return null;
+  let r = [0n, 1n, 0n];
+  let q = [pt[0], pt[1], 1n];
+  for (; k > 0n; k >>= 1n, q = jdouble(q)) if (k & 1n) r = jadd(r, q);
+  if (r[2] === 0n) return null;
+  const zi = inv(r[2]);
+  const zi2 = (zi * zi) % P;
+  return [(r[0] * zi2) % P, (r[1] * zi2 * zi) % P];
+}
+export const big = (b) => BigInt(`0x${Buffer.from(b).toString('hex') || '0'}`);
+export const bytes32 = (n) => Buffer.from(n.toString(16).padStart(64, '0'), 'hex');
+export const compressed = (pt) => Buffer.concat([Buffer.from([pt[1] & 1n ? 3 : 2]), bytes32(pt[0])]).toString('hex');
 const digest = (message) => {
   const once = createHash('sha256').update(Buffer.concat([Buffer.from('Lightning Signed Message:'), Buffer.from(message, 'utf8')])).digest();
   return big(createHash('sha256').update(once).digest());

@@ -72,6 +72,23 @@ pub struct PayConfig {
     /// A keysend: the preimage drawn for it, sent to the payee in its final payload (type
     /// 5482373484); `payment_hash` is its SHA-256.
     pub keysend: Option<KeysendPreimage>,
+    /// A BOLT 12 invoice's blinded paths, most preferred first: the payment is routed to a
+    /// path's introduction node (the amount plus the path's fee, its CLTV delta) and goes on
+    /// inside the path; `destination` is then the invoice's node id. One part.
+    pub blinded: Vec<BlindedTarget>,
+}
+
+/// One blinded path of an invoice and what it costs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlindedTarget {
+    /// The path (its introduction node by id).
+    pub path: crate::blinding::BlindedPath,
+    /// Its fees and CLTV delta.
+    pub payinfo: crate::blinding::BlindedPayInfo,
+    /// The smallest and largest HTLC it takes.
+    pub htlc_minimum_msat: Msat,
+    /// See `htlc_minimum_msat`.
+    pub htlc_maximum_msat: Msat,
 }
 
 /// A keysend payment's preimage: ours until the payee reveals it, zeroized when dropped,
@@ -325,6 +342,9 @@ pub struct Payer {
     mpp_switched: bool,
     /// Seconds left of the payment's time, as the driver last said (`None`: no limit).
     time_left: Option<u32>,
+    /// Blinded paths that failed (their introduction node answered, or the route to it
+    /// cannot be found): the next one is tried.
+    failed_paths: Vec<bool>,
 }
 
 const SETTLE_TRIES: u32 = 3;
@@ -336,6 +356,7 @@ mod routes;
 impl Payer {
     /// A payment to make.
     pub fn new(cfg: PayConfig) -> Payer {
+        let cfg_blinded_len = cfg.blinded.len();
         // Each hint hop is a channel from its `pubkey` to the next hop's, the last to the payee.
         let mut hints = Vec::new();
         for r in &cfg.route_hints {
@@ -374,7 +395,30 @@ impl Payer {
             maxparts_param: true,
             mpp_switched: false,
             time_left: None,
+            failed_paths: alloc::vec![false; cfg_blinded_len],
         }
+    }
+
+    /// The blinded path in use: the first that has not failed and whose limits take the
+    /// amount (`None`: not a blinded payment, or none left).
+    pub(super) fn current_path(&self) -> Option<usize> {
+        let amount = self.cfg.amount;
+        (0..self.cfg.blinded.len()).find(|&i| {
+            let t = &self.cfg.blinded[i];
+            !self.failed_paths[i] && amount >= t.htlc_minimum_msat && amount <= t.htlc_maximum_msat
+        })
+    }
+
+    /// Where a route goes and what it must deliver there: the payee and the amount, or a
+    /// blinded path's introduction node with the amount plus the path's fee (its CLTV
+    /// delta as the final CLTV).
+    pub(super) fn route_target(&self, amount: Msat) -> Option<(NodeId, Msat, u32)> {
+        if self.cfg.blinded.is_empty() {
+            return Some((self.cfg.destination, amount, self.cfg.final_cltv));
+        }
+        let t = &self.cfg.blinded[self.current_path()?];
+        let fee = t.payinfo.fee(amount.0)?;
+        Some((t.path.introduction_node, Msat(amount.0.checked_add(fee)?), u32::from(t.payinfo.cltv_expiry_delta)))
     }
 
     /// Tell the payer how many seconds the payment has left (call before each step): every
@@ -395,7 +439,10 @@ impl Payer {
     /// Whether this payment may be split: a payment secret to tie the parts together, a
     /// router that splits, and no one-part limit.
     fn multipart(&self) -> bool {
-        self.cfg.payment_secret.is_some() && self.cfg.router == Router::GetRoutes && self.cfg.max_parts != Some(1)
+        self.cfg.payment_secret.is_some()
+            && self.cfg.blinded.is_empty()
+            && self.cfg.router == Router::GetRoutes
+            && self.cfg.max_parts != Some(1)
     }
 
     fn done(&mut self, preimage: Option<[u8; 32]>, error: Option<PayError>) -> Step {

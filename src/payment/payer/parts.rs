@@ -178,7 +178,26 @@ impl Payer {
     pub(super) fn failed(&mut self, i: usize, e: &Value) -> Option<Step> {
         let route = self.attempts[i].route.clone();
         let secrets = self.attempts[i].shared_secrets.clone();
-        match rpc::node_error(e, Some(&route), Some(&secrets)) {
+        // A blinded attempt's onion goes past the route: the path's hops name themselves by
+        // their blinded ids (no channel), so the route's own hops are named as usual.
+        let path = (!self.cfg.blinded.is_empty()).then(|| self.current_path()).flatten();
+        let names = match path {
+            Some(p) => {
+                let mut r = route.clone();
+                for h in self.cfg.blinded[p].path.hops.iter().skip(1) {
+                    r.hops.push(crate::route::Hop {
+                        node_id: h.blinded_node_id,
+                        channel: crate::ids::ShortChannelId(0),
+                        direction: None,
+                        amount: self.attempts[i].amount,
+                        delay: 0,
+                    });
+                }
+                r
+            }
+            None => route.clone(),
+        };
+        match rpc::node_error(e, Some(&names), Some(&secrets)) {
             Err(e) => {
                 self.stop_with(PayError::BadAnswer(e));
                 self.set(i, AttemptStatus::Unknown, None);
@@ -199,7 +218,23 @@ impl Payer {
             Ok(NodeError::Routing(f)) => {
                 self.set(i, AttemptStatus::Failed, Some(f.clone()));
                 self.finish_part(i);
-                let at_destination = f.erring_index.is_some_and(|k| k as usize == route.hops.len());
+                // Inside a blinded path only its introduction node answers (BOLT 4:
+                // invalid_onion_blinding): the path failed, try the next one.
+                if let Some(p) = path
+                    && f.erring_index.is_some_and(|k| k as usize >= route.hops.len())
+                {
+                    self.failed_paths[p] = true;
+                    if self.current_path().is_some()
+                        && (f.code == PAY_TRY_OTHER_ROUTE
+                            || f.erring_index.is_some_and(|k| (k as usize) < names.hops.len()))
+                    {
+                        self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
+                    } else {
+                        self.stop_with(PayError::Routing(f));
+                    }
+                    return None;
+                }
+                let at_destination = f.erring_index.is_some_and(|k| k as usize == names.hops.len());
                 let retry = f.code == PAY_TRY_OTHER_ROUTE || f.code == crate::failure::PAY_UNPARSEABLE_ONION;
                 if at_destination && f.failcode == Some(WIRE_MPP_TIMEOUT) {
                     // The payee gave up waiting for the other parts: send this part again.

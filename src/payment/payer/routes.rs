@@ -10,9 +10,12 @@ use super::*;
 impl Payer {
     pub(super) fn find_route(&mut self, n: u32) -> Step {
         let Some(our_id) = self.our_id else { return self.done(None, Some(PayError::Transport)) };
-        let cltv = self.cfg.final_cltv;
-        let amount = self.unrouted;
-        self.routing = amount;
+        self.routing = self.unrouted;
+        let Some((destination, amount, cltv)) = self.route_target(self.unrouted) else {
+            // Every blinded path failed (or none takes the amount).
+            let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
+            return self.done(None, Some(PayError::TooManyAttempts(last)));
+        };
         // The fee budget is the payment's: what parts in flight or paid already cost is spent.
         let maxfee = Msat(self.cfg.maxfee.0.saturating_sub(self.fees_committed().0));
         match self.cfg.router {
@@ -22,7 +25,7 @@ impl Payer {
                 Step::Send {
                     lane: Lane::Main,
                     stage: Stage::FindRoute(n),
-                    request: rpc::getroute(&self.cfg.destination, amount, 10, cltv, &exclude),
+                    request: rpc::getroute(&destination, amount, 10, cltv, &exclude),
                 }
             }
             Router::GetRoutes => {
@@ -88,7 +91,7 @@ impl Payer {
                 };
                 let limits =
                     rpc::RouteLimits { maxfee, final_cltv: cltv, maxdelay: Some(self.cfg.max_delay), maxparts };
-                let request = rpc::getroutes(&our_id, &self.cfg.destination, amount, &layers, &limits);
+                let request = rpc::getroutes(&our_id, &destination, amount, &layers, &limits);
                 Step::Send { lane: Lane::Main, stage: Stage::FindRoute(n), request }
             }
         }
@@ -111,7 +114,12 @@ impl Payer {
             Ok(r) => r,
             Err(e) => return self.end_or_stop(PayError::BadAnswer(e)),
         };
-        let asked = self.routing;
+        // What the routes must deliver where: the payee and the amount, or a blinded path's
+        // introduction node and the amount plus the path's fee.
+        let Some((target, asked, _)) = self.route_target(self.routing) else {
+            return self.end_or_stop(PayError::Transport);
+        };
+        let blinded_fee = asked.0.saturating_sub(self.routing.0);
         let one = routes.len() == 1;
         let left = self.cfg.max_attempts.saturating_sub(self.attempts.len() as u32);
         if routes.len() as u32 > left {
@@ -132,7 +140,7 @@ impl Payer {
             if let Err(e) = check {
                 return self.end_or_stop(PayError::BadRoute(e.into()));
             }
-            if route.destination() != Some(&self.cfg.destination) {
+            if route.destination() != Some(&target) {
                 let e = crate::error::Error::Param { field: "route".into(), expected: "a route to the destination" };
                 return self.end_or_stop(PayError::BadRoute(e));
             }
@@ -141,7 +149,7 @@ impl Payer {
                 return self.end_or_stop(PayError::BadRoute(e));
             };
             delivered = delivered.saturating_add(last.amount.0);
-            fees = fees.saturating_add(first.amount.0.saturating_sub(last.amount.0));
+            fees = fees.saturating_add(first.amount.0.saturating_sub(last.amount.0)).saturating_add(blinded_fee);
             if let Err(e) = self.within_limits(route) {
                 return self.end_or_stop(e);
             }
@@ -167,11 +175,12 @@ impl Payer {
             };
             return self.end_or_stop(e);
         }
-        self.unrouted = Msat(self.unrouted.0.saturating_sub(asked.0));
+        self.unrouted = Msat(self.unrouted.0.saturating_sub(self.routing.0));
+        let routed = self.routing;
         self.batch = routes
             .into_iter()
             .map(|(_, r)| {
-                let share = if one { asked } else { r.hops.last().map_or(Msat(0), |h| h.amount) };
+                let share = if one { routed } else { r.hops.last().map_or(Msat(0), |h| h.amount) };
                 (r, share)
             })
             .collect();
@@ -181,7 +190,10 @@ impl Payer {
 
     /// Build the onion for `route` and send it: one part of the payment.
     pub(super) fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Option<Step> {
-        let amount = route.hops.last().map_or(Msat(0), |h| h.amount);
+        let path = self.current_path().filter(|_| !self.cfg.blinded.is_empty());
+        // A blinded payment delivers its share at the end of the path; the route ends at its
+        // introduction node.
+        let amount = if path.is_some() { share } else { route.hops.last().map_or(Msat(0), |h| h.amount) };
         // It carries the payment alone (partid 0, as a single-part payment has always gone)
         // unless it is one of several, or others are out or paid.
         let alone = self.batch.is_empty()
@@ -206,7 +218,23 @@ impl Payer {
             total_msat: (partid != 0).then_some(self.cfg.amount),
             custom_records,
         };
-        let built = payload::route_payloads(&route, self.height, &fin);
+        let built = match path.map(|i| &self.cfg.blinded[i]) {
+            None => payload::route_payloads(&route, self.height, &fin),
+            Some(t) => payload::blinded_route_payloads(
+                &route,
+                self.height,
+                &payload::BlindedPayment {
+                    path: &t.path,
+                    payinfo: t.payinfo,
+                    amount: share,
+                    total: self.cfg.amount,
+                    // The recipient's HTLC expires at least its own delta after the
+                    // introduction node's (the path's delta covers both).
+                    final_cltv: self.height.saturating_add(1),
+                    custom_records: &fin.custom_records,
+                },
+            ),
+        };
         // A keysend preimage is in these copies: wiped once the onion is built.
         let wipe = |fin: &mut FinalHopData| fin.custom_records.iter_mut().for_each(|(_, v)| v.zeroize());
         wipe(&mut fin);
@@ -232,6 +260,7 @@ impl Payer {
             groupid: Some(groupid),
             partid: (partid != 0).then_some(partid),
             total_msat: (partid != 0).then_some(self.cfg.amount),
+            deliver: path.map(|_| (self.cfg.destination, share)),
             ..Default::default()
         };
         let request = rpc::sendonion(onion.as_bytes(), &route, &self.cfg.payment_hash, &opts);
@@ -268,7 +297,9 @@ impl Payer {
                 ),
             });
         }
-        if last.delay < self.cfg.final_cltv {
+        // The payee's final CLTV, or a blinded path's delta at its introduction node.
+        let need = self.route_target(self.routing).map_or(self.cfg.final_cltv, |t| t.2);
+        if last.delay < need {
             let e = crate::error::Error::Param {
                 field: "route".into(),
                 expected: "a last hop whose delay is at least the payee's final CLTV",
