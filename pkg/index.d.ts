@@ -835,7 +835,9 @@ export declare function decodeBolt12(string: string, options?: { now?: number })
 export type PaymentString = (
   | { kind: 'bolt11'; payable: true; bolt11: string; invoice: Invoice }
   | { kind: 'node'; payable: true; nodeId: NodeId; host?: string; port?: number }
-  | { kind: 'offer' | 'bolt12_invoice' | 'invoice_request'; payable: false; bolt12: string }
+  /** An offer: `client.pay({ offer })`; a BOLT 12 invoice: `client.pay({ bolt12 })`. */
+  | { kind: 'offer' | 'bolt12_invoice'; payable: true; bolt12: string }
+  | { kind: 'invoice_request'; payable: false; bolt12: string }
   | { kind: 'lnurl'; payable: false; url: string; lnurl?: string }
   | { kind: 'lightning_address'; payable: false; address: string; url: string }
   | { kind: 'bitcoin'; payable: false }

@@ -429,13 +429,13 @@ impl fmt::Display for Bolt11Error {
             ),
             NotBolt11(k) => f.write_str(match k {
                 OtherFormat::Bolt12Offer => {
-                    "is a BOLT 12 offer (lno1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; ask the offer for one (fetchinvoice) first"
+                    "is a BOLT 12 offer (lno1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; pay an offer with pay({ offer }), read it with decodeBolt12"
                 }
                 OtherFormat::Bolt12Invoice => {
-                    "is a BOLT 12 invoice (lni1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice"
+                    "is a BOLT 12 invoice (lni1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; pay a BOLT 12 one with pay({ bolt12 }), read it with decodeBolt12"
                 }
                 OtherFormat::Bolt12InvoiceRequest => {
-                    "is a BOLT 12 invoice request (lnr1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice"
+                    "is a BOLT 12 invoice request (lnr1…), not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; read it with decodeBolt12"
                 }
                 OtherFormat::Lnurl => {
                     "is an LNURL, not a BOLT 11 invoice (lnbc1…): this call takes a BOLT 11 invoice; resolve the LNURL to one first"

@@ -1,7 +1,7 @@
 //! What people paste into a wallet: `lightning:` URIs, BIP 21 `bitcoin:` URIs with a
-//! `lightning=` (or `lno=`) parameter, bare BOLT 11 invoices, node ids (`02…@host:port`, for
-//! keysend), and the forms this library recognises but does not pay (BOLT 12 offers and
-//! invoices, LNURL, lightning addresses, plain on-chain URIs), each with its kind.
+//! `lightning=` (or `lno=`) parameter, bare BOLT 11 invoices, BOLT 12 offers and invoices,
+//! node ids (`02…@host:port`, for keysend), and the forms this library recognises but does
+//! not pay (LNURL, lightning addresses, plain on-chain URIs), each with its kind.
 //!
 //! Strict: surrounding whitespace is trimmed and a scheme's case ignored, nothing else is
 //! dropped or guessed; every part is checked and an error names the part that is wrong.

@@ -709,13 +709,15 @@ async function payOffer() {
   $('pay-offer').disabled = true;
   try {
     setStatus('sending', 'fetchinvoice');
-    timeline('▶', 'client.fetchInvoice: the node asks the issuer; the invoice is checked here');
-    const inv = await state.client.fetchInvoice({ offer });
-    timeline('✓', `invoice for ${ln.formatAmount(inv.invoiceAmount, 'sat')} from ${nameOf(inv.invoiceNodeId)}, signature ${inv.signatureVerified ? 'verified ✓' : '✗'}; ${inv.invoicePaths.length} blinded paths`, 'ok');
-    drawPaths(inv);
-    const out = await state.client.pay({ bolt12: inv.invoice, label: 'ln-sendpay www (offer)' }, {
+    timeline('▶', 'client.pay({ offer }): the node fetches the invoice (checked here), then the payment goes through a blinded path');
+    let inv;
+    const out = await state.client.pay({ offer, label: 'ln-sendpay www (offer)' }, {
       onProgress(e) {
-        if (e.stage === 'send' && e.route) {
+        if (e.stage === 'invoice') {
+          inv = e.invoice;
+          timeline('✓', `invoice for ${ln.formatAmount(inv.invoiceAmount, 'sat')} from ${nameOf(inv.invoiceNodeId)}, signature ${inv.signatureVerified ? 'verified ✓' : '✗'}; ${inv.invoicePaths.length} blinded paths`, 'ok');
+          drawPaths(inv);
+        } else if (e.stage === 'send' && e.route) {
           const intro = e.route.at(-1).id;
           markPath(intro, 'in flight');
           setStatus('pending', `attempt ${e.attempt}`);

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use ln_sendpay::{commands, json::Value};
 
-const METHODS: [&str; 10] = [
+const METHODS: [&str; 11] = [
     "getinfo",
     "sendpay",
     "sendonion",
@@ -16,6 +16,7 @@ const METHODS: [&str; 10] = [
     "invoice",
     "signmessage",
     "checkmessage",
+    "fetchinvoice",
 ];
 
 fuzz_target!(|data: &[u8]| {

@@ -212,7 +212,8 @@ pub fn payment_string_parse(input: &Value) -> Result<Value, Error> {
         }
         P::Bolt12 { kind, text } => {
             put("kind", s(kind));
-            put("payable", Value::Bool(false));
+            // An offer is paid with pay({ offer }), an invoice with pay({ bolt12 }).
+            put("payable", Value::Bool(*kind != "invoice_request"));
             put("bolt12", s(text));
         }
         P::Lnurl { bech32, url } => {
