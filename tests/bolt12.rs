@@ -350,9 +350,14 @@ fn pay_takes_a_verified_invoice_and_its_paths() {
     assert_eq!(field(cfg_of(r#","amount_msat":"1sat""#, &text)).as_deref(), Some("amount_msat"));
     assert_eq!(field(cfg_of(r#","payment_hash":"00""#, &text)).as_deref(), Some("payment_hash"));
     assert_eq!(field(cfg_of(r#","now":4000000000"#, &text)).as_deref(), Some("bolt12"), "expired");
-    // An invoice requiring several parts is refused (this payer sends one).
+    // An invoice that allows or requires parts: paid in parts over its paths where one path
+    // cannot carry it all; one that requires them cannot be asked for one part.
     let mut mpp = inv.clone();
     mpp.push(rec(174, &[0x01, 0x00, 0x00]));
     mpp.sort_by_key(|r| r.tlv_type);
-    assert_eq!(field(cfg_of("", &signed(Kind::Invoice, mpp, [0x41; 32]))).as_deref(), Some("bolt12"));
+    let mpp = signed(Kind::Invoice, mpp, [0x41; 32]);
+    let cfg = cfg_of("", &mpp).unwrap();
+    assert_eq!((cfg.blinded_mpp, cfg.max_parts), (true, None));
+    assert_eq!(field(cfg_of(r#","max_parts":1"#, &mpp)).as_deref(), Some("max_parts"));
+    assert_eq!(cfg.max_parts, None);
 }

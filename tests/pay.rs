@@ -526,6 +526,7 @@ fn config(node: &FakeNode, router: Router, max_attempts: u32) -> PayConfig {
         custom_records: Vec::new(),
         keysend: None,
         blinded: Vec::new(),
+        blinded_mpp: false,
         max_delay: 2016,
         wait_timeout: 60,
     }
@@ -785,6 +786,7 @@ fn route_hints_become_channels_in_the_layer_before_the_first_getroutes() {
         custom_records: Vec::new(),
         keysend: None,
         blinded: Vec::new(),
+        blinded_mpp: false,
         max_delay: 2016,
         wait_timeout: 60,
     };
@@ -1491,4 +1493,93 @@ fn blinded_paths_route_to_the_introduction_node_and_fail_over_to_the_next_path()
     assert_eq!(next.params.get("destination").and_then(Value::as_str), Some(d.to_hex().as_str()));
     let f = payer.attempt(1).unwrap().failure.clone().unwrap();
     assert_eq!(f.failcodename, Some("WIRE_INVALID_ONION_BLINDING"));
+}
+
+/// In parts over blinded paths (the invoice allows them): neither path takes 100,000 msat
+/// (each at most 60,000), so a part of 60,000 goes to the first path's introduction node and
+/// the other 40,000 to the second's; each onion carries the whole as `total_amount_msat`.
+#[test]
+fn blinded_parts_go_over_several_paths_when_none_takes_the_whole_amount() {
+    use ln_sendpay::blinding::{self, BlindedPayInfo};
+    use ln_sendpay::payment::BlindedTarget;
+    let node = FakeNode::new();
+    let (a, c, d) = (node.names["A"], node.names["C"], node.names["D"]);
+    let path_via = |intro: NodeId, seed: u8| {
+        let session = SecretKey::from_bytes(&[seed; 32]).unwrap();
+        blinding::create_blinded_path(&session, &[(intro, &[2, 8, 0, 0, 5, 0, 0, 1, 0, 0][..]), (c, &[6, 1, seed][..])])
+            .unwrap()
+    };
+    let payinfo = BlindedPayInfo { fee_base_msat: 1000, fee_proportional_millionths: 100, cltv_expiry_delta: 58 };
+    let target = |path| BlindedTarget { path, payinfo, htlc_minimum_msat: Msat(1), htlc_maximum_msat: Msat(60_000) };
+    let cfg = PayConfig {
+        payment_secret: None,
+        max_parts: None,
+        blinded: vec![target(path_via(a, 0x61)), target(path_via(d, 0x62))],
+        blinded_mpp: true,
+        ..config(&node, Router::GetRoutes, 5)
+    };
+    let hash = cfg.payment_hash;
+    let mut payer = Payer::new(cfg);
+    let info = json::parse(&format!(r#"{{"id":"{}","blockheight":{HEIGHT}}}"#, node.us.to_hex())).unwrap();
+    let route = |intro: NodeId, scid: &str, amount: u64| {
+        json::parse(&format!(
+            r#"{{"routes":[{{"probability_ppm":900000,"amount_msat":{amount},"final_cltv":58,"path":[{{"short_channel_id_dir":"{scid}/0","next_node_id":"{}","amount_msat":{amount},"delay":58}}]}}]}}"#,
+            intro.to_hex()
+        ))
+        .unwrap()
+    };
+    let pending = json::parse(&format!(r#"{{"created_index":1,"id":1,"payment_hash":"{}","groupid":1,"status":"pending","amount_sent_msat":1,"created_at":1}}"#, hex::encode(&hash))).unwrap();
+    let ok = json::parse("{}").unwrap();
+    // Drive the main lane; the parts' waits stay out (the payee holds them).
+    let mut step = payer.step(None, &[1; 32]);
+    let mut getroutes = vec![];
+    let mut sends = vec![];
+    for i in 0..40u8 {
+        let (lane, request) = match step {
+            Step::Send { lane, request, .. } => (lane, request),
+            Step::Idle | Step::Done(_) => break,
+        };
+        let reply = match (lane, request.method) {
+            (Lane::Part(_), _) => {
+                step = payer.step(None, &[i; 32]);
+                continue;
+            }
+            (_, "getinfo") => &info,
+            (_, "getroutes") => {
+                let dest = request.params.get("destination").and_then(Value::as_str).unwrap().to_string();
+                let amount = request
+                    .params
+                    .get("amount_msat")
+                    .and_then(Value::as_str)
+                    .unwrap()
+                    .trim_end_matches("msat")
+                    .parse::<u64>()
+                    .unwrap();
+                getroutes.push((dest.clone(), amount, request.params.get("maxparts").and_then(Value::as_u64)));
+                let (intro, scid) = if dest == a.to_hex() { (a, "1x1x0") } else { (d, "4x1x0") };
+                step = payer.step(Some((Lane::Main, Reply::Answer(&route(intro, scid, amount)))), &[i; 32]);
+                continue;
+            }
+            (_, "sendonion") => {
+                sends.push(request.params.clone());
+                &pending
+            }
+            _ => &ok,
+        };
+        step = payer.step(Some((lane, Reply::Answer(reply))), &[i; 32]);
+    }
+    assert_eq!(
+        getroutes,
+        [(a.to_hex(), 60_000 + 1006, Some(1)), (d.to_hex(), 40_000 + 1004, Some(1))],
+        "a route per part, each to its path's introduction node, one part each"
+    );
+    let field = |p: &Value, k: &str| p.get(k).map(|v| v.token_text().unwrap_or_default().to_string());
+    assert_eq!(sends.len(), 2);
+    for (s, (partid, amount)) in sends.iter().zip([("1", "60000msat"), ("2", "40000msat")]) {
+        assert_eq!(field(s, "partid").as_deref(), Some(partid));
+        assert_eq!(field(s, "amount_msat").as_deref(), Some(amount));
+        assert_eq!(field(s, "total_amount_msat").as_deref(), Some("100000msat"));
+        assert_eq!(field(s, "destination").as_deref(), Some(c.to_hex().as_str()));
+    }
+    assert_eq!(field(&sends[0], "groupid"), field(&sends[1], "groupid"), "one group");
 }

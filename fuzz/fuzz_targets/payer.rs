@@ -33,8 +33,40 @@ fn earlier() -> &'static (ln_sendpay::route::Route, Vec<ln_sendpay::sphinx::Shar
     })
 }
 
+/// Two blinded paths to the destination (introduced by two other nodes), for a BOLT 12
+/// payment: computed once.
+fn blinded() -> &'static Vec<ln_sendpay::payment::BlindedTarget> {
+    static B: std::sync::OnceLock<Vec<ln_sendpay::payment::BlindedTarget>> = std::sync::OnceLock::new();
+    B.get_or_init(|| {
+        let dest = *DEST.get_or_init(|| SecretKey::from_bytes(&[4; 32]).unwrap().public_key());
+        (0..2u8)
+            .map(|i| {
+                let intro = SecretKey::from_bytes(&[i + 5; 32]).unwrap().public_key();
+                let session = SecretKey::from_bytes(&[0x60 + i; 32]).unwrap();
+                let path = ln_sendpay::blinding::create_blinded_path(
+                    &session,
+                    &[(intro, &[2, 0][..]), (dest, &[6, 1, i][..])],
+                )
+                .unwrap();
+                ln_sendpay::payment::BlindedTarget {
+                    path,
+                    payinfo: ln_sendpay::blinding::BlindedPayInfo {
+                        fee_base_msat: 1000,
+                        fee_proportional_millionths: 100,
+                        cltv_expiry_delta: 58,
+                    },
+                    htlc_minimum_msat: Msat(1),
+                    htlc_maximum_msat: Msat(60_000 + 50_000 * u64::from(i)),
+                }
+            })
+            .collect()
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
+    // One input in five pays a BOLT 12 invoice's blinded paths (in parts for half of them).
+    let bolt12 = data.len() % 5 == 0;
     let mut payer = Payer::new(PayConfig {
         destination: *DEST.get_or_init(|| SecretKey::from_bytes(&[4; 32]).unwrap().public_key()),
         amount: Msat(100_000),
@@ -43,7 +75,7 @@ fuzz_target!(|data: &[u8]| {
             "4bb06f8e4e3a7715d201d573d0aa423762e55dabd61a2c02278fa56cc6d294e0",
         )
         .unwrap(),
-        payment_secret: Some([2; 32]),
+        payment_secret: (!bolt12).then_some([2; 32]),
         payment_metadata: None,
         final_cltv: 18,
         max_attempts: 3,
@@ -56,7 +88,8 @@ fuzz_target!(|data: &[u8]| {
         network: None,
         custom_records: Vec::new(),
         keysend: None,
-        blinded: Vec::new(),
+        blinded: if bolt12 { blinded().clone() } else { Vec::new() },
+        blinded_mpp: bolt12 && data.len() % 2 == 0,
         max_delay: 2016,
         wait_timeout: 60,
     });

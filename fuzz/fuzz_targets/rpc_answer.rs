@@ -28,7 +28,11 @@ fuzz_target!(|data: &[u8]| {
         input.push(("payment_hash".into(), Value::String("42".repeat(32))));
     }
     if let Err(e) = commands::rpc_answer(&Value::Object(input)) {
-        assert!(matches!(e.code(), "NODE_BAD_ANSWER" | "PAYMENT_PREIMAGE_MISMATCH" | "PAYMENT_HASH_MISMATCH"), "{}", e.code());
+        assert!(
+            matches!(e.code(), "NODE_BAD_ANSWER" | "PAYMENT_PREIMAGE_MISMATCH" | "PAYMENT_HASH_MISMATCH"),
+            "{}",
+            e.code()
+        );
     }
     let _ = commands::rpc_error(&Value::Object(vec![("error".into(), Value::String(text.into()))]));
 });

@@ -147,8 +147,10 @@ fn bolt12_config(input: &Value, text: &str) -> Result<crate::payment::PayConfig,
     {
         return Err(bad("an invoice that has not expired"));
     }
-    if f.invoice_features.as_deref().is_some_and(|b| crate::bolt12::feature_bits(b).contains(&16)) {
-        return Err(bad("an invoice that can be paid in one part (it requires several)"));
+    let mpp_bits = f.invoice_features.as_deref().map(crate::bolt12::feature_bits).unwrap_or_default();
+    let (mpp_required, mpp) = (mpp_bits.contains(&16), mpp_bits.contains(&16) || mpp_bits.contains(&17));
+    if mpp_required && opt_u64_param(input, "max_parts")? == Some(1) {
+        return Err(Error::Param { field: "max_parts".into(), expected: "more than 1: the invoice requires parts" });
     }
     let amount = f.invoice_amount.ok_or(bad("an invoice amount"))?;
     if let Some(a) = amount_param(input, "amount_msat")?
@@ -206,8 +208,11 @@ fn bolt12_config(input: &Value, text: &str) -> Result<crate::payment::PayConfig,
     m.push(("payment_hash".into(), Value::String(hex::encode(&f.invoice_payment_hash.ok_or(bad("a payment hash"))?))));
     let mut cfg = config_from(&Value::Object(m))?;
     cfg.blinded = blinded;
+    cfg.blinded_mpp = mpp;
     cfg.network = Some(network);
-    cfg.max_parts = Some(1);
+    if !mpp {
+        cfg.max_parts = Some(1);
+    }
     Ok(cfg)
 }
 
@@ -406,6 +411,7 @@ fn config_from(input: &Value) -> Result<crate::payment::PayConfig, Error> {
         custom_records: Vec::new(),
         keysend: None,
         blinded: Vec::new(),
+        blinded_mpp: false,
     })
 }
 

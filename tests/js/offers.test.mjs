@@ -122,3 +122,34 @@ test('pay({ bolt12 }): what the payee refuses inside a path is invalid_onion_bli
   await assert.rejects(client.pay({ bolt12: o.bolt12 }), (x) => x.code === -32602 && x.data.field === 'bolt12');
   await assert.rejects(client.pay({ bolt12: inv.invoice, paymentHash: '00'.repeat(32) }), (x) => x.data.field === 'paymentHash');
 });
+
+test('pay({ offer }) in parts: no one path takes 1,000,000 sat (bob’s has no route for it, carol’s and erin’s take 600,000), so a part goes over each of two paths; dave holds them until they add up', async () => {
+  const config = defaultNetwork();
+  for (const c of config.channels) {
+    if (c.scid === '106x1x0') c.policy.carol.htlc_maximum_msat = 600_000_000;
+    if (c.scid === '108x1x0') c.policy.erin.htlc_maximum_msat = 600_000_000;
+  }
+  const net = createNetwork(config);
+  const calls = [];
+  const inner = net.transport();
+  const client = new ln.Client({ transport: (req, o) => (calls.push(req.method), inner(req, o)) });
+  const o = net.offer({ node: 'dave', amount_msat: 1_000_000_000, description: 'a big one' });
+  const r = await client.pay({ offer: o.bolt12 });
+  assert.equal(r.status, 'complete');
+  assert.equal(r.parts, 2);
+  const inv = ln.decodeBolt12(r.bolt12);
+  assert.equal(sha256(r.paymentPreimage), inv.invoicePaymentHash);
+  const parts = r.attempts.map((a) => [a.partid, a.amountMsat, a.route.at(-1).id, a.status]);
+  assert.deepEqual(parts, [
+    [1, 600_000_000n, net.nodes.carol, 'complete'],
+    [2, 400_000_000n, net.nodes.erin, 'complete'],
+  ]);
+  assert.equal(r.amountMsat, 1_000_000_000n);
+  // The route to bob's path was asked for and refused (no route for the whole amount): that
+  // path dropped, nothing sent through it.
+  assert.equal(calls.filter((m) => m === 'sendonion').length, 2);
+  assert.ok(net.log.some((l) => /dave: all 2 parts in: paid, preimage released/.test(l)), net.log.join('\n'));
+  // The parts' records name dave, under their part ids.
+  const recs = (await client.store.list()).filter((x) => x.paymentHash === inv.invoicePaymentHash);
+  assert.deepEqual(recs.map((x) => [x.partid, x.destination, x.status]).sort(), [[1, net.nodes.dave, 'complete'], [2, net.nodes.dave, 'complete']]);
+});

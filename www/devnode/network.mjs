@@ -564,7 +564,8 @@ export function createNetwork(config = defaultNetwork()) {
     const hash = sha256(preimage);
     const pathId = randomBytes(32);
     const { paths, payinfos } = payeePaths(n, pathId);
-    const inv = [...req, [160, paths], [162, payinfos], [164, b12.tu(Math.floor(Date.now() / 1000))], [168, hash], [170, b12.tu(amount)], [176, Buffer.from(n.id, 'hex')]];
+    // invoice_features: basic MPP, optional (bit 17): parts over several paths are taken.
+    const inv = [...req, [160, paths], [162, payinfos], [164, b12.tu(Math.floor(Date.now() / 1000))], [168, hash], [170, b12.tu(amount)], [174, Buffer.from([0x02, 0x00, 0x00])], [176, Buffer.from(n.id, 'hex')]];
     state.invoices.set(hexOf(hash), { node: n.name, preimage: hexOf(preimage), amount, bolt12: true });
     state.pathIds.set(hexOf(pathId), hexOf(hash));
     const invoice = b12.encode('lni', b12.stream(b12.sign('invoice', inv, n.priv)));
@@ -650,9 +651,12 @@ export function createNetwork(config = defaultNetwork()) {
     let prewrapped = false; // the reply is already wrapped back to us
     // Anything failing at or after the introduction node: it answers, and only with
     // invalid_onion_blinding (BOLT 4), the hash of the onion it got.
-    const failBlinded = (why) => {
+    const blindedReply = () => {
       const msg = Buffer.concat([u16(BADONION | PERM | 24), sha256(Buffer.from(intro.onion, 'hex'))]);
-      reply = wrapped(ln.createFailureReply({ sharedSecret: secrets[intro.index], failureMessage: hexOf(msg) }).reply, intro.index - 1);
+      return wrapped(ln.createFailureReply({ sharedSecret: secrets[intro.index], failureMessage: hexOf(msg) }).reply, intro.index - 1);
+    };
+    const failBlinded = (why) => {
+      reply = blindedReply();
       prewrapped = true;
       erring = intro.name;
       log(`${intro.name}: invalid_onion_blinding (inside the path: ${why})`);
@@ -694,9 +698,16 @@ export function createNetwork(config = defaultNetwork()) {
           const hash = state.pathIds.get(u.tlv['6'].toString('hex'));
           const inv = hash && state.invoices.get(hash);
           const total = f.totalAmountMsat === undefined ? amount : BigInt(f.totalAmountMsat);
-          if (!inv || hash !== p.payment_hash || inv.node !== node.name || total < inv.amount || BigInt(f.amtToForward) > amount || Number(f.outgoingCltvValue) > cltv) {
+          const set = state.mpp.get(p.payment_hash);
+          if (!inv || hash !== p.payment_hash || inv.node !== node.name || total < inv.amount || BigInt(f.amtToForward) > amount || Number(f.outgoingCltvValue) > cltv || (set && set.total !== total)) {
             failBlinded(`${node.name} refuses the payment`);
             break;
+          }
+          if (total > amount || set) {
+            // A part (the invoice allows them): held until they add up; a timeout is answered
+            // by each part's introduction node, as any failure inside a path.
+            const introName = intro.name;
+            return hold(p, held, { node, amount, total, preimage: inv.preimage, timeout: () => (log(`${introName}: invalid_onion_blinding (inside the path: MPP timeout)`), blindedReply()) });
           }
           log(`${node.name}: paid through its blinded path, preimage released`);
           return finish(p, held, { preimage: inv.preimage });

@@ -74,8 +74,11 @@ pub struct PayConfig {
     pub keysend: Option<KeysendPreimage>,
     /// A BOLT 12 invoice's blinded paths, most preferred first: the payment is routed to a
     /// path's introduction node (the amount plus the path's fee, its CLTV delta) and goes on
-    /// inside the path; `destination` is then the invoice's node id. One part.
+    /// inside the path; `destination` is then the invoice's node id.
     pub blinded: Vec<BlindedTarget>,
+    /// The invoice allows parts (its MPP feature, optional or compulsory): what one path
+    /// cannot carry goes over others, a part each.
+    pub blinded_mpp: bool,
 }
 
 /// One blinded path of an invoice and what it costs.
@@ -345,6 +348,11 @@ pub struct Payer {
     /// Blinded paths that failed (their introduction node answered, or the route to it
     /// cannot be found): the next one is tried.
     failed_paths: Vec<bool>,
+    /// Blinded paths that carry a part (in flight or paid): the next part prefers another.
+    paths_in_use: Vec<bool>,
+    /// The blinded path the route request in flight is for, and each attempt's.
+    routing_path: Option<usize>,
+    attempt_paths: Vec<Option<usize>>,
 }
 
 const SETTLE_TRIES: u32 = 3;
@@ -396,29 +404,53 @@ impl Payer {
             mpp_switched: false,
             time_left: None,
             failed_paths: alloc::vec![false; cfg_blinded_len],
+            paths_in_use: alloc::vec![false; cfg_blinded_len],
+            routing_path: None,
+            attempt_paths: Vec::new(),
         }
     }
 
-    /// The blinded path in use: the first that has not failed and whose limits take the
-    /// amount (`None`: not a blinded payment, or none left).
-    pub(super) fn current_path(&self) -> Option<usize> {
-        let amount = self.cfg.amount;
-        (0..self.cfg.blinded.len()).find(|&i| {
-            let t = &self.cfg.blinded[i];
-            !self.failed_paths[i] && amount >= t.htlc_minimum_msat && amount <= t.htlc_maximum_msat
-        })
+    /// The blinded path for (up to) `amount`, and the part it takes: one part, the first
+    /// path not failed whose limits take it all; in parts, the first not failed (one not yet
+    /// carrying a part first) that takes its smallest HTLC, for as much as its largest.
+    pub(super) fn pick_path(&self, amount: Msat) -> Option<(usize, Msat)> {
+        let open = |i: usize| !self.failed_paths[i];
+        let paths = &self.cfg.blinded;
+        if !self.multipart() {
+            return (0..paths.len())
+                .find(|&i| open(i) && amount >= paths[i].htlc_minimum_msat && amount <= paths[i].htlc_maximum_msat)
+                .map(|i| (i, amount));
+        }
+        // A free path that takes it all; else a free one for as much as it takes; else any
+        // path still open (a second HTLC over it).
+        let takes = |i: usize| open(i) && amount >= paths[i].htlc_minimum_msat;
+        let free = |i: usize| takes(i) && !self.paths_in_use[i];
+        let i = (0..paths.len())
+            .find(|&i| free(i) && amount <= paths[i].htlc_maximum_msat)
+            .or_else(|| (0..paths.len()).find(|&i| free(i)))
+            .or_else(|| (0..paths.len()).find(|&i| takes(i)))?;
+        Some((i, Msat(amount.0.min(paths[i].htlc_maximum_msat.0))))
     }
 
-    /// Where a route goes and what it must deliver there: the payee and the amount, or a
-    /// blinded path's introduction node with the amount plus the path's fee (its CLTV
-    /// delta as the final CLTV).
-    pub(super) fn route_target(&self, amount: Msat) -> Option<(NodeId, Msat, u32)> {
-        if self.cfg.blinded.is_empty() {
-            return Some((self.cfg.destination, amount, self.cfg.final_cltv));
-        }
-        let t = &self.cfg.blinded[self.current_path()?];
+    /// Where a route goes and what it must deliver there: the payee and the amount, or blinded
+    /// path `path`'s introduction node with the amount plus the path's fee (its CLTV delta as
+    /// the final CLTV).
+    pub(super) fn target_of(&self, path: Option<usize>, amount: Msat) -> Option<(NodeId, Msat, u32)> {
+        let Some(p) = path else { return Some((self.cfg.destination, amount, self.cfg.final_cltv)) };
+        let t = self.cfg.blinded.get(p)?;
         let fee = t.payinfo.fee(amount.0)?;
         Some((t.path.introduction_node, Msat(amount.0.checked_add(fee)?), u32::from(t.payinfo.cltv_expiry_delta)))
+    }
+
+    /// A route request for blinded path `p` failed (no route to its introduction node): that
+    /// path is dropped; `true` when another can carry what is left.
+    pub(super) fn blinded_route_failed(&mut self, e: &Value) -> bool {
+        let Some(p) = self.routing_path.filter(|_| !self.cfg.blinded.is_empty()) else { return false };
+        if error_code(e) != Some(205) {
+            return false;
+        }
+        self.failed_paths[p] = true;
+        self.pick_path(self.unrouted).is_some()
     }
 
     /// Tell the payer how many seconds the payment has left (call before each step): every
@@ -439,10 +471,9 @@ impl Payer {
     /// Whether this payment may be split: a payment secret to tie the parts together, a
     /// router that splits, and no one-part limit.
     fn multipart(&self) -> bool {
-        self.cfg.payment_secret.is_some()
-            && self.cfg.blinded.is_empty()
-            && self.cfg.router == Router::GetRoutes
-            && self.cfg.max_parts != Some(1)
+        // What ties the parts together: the payment secret, or (BOLT 12) the blinded paths.
+        let tied = if self.cfg.blinded.is_empty() { self.cfg.payment_secret.is_some() } else { self.cfg.blinded_mpp };
+        tied && self.cfg.router == Router::GetRoutes && self.cfg.max_parts != Some(1)
     }
 
     fn done(&mut self, preimage: Option<[u8; 32]>, error: Option<PayError>) -> Step {
@@ -693,6 +724,8 @@ impl Payer {
                 }
                 None
             }
+            // No route to a blinded path's introduction node: another path, if one is left.
+            (Main::Route, Reply::NodeError(e)) if self.blinded_route_failed(e) => None,
             (Main::Route, Reply::NodeError(e)) if self.attempts.iter().any(|a| a.status != AttemptStatus::Failed) => {
                 // No route for a part while others are out: the payment cannot complete.
                 let (code, message) = error_parts(e);

@@ -180,7 +180,7 @@ impl Payer {
         let secrets = self.attempts[i].shared_secrets.clone();
         // A blinded attempt's onion goes past the route: the path's hops name themselves by
         // their blinded ids (no channel), so the route's own hops are named as usual.
-        let path = (!self.cfg.blinded.is_empty()).then(|| self.current_path()).flatten();
+        let path = self.attempt_paths.get(i).copied().flatten();
         let names = match path {
             Some(p) => {
                 let mut r = route.clone();
@@ -224,7 +224,9 @@ impl Payer {
                     && f.erring_index.is_some_and(|k| k as usize >= route.hops.len())
                 {
                     self.failed_paths[p] = true;
-                    if self.current_path().is_some()
+                    self.paths_in_use[p] = false;
+                    let share = self.watch[i].share;
+                    if self.pick_path(Msat(self.unrouted.0.saturating_add(share.0))).is_some()
                         && (f.code == PAY_TRY_OTHER_ROUTE
                             || f.erring_index.is_some_and(|k| (k as usize) < names.hops.len()))
                     {

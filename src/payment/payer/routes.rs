@@ -10,11 +10,24 @@ use super::*;
 impl Payer {
     pub(super) fn find_route(&mut self, n: u32) -> Step {
         let Some(our_id) = self.our_id else { return self.done(None, Some(PayError::Transport)) };
-        self.routing = self.unrouted;
-        let Some((destination, amount, cltv)) = self.route_target(self.unrouted) else {
-            // Every blinded path failed (or none takes the amount).
-            let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
-            return self.done(None, Some(PayError::TooManyAttempts(last)));
+        // A blinded payment routes to a path's introduction node, a part per path when it
+        // goes in parts.
+        let (path, part) = if self.cfg.blinded.is_empty() {
+            (None, self.unrouted)
+        } else {
+            match self.pick_path(self.unrouted) {
+                Some((p, part)) => (Some(p), part),
+                None => {
+                    // Every blinded path failed (or none takes the amount).
+                    let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
+                    return self.end_or_stop(PayError::TooManyAttempts(last)).unwrap_or(Step::Idle);
+                }
+            }
+        };
+        self.routing = part;
+        self.routing_path = path;
+        let Some((destination, amount, cltv)) = self.target_of(path, part) else {
+            return self.end_or_stop(PayError::Transport).unwrap_or(Step::Idle);
         };
         // The fee budget is the payment's: what parts in flight or paid already cost is spent.
         let maxfee = Msat(self.cfg.maxfee.0.saturating_sub(self.fees_committed().0));
@@ -73,7 +86,8 @@ impl Payer {
                     // Nodes cannot be disabled through update-channel: retry without them.
                     return self.find_route(n);
                 }
-                let one_part = !self.multipart();
+                // Blinded parts are split here, a path each: one route per request.
+                let one_part = !self.multipart() || !self.cfg.blinded.is_empty();
                 let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree"];
                 if one_part && !self.maxparts_param {
                     layers.push("auto.no_mpp_support");
@@ -116,7 +130,7 @@ impl Payer {
         };
         // What the routes must deliver where: the payee and the amount, or a blinded path's
         // introduction node and the amount plus the path's fee.
-        let Some((target, asked, _)) = self.route_target(self.routing) else {
+        let Some((target, asked, _)) = self.target_of(self.routing_path, self.routing) else {
             return self.end_or_stop(PayError::Transport);
         };
         let blinded_fee = asked.0.saturating_sub(self.routing.0);
@@ -126,7 +140,7 @@ impl Payer {
             let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
             return self.end_or_stop(PayError::TooManyAttempts(last));
         }
-        if routes.is_empty() || (!one && !self.multipart()) {
+        if routes.is_empty() || (!one && (!self.multipart() || !self.cfg.blinded.is_empty())) {
             let e =
                 crate::error::Error::Param { field: "routes".into(), expected: "one route (one part was asked for)" };
             return self.end_or_stop(PayError::BadRoute(e));
@@ -190,7 +204,7 @@ impl Payer {
 
     /// Build the onion for `route` and send it: one part of the payment.
     pub(super) fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Option<Step> {
-        let path = self.current_path().filter(|_| !self.cfg.blinded.is_empty());
+        let path = self.routing_path.filter(|_| !self.cfg.blinded.is_empty());
         // A blinded payment delivers its share at the end of the path; the route ends at its
         // introduction node.
         let amount = if path.is_some() { share } else { route.hops.last().map_or(Msat(0), |h| h.amount) };
@@ -275,6 +289,10 @@ impl Payer {
             failure: None,
         });
         self.watch.push(Watch { share, ..Watch::default() });
+        self.attempt_paths.push(path);
+        if let Some(p) = path {
+            self.paths_in_use[p] = true;
+        }
         let i = self.attempts.len() - 1;
         self.main = Main::Send(i);
         self.main_settles = 0;
@@ -298,7 +316,7 @@ impl Payer {
             });
         }
         // The payee's final CLTV, or a blinded path's delta at its introduction node.
-        let need = self.route_target(self.routing).map_or(self.cfg.final_cltv, |t| t.2);
+        let need = self.target_of(self.routing_path, self.routing).map_or(self.cfg.final_cltv, |t| t.2);
         if last.delay < need {
             let e = crate::error::Error::Param {
                 field: "route".into(),
