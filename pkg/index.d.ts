@@ -573,6 +573,9 @@ export interface CallOptions {
 /** What `onProgress` receives while `pay` runs. */
 export interface PayProgress {
   stage: 'invoice' | 'getinfo' | 'layer' | 'reserve' | 'find_route' | 'send' | 'wait' | 'settle' | 'attempt_failed' | 'transport_failed' | 'complete' | 'failed';
+  /** send: the onion's layers as built, first hop first: who peels each (a blinded hop by
+   *  its blinded id), its payload's length, and whether it is inside a blinded path. */
+  onionLayers?: Array<{ nodeId: NodeId; payloadLength: number; blinded: boolean }>;
   /** invoice (`pay({ offer })`): the invoice fetched for the offer, checked here. */
   invoice?: Bolt12 & { invoice: string };
   /** 1-based attempt number: a route tried, one part (at `complete`: the attempts made). */

@@ -391,18 +391,7 @@ function renderOnion() {
     h('div', { class: 'hmac', title: `HMAC ${onion.slice(-64)}` }, `hmac ${onion.slice(-8)}`),
   );
 
-  const views = h('div', { class: 'views' });
-  layout.views.forEach((v, k) => {
-    const who = h('div', { class: 'who' }, k === 0 ? 'as sent → ' : 'then → ', h('b', {}, label(k)));
-    const bar = h('div', { class: 'bar', 'data-hop': k });
-    v.frames.forEach(({ hop, bytes }) => {
-      const own = hop === k;
-      bar.append(h('div', { class: `frame${own ? ' own' : ''}`, style: `flex:0 0 ${pct(bytes)};min-width:62px;--hop:${hopColor(hop)}`, title: `${label(hop)}: payload ${bytes - 32} bytes + 32-byte HMAC${own ? ' (readable by this hop)' : ' (encrypted to this hop)'}`, 'data-bytes': bytes }, `${label(hop)} ${bytes}`));
-    });
-    bar.append(h('div', { class: 'pad', style: `flex:1 1 ${pct(v.padding)}`, title: `padding: ${v.padding} random bytes from the session key`, 'data-bytes': v.padding }, `padding ${v.padding}`));
-    if (v.shiftedIn) bar.append(h('div', { class: 'fill', style: `flex:0 0 ${pct(v.shiftedIn)};min-width:62px`, title: `${v.shiftedIn} bytes shifted in by the hops before; at the last hop, the filler`, 'data-bytes': v.shiftedIn }, k === layout.views.length - 1 ? `filler ${v.shiftedIn}` : `${v.shiftedIn}`));
-    views.append(who, bar);
-  });
+  const views = onionViews(layout, label);
 
   const legend = h(
     'div',
@@ -433,6 +422,38 @@ function renderOnion() {
     legend,
     table,
   );
+}
+
+/** What each hop of an onion sees: its frame, the frames still encrypted to the hops after
+ *  it, the padding and what the hops before shifted in. `label(i)` names hop i. */
+function onionViews(layout, label) {
+  const pct = (n) => `${((100 * n) / layout.size).toFixed(3)}%`;
+  const views = h('div', { class: 'views' });
+  layout.views.forEach((v, k) => {
+    const who = h('div', { class: 'who' }, k === 0 ? 'as sent → ' : 'then → ', h('b', {}, label(k)));
+    const bar = h('div', { class: 'bar', 'data-hop': k });
+    v.frames.forEach(({ hop, bytes }) => {
+      const own = hop === k;
+      bar.append(h('div', { class: `frame${own ? ' own' : ''}`, style: `flex:0 0 ${pct(bytes)};min-width:62px;--hop:${hopColor(hop)}`, title: `${label(hop)}: payload ${bytes - 32} bytes + 32-byte HMAC${own ? ' (readable by this hop)' : ' (encrypted to this hop)'}`, 'data-bytes': bytes }, `${label(hop)} ${bytes}`));
+    });
+    bar.append(h('div', { class: 'pad', style: `flex:1 1 ${pct(v.padding)}`, title: `padding: ${v.padding} random bytes from the session key`, 'data-bytes': v.padding }, `padding ${v.padding}`));
+    if (v.shiftedIn) bar.append(h('div', { class: 'fill', style: `flex:0 0 ${pct(v.shiftedIn)};min-width:62px`, title: `${v.shiftedIn} bytes shifted in by the hops before; at the last hop, the filler`, 'data-bytes': v.shiftedIn }, k === layout.views.length - 1 ? `filler ${v.shiftedIn}` : `${v.shiftedIn}`));
+    views.append(who, bar);
+  });
+  return views;
+}
+
+/** The paid offer attempt's onion: the route's hops by name, then the blinded hops (▣) by
+ *  their blinded ids, as the payment's own onion picture draws hops. */
+function drawOfferOnion(layers) {
+  const label = (i) => (layers[i].blinded ? `▣ ${shortHex(layers[i].nodeId, 3)}` : nameOf(layers[i].nodeId));
+  const layout = onionLayout(layers.map((l) => l.payloadLength));
+  const blinded = layers.filter((l) => l.blinded).length;
+  $('offer-onion').replaceChildren(
+    h('p', { class: 'muted' }, `The paid attempt's onion: ${layers.length - blinded} hops by name (the last, the introduction node, finds the path key in its payload), then ${blinded} blinded (▣, encrypted to blinded ids; each decrypts its orders from the path's data)`),
+    onionViews(layout, label),
+  );
+  $('offer-onion').hidden = false;
 }
 
 // ─── 4. sending ─────────────────────────────────────────────────────────────────────────
@@ -711,6 +732,8 @@ async function payOffer() {
     setStatus('sending', 'fetchinvoice');
     timeline('▶', 'client.pay({ offer }): the node fetches the invoice (checked here), then the payment goes through a blinded path');
     let inv;
+    const layers = new Map(); // attempt → its onion's layers
+    $('offer-onion').hidden = true;
     const out = await state.client.pay({ offer, label: 'ln-sendpay www (offer)' }, {
       onProgress(e) {
         if (e.stage === 'invoice') {
@@ -718,6 +741,7 @@ async function payOffer() {
           timeline('✓', `invoice for ${ln.formatAmount(inv.invoiceAmount, 'sat')} from ${nameOf(inv.invoiceNodeId)}, signature ${inv.signatureVerified ? 'verified ✓' : '✗'}; ${inv.invoicePaths.length} blinded paths`, 'ok');
           drawPaths(inv);
         } else if (e.stage === 'send' && e.route) {
+          layers.set(e.attempt, e.onionLayers);
           const intro = e.route.at(-1).id;
           markPath(intro, 'in flight');
           setStatus('pending', `attempt ${e.attempt}`);
@@ -732,6 +756,8 @@ async function payOffer() {
     });
     const li = $('offer-paths').querySelector('[data-status="in flight"]');
     if (li) markPath(li.dataset.intro, 'complete');
+    const paid = out.attempts.find((a) => a.status === 'complete');
+    if (paid && layers.get(paid.number)) drawOfferOnion(layers.get(paid.number));
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', Uint8Array.from(out.paymentPreimage.match(/../g), (b) => parseInt(b, 16))));
     const ok = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') === inv.invoicePaymentHash;
     setStatus('complete', `offer paid on attempt ${out.attempts.length}`);

@@ -683,7 +683,7 @@ export class Client {
       while (s.request) {
         const { lane, stage, attempt, request, part } = s;
         const about = part ? { partid: part.partid, groupid: part.groupid, amountMsat: BigInt(part.amountMsat) } : {};
-        progress({ stage, attempt, method: request.method, params: request.params, ...about, ...(s.route ? { route: s.route } : {}) });
+        progress({ stage, attempt, method: request.method, params: request.params, ...about, ...(s.route ? { route: s.route, onionLayers: s.onionLayers } : {}) });
         if (s.record) {
           const now = this.#now();
           const rec = { ...s.record, method: 'sendonion', attemptNumber: attempt, status: 'unknown', createdAt: now, updatedAt: now };

@@ -548,6 +548,21 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                 ));
                 m.push(("record".into(), Value::Object(rec)));
                 m.push(("route".into(), a.route.to_json()));
+                m.push((
+                    "onion_layers".into(),
+                    Value::Array(
+                        a.layers
+                            .iter()
+                            .map(|l| {
+                                object([
+                                    ("node_id", Value::String(l.node_id.to_hex())),
+                                    ("payload_length", Value::u64(l.payload_length as u64)),
+                                    ("blinded", Value::Bool(l.blinded)),
+                                ])
+                            })
+                            .collect(),
+                    ),
+                ));
             }
             Value::Object(m)
         }

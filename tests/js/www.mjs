@@ -389,6 +389,13 @@ try {
     const paid = dev.network.state.payments.filter((p) => p.payment_hash === mine[1].payment_hash && p.status === 'complete');
     assert.equal(paid.length, 1);
     assert.match(await page.locator('#timeline li').last().innerText(), /offer paid: .*= the invoice’s payment_hash/);
+    // The paid onion drawn as the route's is: carol by name (the introduction node), then
+    // dave's layer by its blinded id; the bands' sizes are the layers' the page was given.
+    const bands = await page.locator('#offer-onion .bar').first().locator('.frame').allInnerTexts();
+    assert.equal(bands.length, 2, bands.join(' | '));
+    assert.match(bands[0], /^CAROL \d+$/);
+    assert.match(bands[1], /^▣ /);
+    assert.ok(!bands[1].includes('DAVE'), 'a blinded hop is not named');
     await page.screenshot({ path: resolve(outDir, 'www-offer.png'), fullPage: true });
   });
 

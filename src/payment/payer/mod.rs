@@ -181,6 +181,20 @@ pub struct Attempt {
     pub status: AttemptStatus,
     /// Its routing failure, when it failed along the way.
     pub failure: Option<RoutingFailure>,
+    /// The onion's layers as built: each hop's id (a blinded hop's blinded id), its payload's
+    /// length, and whether it is inside a blinded path (for pictures of the onion).
+    pub layers: Vec<OnionLayer>,
+}
+
+/// One layer of an attempt's onion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnionLayer {
+    /// Who peels it (a blinded hop by its blinded id).
+    pub node_id: NodeId,
+    /// Its payload's length (without the length prefix and the HMAC).
+    pub payload_length: usize,
+    /// Inside a blinded path (its introduction node is not: it peels with its own key).
+    pub blinded: bool,
 }
 
 impl Attempt {

@@ -260,6 +260,16 @@ impl Payer {
             Ok(k) => k,
             Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
         };
+        let unblinded = route.hops.len();
+        let layers: Vec<OnionLayer> = frames
+            .iter()
+            .enumerate()
+            .map(|(k, f)| OnionLayer {
+                node_id: f.pubkey,
+                payload_length: crate::wire::read_bigsize(&f.frame, &mut 0).map_or(0, |n| n as usize),
+                blinded: k >= unblinded,
+            })
+            .collect();
         let hops: Vec<OnionHop<'_>> = frames.iter().map(|f| OnionHop { pubkey: &f.pubkey, frame: &f.frame }).collect();
         let built = sphinx::build_onion(&session, &hops, &self.cfg.payment_hash);
         drop(hops);
@@ -287,6 +297,7 @@ impl Payer {
             shared_secrets: secrets,
             status: AttemptStatus::Unknown,
             failure: None,
+            layers,
         });
         self.watch.push(Watch { share, ..Watch::default() });
         self.attempt_paths.push(path);
