@@ -559,6 +559,9 @@ export class Client {
    */
   async pay(args, opts = {}) {
     if (args !== null && typeof args === 'object' && args.offer !== undefined) {
+      // The options are checked before the node is asked for anything.
+      const { onProgress } = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
+      if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
       // An offer: its invoice first (fetched by the node, checked here), then that invoice.
       const { offer, amountMsat, quantity, payerNote, ...rest } = args;
       const fetched = await this.fetchInvoice({ offer, ...(amountMsat === undefined ? {} : { amountMsat }), ...(quantity === undefined ? {} : { quantity }), ...(payerNote === undefined ? {} : { payerNote }) }, { signal: opts.signal, timeoutMs: opts.timeoutMs });
