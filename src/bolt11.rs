@@ -34,6 +34,20 @@ pub const DEFAULT_EXPIRY: u64 = 3600;
 pub const DEFAULT_MIN_FINAL_CLTV: u64 = 18;
 
 const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+/// A lower-case bech32 character's 5-bit value (`CHARSET` inverted), or `None`.
+pub(crate) fn bech32_value(c: u8) -> Option<u8> {
+    const REV: [u8; 128] = {
+        let mut t = [0xff; 128];
+        let mut i = 0;
+        while i < 32 {
+            t[CHARSET[i] as usize] = i as u8;
+            i += 1;
+        }
+        t
+    };
+    REV.get(usize::from(c)).copied().filter(|&v| v != 0xff)
+}
 const SIGNATURE_GROUPS: usize = 104; // 520 bits: r, s, recovery id
 const TIMESTAMP_GROUPS: usize = 7; // 35 bits
 /// The curve order n, big-endian.
@@ -543,8 +557,7 @@ pub(crate) fn bech32_decode(s: &str) -> Result<(Vec<u8>, Vec<u8>), Bolt11Error> 
     let (hrp, rest) = lower.split_at(sep);
     let mut data = Vec::with_capacity(rest.len());
     for (i, c) in rest.iter().enumerate().skip(1) {
-        let g = CHARSET.iter().position(|x| x == c).ok_or(Bolt11Error::BadChar { pos: sep + i })?;
-        data.push(g as u8);
+        data.push(bech32_value(*c).ok_or(Bolt11Error::BadChar { pos: sep + i })?);
     }
     if data.len() < 6 {
         return Err(Bolt11Error::TooShort);

@@ -345,7 +345,7 @@ pub fn string_bytes(s: &str) -> Result<(Kind, Vec<u8>), Bolt12Error> {
     let (mut acc, mut bits) = (0u32, 0u32);
     let mut out = Vec::with_capacity(data.len() * 5 / 8);
     for c in data {
-        let g = CHARSET.iter().position(|x| x == c).ok_or(Bolt12Error::BadChar)? as u32;
+        let g = u32::from(crate::bolt11::bech32_value(*c).ok_or(Bolt12Error::BadChar)?);
         acc = ((acc << 5) | g) & 0xfff;
         bits += 5;
         if bits >= 8 {
