@@ -1493,6 +1493,8 @@ fn blinded_paths_route_to_the_introduction_node_and_fail_over_to_the_next_path()
     assert_eq!(next.params.get("destination").and_then(Value::as_str), Some(d.to_hex().as_str()));
     let f = payer.attempt(1).unwrap().failure.clone().unwrap();
     assert_eq!(f.failcodename, Some("WIRE_INVALID_ONION_BLINDING"));
+    // Named as far as the route goes: the introduction node, no channel after it.
+    assert_eq!((f.erring_index, f.erring_node, f.erring_channel), (Some(1), Some(a), None));
 }
 
 /// In parts over blinded paths (the invoice allows them): neither path takes 100,000 msat

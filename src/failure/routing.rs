@@ -115,9 +115,11 @@ impl RoutingFailure {
         RoutingFailure::from_decoded(&decoded, secrets.len(), reply, route)
     }
 
-    /// Build the object from a reply already decoded by [`decode_reply`].
+    /// Build the object from a reply already decoded by [`decode_reply`]. `route` names the
+    /// onion's first hops: all of them, or fewer when the onion goes on past the route (into a
+    /// blinded path, whose hops are not named); a longer route is not this onion's.
     pub fn from_decoded(decoded: &DecodedReply, hops: usize, reply: &[u8], route: Option<&Route>) -> RoutingFailure {
-        let route = route.filter(|r| r.hops.len() == hops);
+        let route = route.filter(|r| r.hops.len() <= hops);
         let mut f = match &decoded.result {
             Ok(d) => RoutingFailure::from_message(d.origin_index, hops, &d.message, route, DECODED_HERE),
             Err(e) => {
@@ -132,11 +134,11 @@ impl RoutingFailure {
                 // blame the channel between them.
                 if let Some(i) = decoded.attribution.as_ref().and_then(|a| a.failing_hop) {
                     f.erring_index = Some(i as u32 + 1);
-                    if let Some(r) = route {
-                        f.erring_node = Some(r.hops[i].node_id);
-                        f.erring_channel = Some(ErringChannel::Channel(r.hops[i].channel));
-                        if i > 0 {
-                            f.erring_direction = Some(direction(&r.hops[i - 1].node_id, &r.hops[i].node_id));
+                    if let Some(hop) = route.and_then(|r| r.hops.get(i)) {
+                        f.erring_node = Some(hop.node_id);
+                        f.erring_channel = Some(ErringChannel::Channel(hop.channel));
+                        if let Some(prev) = i.checked_sub(1).and_then(|j| route.and_then(|r| r.hops.get(j))) {
+                            f.erring_direction = Some(direction(&prev.node_id, &hop.node_id));
                         }
                     }
                 }
@@ -165,14 +167,21 @@ impl RoutingFailure {
         };
         if let Some(r) = route {
             let h = &r.hops;
-            if is_destination {
-                f.erring_node = Some(h[k].node_id);
-                f.erring_channel = Some(ErringChannel::Destination);
-            } else {
-                let badonion = code & BADONION != 0;
-                f.erring_node = Some(if badonion { h[k + 1].node_id } else { h[k].node_id });
-                f.erring_channel = Some(ErringChannel::Channel(h[k + 1].channel));
-                f.erring_direction = Some(direction(&h[k].node_id, &h[k + 1].node_id));
+            match (h.get(k), h.get(k + 1)) {
+                (Some(at), _) if is_destination => {
+                    f.erring_node = Some(at.node_id);
+                    f.erring_channel = Some(ErringChannel::Destination);
+                }
+                (Some(at), Some(next)) => {
+                    let badonion = code & BADONION != 0;
+                    f.erring_node = Some(if badonion { next.node_id } else { at.node_id });
+                    f.erring_channel = Some(ErringChannel::Channel(next.channel));
+                    f.erring_direction = Some(direction(&at.node_id, &next.node_id));
+                }
+                // The route ends here and the onion goes on (a blinded path's introduction
+                // node answering for its path): the node is known, the hop after it is not.
+                (Some(at), None) => f.erring_node = Some(at.node_id),
+                (None, _) => {}
             }
         }
         f.failure = failure;

@@ -95,6 +95,8 @@ test('pay({ offer }): the first path (introduced by bob) fails inside, bob answe
   assert.equal(sha256(r.paymentPreimage), inv.invoicePaymentHash, 'the preimage proves the invoice paid');
   assert.equal(r.attempts.length, 2);
   assert.equal(r.attempts[0].failure.failcodename, 'WIRE_INVALID_ONION_BLINDING');
+  assert.equal(r.attempts[0].failure.erringNode, net.nodes.bob, 'the introduction node answered for its path');
+  assert.equal(r.attempts[0].failure.erringChannel, undefined, 'no channel: the hop after it is blinded');
   assert.equal(r.attempts[0].route.at(-1).id, net.nodes.bob, 'the route ends at the introduction node');
   assert.equal(r.attempts[1].route.at(-1).id, net.nodes.carol);
   assert.equal(r.amountMsat, 50000n);

@@ -178,26 +178,9 @@ impl Payer {
     pub(super) fn failed(&mut self, i: usize, e: &Value) -> Option<Step> {
         let route = self.attempts[i].route.clone();
         let secrets = self.attempts[i].shared_secrets.clone();
-        // A blinded attempt's onion goes past the route: the path's hops name themselves by
-        // their blinded ids (no channel), so the route's own hops are named as usual.
+        // A blinded attempt's onion goes on past the route (which names its first hops).
         let path = self.attempt_paths.get(i).copied().flatten();
-        let names = match path {
-            Some(p) => {
-                let mut r = route.clone();
-                for h in self.cfg.blinded[p].path.hops.iter().skip(1) {
-                    r.hops.push(crate::route::Hop {
-                        node_id: h.blinded_node_id,
-                        channel: crate::ids::ShortChannelId(0),
-                        direction: None,
-                        amount: self.attempts[i].amount,
-                        delay: 0,
-                    });
-                }
-                r
-            }
-            None => route.clone(),
-        };
-        match rpc::node_error(e, Some(&names), Some(&secrets)) {
+        match rpc::node_error(e, Some(&route), Some(&secrets)) {
             Err(e) => {
                 self.stop_with(PayError::BadAnswer(e));
                 self.set(i, AttemptStatus::Unknown, None);
@@ -228,7 +211,7 @@ impl Payer {
                     let share = self.watch[i].share;
                     if self.pick_path(Msat(self.unrouted.0.saturating_add(share.0))).is_some()
                         && (f.code == PAY_TRY_OTHER_ROUTE
-                            || f.erring_index.is_some_and(|k| (k as usize) < names.hops.len()))
+                            || f.erring_index.is_some_and(|k| (k as usize) < secrets.len()))
                     {
                         self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
                     } else {
@@ -236,7 +219,7 @@ impl Payer {
                     }
                     return None;
                 }
-                let at_destination = f.erring_index.is_some_and(|k| k as usize == names.hops.len());
+                let at_destination = f.erring_index.is_some_and(|k| k as usize == secrets.len());
                 let retry = f.code == PAY_TRY_OTHER_ROUTE || f.code == crate::failure::PAY_UNPARSEABLE_ONION;
                 if at_destination && f.failcode == Some(WIRE_MPP_TIMEOUT) {
                     // The payee gave up waiting for the other parts: send this part again.
