@@ -33,7 +33,7 @@ pub const DEFAULT_EXPIRY: u64 = 3600;
 /// The final CLTV delta when the invoice has no `c` field.
 pub const DEFAULT_MIN_FINAL_CLTV: u64 = 18;
 
-const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+pub(crate) const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 /// A lower-case bech32 character's 5-bit value (`CHARSET` inverted), or `None`.
 pub(crate) fn bech32_value(c: u8) -> Option<u8> {
@@ -676,8 +676,8 @@ fn fixed<const N: usize>(tag: char, groups: &[u8], expected: usize) -> Result<[u
     Ok(out)
 }
 
-/// Set bits of a big-endian feature vector, ascending.
-fn feature_bits(bytes: &[u8]) -> Vec<u32> {
+/// Set bits of a big-endian feature vector, ascending (BOLT 9; BOLT 12 writes them alike).
+pub fn feature_bits(bytes: &[u8]) -> Vec<u32> {
     let mut bits = Vec::new();
     for (i, b) in bytes.iter().rev().enumerate() {
         for j in 0..8 {

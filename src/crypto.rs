@@ -100,15 +100,29 @@ pub(crate) fn ecdsa_verify(key: &ProjectivePoint, digest: &[u8; 32], sig: &[u8; 
     <Scalar as Reduce<FieldBytes>>::reduce(&x) == r
 }
 
-/// BIP-340's tagged hash: `SHA256(SHA256(tag) ‖ SHA256(tag) ‖ msg…)`.
+/// BIP-340's tagged hash `SHA256(SHA256(tag) ‖ SHA256(tag) ‖ msg…)`, the tag (given in
+/// parts) hashed once for many messages.
+#[cfg(feature = "wallet")]
+pub(crate) struct TaggedHash([u8; 32]);
+
+#[cfg(feature = "wallet")]
+impl TaggedHash {
+    pub(crate) fn new(tag: &[&[u8]]) -> TaggedHash {
+        TaggedHash(sha256(tag))
+    }
+    pub(crate) fn hash(&self, msg: &[&[u8]]) -> [u8; 32] {
+        let mut parts: alloc::vec::Vec<&[u8]> = alloc::vec::Vec::with_capacity(msg.len() + 2);
+        parts.push(&self.0);
+        parts.push(&self.0);
+        parts.extend_from_slice(msg);
+        sha256(&parts)
+    }
+}
+
+/// A one-off [`TaggedHash`].
 #[cfg(feature = "wallet")]
 pub(crate) fn tagged_hash(tag: &[u8], msg: &[&[u8]]) -> [u8; 32] {
-    let t = sha256(&[tag]);
-    let mut parts: alloc::vec::Vec<&[u8]> = alloc::vec::Vec::with_capacity(msg.len() + 2);
-    parts.push(&t);
-    parts.push(&t);
-    parts.extend_from_slice(msg);
-    sha256(&parts)
+    TaggedHash::new(&[tag]).hash(msg)
 }
 
 /// BIP-340 verification of `sig` over the 32-byte `msg` by the x-only key `x` (a point's x

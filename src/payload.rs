@@ -210,6 +210,11 @@ fn sorted_custom(records: &[(u64, Vec<u8>)]) -> Result<Vec<&(u64, Vec<u8>)>, Pay
     Ok(rs)
 }
 
+/// Custom records as a payload takes them: every type ≥ 65536, each once.
+pub fn check_custom_records(records: &[(u64, Vec<u8>)]) -> Result<(), PayloadError> {
+    sorted_custom(records).map(|_| ())
+}
+
 /// Frames of every hop but the last: each forwards to the next hop of the route.
 fn forwarding_frames(route: &Route, block_height: u32, capacity: usize) -> Result<Vec<HopFrame>, PayloadError> {
     let mut out = Vec::with_capacity(capacity);

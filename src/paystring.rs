@@ -245,8 +245,6 @@ fn bare(s: &str, part: &'static str) -> Result<PaymentString, PayStringError> {
     Err(PayStringError::Unrecognized)
 }
 
-const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-
 /// BOLT 12's string: `+` joins parts (whitespace may follow a `+`), one case, bech32's
 /// alphabet after the `1`, no checksum ([`crate::bolt12::join`]).
 fn bolt12(s: &str, part: &'static str) -> Result<String, PayStringError> {
@@ -258,7 +256,7 @@ fn bolt12(s: &str, part: &'static str) -> Result<String, PayStringError> {
         _ => bad(part, "parts joined by single `+`s"),
     })?;
     let data = &lower.as_bytes()[4..];
-    if data.is_empty() || !data.iter().all(|c| CHARSET.contains(c)) {
+    if data.is_empty() || !data.iter().all(|c| crate::bolt11::bech32_value(*c).is_some()) {
         return Err(bad(part, "bech32 characters after the prefix"));
     }
     Ok(lower)
@@ -457,7 +455,7 @@ fn check_address(a: &str) -> Result<(), PayStringError> {
         !(b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase))
             && lower.len() <= 90
             && lower.len() >= p.len() + 6 + 8
-            && lower.as_bytes()[p.len()..].iter().all(|c| CHARSET.contains(c))
+            && lower.as_bytes()[p.len()..].iter().all(|c| crate::bolt11::bech32_value(*c).is_some())
     });
     let base58 = (26..=62).contains(&b.len()) && b.iter().all(|c| BASE58.contains(c));
     if bech32 || base58 { Ok(()) } else { Err(bad("address", "a bitcoin address (base58, or bech32 in one case)")) }

@@ -14,47 +14,38 @@ export const rpcAnswer = wrap(raw.rpcAnswer);
 export const rpcError = wrap(raw.rpcError);
 export const paymentGuard = wrap(raw.paymentGuard);
 
-const decodeInvoiceRaw = wrap(raw.decodeInvoice);
 /**
- * Decode and verify a BOLT 11 invoice. `now` (seconds since 1970; default: this machine's
- * clock) decides `expired`.
+ * A binding that reads one string (the request's `field`) at a time `now` (seconds since
+ * 1970; default: this machine's clock): `(string, {now?})`.
  */
-export function decodeInvoice(invoice, opts) {
-  const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
-  if (typeof invoice !== 'string') {
-    throw new LnSendpayError('invoice: pass the bolt11 string', -32602, { error: 'PARAM_TYPE', field: 'invoice' });
-  }
-  return decodeInvoiceRaw({ invoice, now });
+function stringAt(fn, field, what) {
+  const call = wrap(fn);
+  return (value, opts) => {
+    const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
+    if (typeof value !== 'string') {
+      throw new LnSendpayError(`${field}: pass ${what}`, -32602, { error: 'PARAM_TYPE', field });
+    }
+    return call({ [field]: value, now });
+  };
 }
 
-const parsePaymentStringRaw = wrap(raw.parsePaymentString);
+/** Decode and verify a BOLT 11 invoice; `now` decides `expired`. */
+export const decodeInvoice = stringAt(raw.decodeInvoice, 'invoice', 'the bolt11 string');
+
 /**
  * What a pasted string is: a BOLT 11 invoice (bare, any case, or in a `lightning:` or BIP 21
- * `bitcoin:` URI), a node id (`02…@host:port`), or a form paid elsewhere (BOLT 12, LNURL, a
- * lightning address, on-chain): `{kind, payable, …}`. `now` (seconds) decides an invoice's
- * `expired`. A malformed string is an `LnSendpayError` naming the part that is wrong.
+ * `bitcoin:` URI), a BOLT 12 offer or invoice, a node id (`02…@host:port`), or a form paid
+ * elsewhere (LNURL, a lightning address, on-chain): `{kind, payable, …}`. `now` decides an
+ * invoice's `expired`. A malformed string is an `LnSendpayError` naming the part that is wrong.
  */
-export function parsePaymentString(paymentString, opts) {
-  const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
-  if (typeof paymentString !== 'string') {
-    throw new LnSendpayError('paymentString: pass a string', -32602, { error: 'PARAM_TYPE', field: 'paymentString' });
-  }
-  return parsePaymentStringRaw({ paymentString, now });
-}
+export const parsePaymentString = stringAt(raw.parsePaymentString, 'paymentString', 'a string');
 
-const decodeBolt12Raw = wrap(raw.decodeBolt12);
 /**
  * Decode and check a BOLT 12 offer (`lno1…`), invoice request (`lnr1…`) or invoice (`lni1…`):
- * `{type, tlvs, …fields, merkleRoot?, signatureVerified?, expiresAt?, expired?}`. `now`
- * (seconds; default: this machine's clock) decides `expired`.
+ * `{type, tlvs, …fields, merkleRoot?, signatureVerified?, expiresAt?, expired?}`; `now`
+ * decides `expired`.
  */
-export function decodeBolt12(string, opts) {
-  const { now = Math.floor(Date.now() / 1000) } = options(opts, ['now'], 'options');
-  if (typeof string !== 'string') {
-    throw new LnSendpayError('string: pass the BOLT 12 string', -32602, { error: 'PARAM_TYPE', field: 'string' });
-  }
-  return decodeBolt12Raw({ string, now });
-}
+export const decodeBolt12 = stringAt(raw.decodeBolt12, 'string', 'the BOLT 12 string');
 
 export { clnrest, commando, TRANSPORT_ERROR } from './transport.js';
 export { WebLNProvider, WebLNError } from './webln.js';

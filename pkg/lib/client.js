@@ -564,7 +564,8 @@ export class Client {
       if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
       // An offer: its invoice first (fetched by the node, checked here), then that invoice.
       const { offer, amountMsat, quantity, payerNote, ...rest } = args;
-      const fetched = await this.fetchInvoice({ offer, ...(amountMsat === undefined ? {} : { amountMsat }), ...(quantity === undefined ? {} : { quantity }), ...(payerNote === undefined ? {} : { payerNote }) }, { signal: opts.signal, timeoutMs: opts.timeoutMs });
+      // (Fields left undefined are dropped where the request is read.)
+      const fetched = await this.fetchInvoice({ offer, amountMsat, quantity, payerNote }, { signal: opts.signal, timeoutMs: opts.timeoutMs });
       try {
         opts.onProgress?.({ stage: 'invoice', invoice: fetched });
       } catch {

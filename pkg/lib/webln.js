@@ -93,24 +93,20 @@ export class WebLNProvider {
 
   /** `{node: {pubkey, alias, color?}, network?, version, supports, methods}`. */
   async getInfo() {
-    this.#need('getInfo');
-    try {
+    return this.#serve('getInfo', async () => {
       const i = await this.#info();
       const node = { pubkey: i.id, alias: i.alias ?? '' };
       if (i.color) node.color = `#${i.color}`;
       const out = { node, version: `ln-sendpay ${raw.version()}`, supports: ['lightning'], methods: [...METHODS] };
       if (i.network) out.network = i.network;
       return out;
-    } catch (e) {
-      throw webLNError(e);
-    }
+    });
   }
 
   /** Pay a BOLT 11 invoice through `client.pay`: `{preimage}`. */
   async sendPayment(paymentRequest) {
-    this.#need('sendPayment');
-    if (typeof paymentRequest !== 'string') throw invalid('paymentRequest: a BOLT 11 invoice (string)', 'paymentRequest');
-    try {
+    return this.#serve('sendPayment', async () => {
+      if (typeof paymentRequest !== 'string') throw invalid('paymentRequest: a BOLT 11 invoice (string)', 'paymentRequest');
       assertReady('main');
       let invoice;
       try {
@@ -121,9 +117,7 @@ export class WebLNProvider {
       await this.#ask({ method: 'sendPayment', paymentRequest, invoice });
       const paid = await this.#client.pay({ ...this.#payOptions, bolt11: paymentRequest }, this.#progress());
       return { preimage: paid.paymentPreimage };
-    } catch (e) {
-      throw webLNError(e);
-    }
+    });
   }
 
   /**
@@ -132,8 +126,7 @@ export class WebLNProvider {
    * podcasting's 7629169 is JSON text). `{preimage}`.
    */
   async keysend(args) {
-    this.#need('keysend');
-    try {
+    return this.#serve('keysend', async () => {
       const { destination, amount, customRecords } = options(args, ['destination', 'amount', 'customRecords'], 'keysend');
       if (typeof destination !== 'string') throw invalid('destination: a node id (hex)', 'destination');
       const amountMsat = satsToMsat(amount, 'amount');
@@ -149,9 +142,7 @@ export class WebLNProvider {
       await this.#ask({ method: 'keysend', destination, amountMsat, customRecords: customRecords ?? {} });
       const paid = await this.#client.keysend({ ...this.#payOptions, destination, amountMsat, ...(records ? { customRecords: records } : {}) }, this.#progress());
       return { preimage: paid.paymentPreimage };
-    } catch (e) {
-      throw webLNError(e);
-    }
+    });
   }
 
   /**
@@ -160,8 +151,7 @@ export class WebLNProvider {
    * any. The node's invoice is checked: it verifies, is ours, and asks what was asked.
    */
   async makeInvoice(args) {
-    this.#need('makeInvoice');
-    try {
+    return this.#serve('makeInvoice', async () => {
       const a = typeof args === 'string' || typeof args === 'number' ? { amount: args } : options(args ?? {}, ['amount', 'defaultAmount', 'minimumAmount', 'maximumAmount', 'defaultMemo'], 'makeInvoice');
       const given = a.amount ?? a.defaultAmount;
       const amountMsat = given === undefined ? undefined : satsToMsat(given, a.amount !== undefined ? 'amount' : 'defaultAmount');
@@ -177,35 +167,27 @@ export class WebLNProvider {
       if (made.payee !== id) throw new WebLNError('InternalError', `the node's invoice is payable to ${made.payee}, not to the node (${id})`, -32001, { error: 'NODE_BAD_ANSWER', field: 'bolt11' });
       if ((made.amountMsat ?? undefined) !== amountMsat) throw new WebLNError('InternalError', `the node's invoice asks ${made.amountMsat ?? 'any amount'}, not ${amountMsat ?? 'any amount'}`, -32001, { error: 'NODE_BAD_ANSWER', field: 'bolt11' });
       return { paymentRequest: made.bolt11 };
-    } catch (e) {
-      throw webLNError(e);
-    }
+    });
   }
 
   /** Our node signs `message` (`signmessage`): `{message, signature}` (zbase32). */
   async signMessage(message) {
-    this.#need('signMessage');
-    try {
+    return this.#serve('signMessage', async () => {
       if (typeof message !== 'string') throw invalid('message: text', 'message');
       await this.#ask({ method: 'signMessage', message });
       const { zbase } = await this.#client.signmessage({ message });
       return { message, signature: zbase };
-    } catch (e) {
-      throw webLNError(e);
-    }
+    });
   }
 
   /** Resolves if `signature` (zbase32) signs `message` (`checkmessage`); else InvalidDataError. */
   async verifyMessage(signature, message) {
-    this.#need('verifyMessage');
-    try {
+    return this.#serve('verifyMessage', async () => {
       if (typeof signature !== 'string') throw invalid('signature: a zbase32 signature', 'signature');
       if (typeof message !== 'string') throw invalid('message: text', 'message');
       const r = await this.#client.checkmessage({ message, zbase: signature });
       if (!r.verified) throw new WebLNError('InvalidDataError', 'the signature does not verify for this message', -32602, { error: 'SIGNATURE_INVALID', pubkey: r.pubkey });
-    } catch (e) {
-      throw webLNError(e);
-    }
+    });
   }
 
   /** Not served: the node's balance is not read here. */
@@ -254,6 +236,16 @@ export class WebLNProvider {
     if (this.#pubkey !== undefined && this.#pubkey !== i.id) queueMicrotask(() => this.#emit('accountChanged'));
     this.#pubkey = i.id;
     return i;
+  }
+
+  /** A WebLN method: enabled first; whatever fails, a WebLNError. */
+  async #serve(method, fn) {
+    this.#need(method);
+    try {
+      return await fn();
+    } catch (e) {
+      throw webLNError(e);
+    }
   }
 
   #need(method) {

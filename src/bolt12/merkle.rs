@@ -3,28 +3,12 @@
 
 use alloc::vec::Vec;
 
-use crate::crypto::{schnorr_verify, sha256, tagged_hash};
+use crate::crypto::{TaggedHash as Tag, schnorr_verify, tagged_hash};
 use crate::wire::{Record, write_bigsize, write_record};
 
 /// Signature TLVs (240 to 1000 inclusive) are outside the Merkle tree.
 pub fn is_signature_type(t: u64) -> bool {
     (240..=1000).contains(&t)
-}
-
-/// A tagged hash with the tag's own hash computed once.
-struct Tag([u8; 32]);
-
-impl Tag {
-    fn new(tag: &[&[u8]]) -> Tag {
-        Tag(sha256(tag))
-    }
-    fn hash(&self, msg: &[&[u8]]) -> [u8; 32] {
-        let mut parts: Vec<&[u8]> = Vec::with_capacity(msg.len() + 2);
-        parts.push(&self.0);
-        parts.push(&self.0);
-        parts.extend_from_slice(msg);
-        sha256(&parts)
-    }
 }
 
 /// The Merkle root of `records` (in stream order; signature records skipped), or `None` when

@@ -304,8 +304,6 @@ impl From<WireError> for Bolt12Error {
     }
 }
 
-const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-
 /// BOLT 12's string form read back: `+` continuations (whitespace after a `+`) joined, one
 /// case, lower-cased. Checks the joins and the case only.
 pub fn join(s: &str) -> Result<String, Bolt12Error> {
@@ -341,20 +339,14 @@ pub fn string_bytes(s: &str) -> Result<(Kind, Vec<u8>), Bolt12Error> {
         .into_iter()
         .find(|k| text.strip_prefix(k.hrp()).is_some_and(|r| r.starts_with('1')))
         .ok_or(Bolt12Error::UnknownPrefix)?;
-    let data = &text.as_bytes()[4..];
-    let (mut acc, mut bits) = (0u32, 0u32);
-    let mut out = Vec::with_capacity(data.len() * 5 / 8);
-    for c in data {
-        let g = u32::from(crate::bolt11::bech32_value(*c).ok_or(Bolt12Error::BadChar)?);
-        acc = ((acc << 5) | g) & 0xfff;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
+    let groups = text.as_bytes()[4..]
+        .iter()
+        .map(|c| crate::bolt11::bech32_value(*c).ok_or(Bolt12Error::BadChar))
+        .collect::<Result<Vec<u8>, _>>()?;
+    let out = crate::bolt11::groups_to_bytes(&groups, false);
     // BIP-173's rule: at most 4 bits of padding, all zero.
-    if bits > 4 || acc & ((1 << bits) - 1) != 0 {
+    let pad = groups.len() * 5 % 8;
+    if pad > 4 || groups.last().is_some_and(|g| g & ((1 << pad) - 1) != 0) {
         return Err(Bolt12Error::BadPadding);
     }
     Ok((kind, out))
@@ -364,21 +356,11 @@ pub fn string_bytes(s: &str) -> Result<(Kind, Vec<u8>), Bolt12Error> {
 /// strictly increasing type order.
 pub fn encode(kind: Kind, records: &[Record]) -> Result<String, WireError> {
     let bytes = wire::write_stream(records)?;
-    let mut out = String::with_capacity(4 + bytes.len() * 8 / 5 + 1);
+    let groups = crate::bolt11::bytes_to_groups(&bytes);
+    let mut out = String::with_capacity(4 + groups.len());
     out.push_str(kind.hrp());
     out.push('1');
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for b in bytes {
-        acc = ((acc << 8) | u32::from(b)) & 0xfff;
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(CHARSET[((acc >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(CHARSET[((acc << (5 - bits)) & 31) as usize]));
-    }
+    out.extend(groups.iter().map(|g| char::from(crate::bolt11::CHARSET[usize::from(*g & 31)])));
     Ok(out)
 }
 
@@ -405,15 +387,12 @@ fn point(v: &[u8], field: &'static str) -> Result<NodeId, Bolt12Error> {
     NodeId::from_bytes(&b).map_err(|_| Bolt12Error::BadPoint { field })
 }
 
-/// The bits set in a feature bitmap (big-endian, bit 0 the last byte's lowest).
-pub fn feature_bits(bytes: &[u8]) -> Vec<u32> {
-    let n = bytes.len();
-    (0..n * 8).filter(|&i| bytes[n - 1 - i / 8] & (1 << (i % 8)) != 0).map(|i| i as u32).collect()
-}
-
 /// Refuse an unknown even bit.
 fn check_features(bytes: &[u8], field: &'static str, known: &[u32]) -> Result<(), Bolt12Error> {
-    match feature_bits(bytes).into_iter().find(|b| b % 2 == 0 && !known.contains(b) && !known.contains(&(b + 1))) {
+    match crate::bolt11::feature_bits(bytes)
+        .into_iter()
+        .find(|b| b % 2 == 0 && !known.contains(b) && !known.contains(&(b + 1)))
+    {
         Some(bit) => Err(Bolt12Error::UnknownFeature { field, bit }),
         None => Ok(()),
     }

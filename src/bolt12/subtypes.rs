@@ -68,14 +68,8 @@ pub enum FirstNode {
     },
 }
 
-/// One hop of a blinded path (`onionmsg_hop`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hop {
-    /// Its blinded node id.
-    pub blinded_node_id: NodeId,
-    /// Its `encrypted_recipient_data`.
-    pub encrypted_recipient_data: Vec<u8>,
-}
+/// One hop of a blinded path (`onionmsg_hop`): the payment side's type.
+pub use crate::blinding::BlindedHop as Hop;
 
 /// A blinded path (`blinded_path`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -147,7 +147,7 @@ fn bolt12_config(input: &Value, text: &str) -> Result<crate::payment::PayConfig,
     {
         return Err(bad("an invoice that has not expired"));
     }
-    let mpp_bits = f.invoice_features.as_deref().map(crate::bolt12::feature_bits).unwrap_or_default();
+    let mpp_bits = f.invoice_features.as_deref().map(crate::bolt11::feature_bits).unwrap_or_default();
     let (mpp_required, mpp) = (mpp_bits.contains(&16), mpp_bits.contains(&16) || mpp_bits.contains(&17));
     if mpp_required && opt_u64_param(input, "max_parts")? == Some(1) {
         return Err(Error::Param { field: "max_parts".into(), expected: "more than 1: the invoice requires parts" });
@@ -174,14 +174,7 @@ fn bolt12_config(input: &Value, text: &str) -> Result<crate::payment::PayConfig,
                 path: crate::blinding::BlindedPath {
                     introduction_node: intro,
                     first_path_key: p.first_path_key,
-                    hops: p
-                        .hops
-                        .iter()
-                        .map(|h| crate::blinding::BlindedHop {
-                            blinded_node_id: h.blinded_node_id,
-                            encrypted_recipient_data: h.encrypted_recipient_data.clone(),
-                        })
-                        .collect(),
+                    hops: p.hops.clone(),
                 },
                 payinfo: crate::blinding::BlindedPayInfo {
                     fee_base_msat: info.fee_base_msat,
@@ -262,13 +255,13 @@ pub fn keysend_config(
             expected: "absent: keysend's preimage record is drawn here",
         });
     }
-    for (i, (t, _)) in custom.iter().enumerate() {
-        let expected = if *t < crate::payload::tlv::CUSTOM_MIN {
-            "a custom record type: 65536 or more"
-        } else if custom[..i].iter().any(|(u, _)| u == t) {
-            "each type once"
-        } else {
-            continue;
+    // The payload's own rule, named in the caller's field.
+    if let Err(e) = crate::payload::check_custom_records(&custom) {
+        use crate::payload::PayloadError as P;
+        let (t, expected) = match e {
+            P::CustomRecordType { tlv_type } => (tlv_type, "a custom record type: 65536 or more"),
+            P::DuplicateCustomRecord { tlv_type } => (tlv_type, "each type once"),
+            e => return Err(Error::from(e).in_field(records_key)),
         };
         return Err(Error::Param { field: format!("{records_key}.{t}"), expected });
     }

@@ -364,7 +364,8 @@ pub struct Payer {
     failed_paths: Vec<bool>,
     /// Blinded paths that carry a part (in flight or paid): the next part prefers another.
     paths_in_use: Vec<bool>,
-    /// The blinded path the route request in flight is for, and each attempt's.
+    /// The blinded path the route request in flight is for, and each attempt's (`None` for a
+    /// payment without blinded paths).
     routing_path: Option<usize>,
     attempt_paths: Vec<Option<usize>>,
 }
@@ -459,7 +460,7 @@ impl Payer {
     /// A route request for blinded path `p` failed (no route to its introduction node): that
     /// path is dropped; `true` when another can carry what is left.
     pub(super) fn blinded_route_failed(&mut self, e: &Value) -> bool {
-        let Some(p) = self.routing_path.filter(|_| !self.cfg.blinded.is_empty()) else { return false };
+        let Some(p) = self.routing_path else { return false };
         if error_code(e) != Some(205) {
             return false;
         }

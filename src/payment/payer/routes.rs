@@ -204,7 +204,7 @@ impl Payer {
 
     /// Build the onion for `route` and send it: one part of the payment.
     pub(super) fn send(&mut self, route: Route, share: Msat, random: &[u8; 32]) -> Option<Step> {
-        let path = self.routing_path.filter(|_| !self.cfg.blinded.is_empty());
+        let path = self.routing_path;
         // A blinded payment delivers its share at the end of the path; the route ends at its
         // introduction node.
         let amount = if path.is_some() { share } else { route.hops.last().map_or(Msat(0), |h| h.amount) };
