@@ -11,11 +11,23 @@ import { join } from 'node:path';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /**
- * Node: `runs` fresh processes per entry, interleaved; each imports the entry, optionally
- * calls warmUp(), then times its first 5-hop createOnion (a session key warmUp never used)
- * and first decodeFailure, then 40 more onions for the warm median.
+ * Node: `runs` fresh processes per entry and variant, interleaved; each imports the entry,
+ * optionally calls warmUp(), then times its first 5-hop createOnion (a session key neither the
+ * priming nor warmUp used) and first decodeFailure, then 40 more onions for the warm median.
+ * Variants: as shipped (primed at import), as shipped plus warmUp(), and the lever measured:
+ * the same entry without its import-time priming (a copy in a temporary package).
  */
 export function nodeCold(pkgDir, shared, entries, runs) {
+  const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-node-cold-'));
+  cpSync(pkgDir, join(dir, 'pkg'), { recursive: true });
+  const files = {};
+  for (const [name, file] of Object.entries(entries)) {
+    const shipped = readFileSync(join(pkgDir, file), 'utf8');
+    const unprimed = shipped.replace(/^prime\(createOnion\);$/m, '');
+    if (unprimed === shipped) throw new Error(`${file}: no import-time prime line to take out`);
+    writeFileSync(join(dir, 'pkg', `noprime.${file}`), unprimed);
+    files[name] = { shipped: join(dir, 'pkg', file), unprimed: join(dir, 'pkg', `noprime.${file}`) };
+  }
   const script = `
     import { readFileSync } from 'node:fs';
     const [entry, shared, warm] = process.argv.slice(1);
@@ -35,14 +47,15 @@ export function nodeCold(pkgDir, shared, entries, runs) {
     console.log(JSON.stringify({ import: t1 - t0, warmUp: w, first, firstFail, warm: t[20] }));`;
   const out = {};
   for (let r = 0; r < runs; r++) {
-    for (const [name, file] of Object.entries(entries)) {
-      for (const warm of ['no', 'yes']) {
-        const p = spawnSync(process.execPath, ['--input-type=module', '-e', script, join(pkgDir, file), shared, warm], { encoding: 'utf8' });
+    for (const [name, f] of Object.entries(files)) {
+      for (const [variant, file, warm] of [['not primed', f.unprimed, 'no'], ['primed', f.shipped, 'no'], ['primed + warmUp()', f.shipped, 'yes']]) {
+        const p = spawnSync(process.execPath, ['--input-type=module', '-e', script, file, shared, warm], { encoding: 'utf8' });
         if (p.status !== 0) throw new Error(`cold start probe failed: ${p.stderr}`);
-        (out[`${name}|${warm}`] ??= []).push(JSON.parse(p.stdout));
+        (out[`${name}|${variant}`] ??= []).push(JSON.parse(p.stdout));
       }
     }
   }
+  rmSync(dir, { recursive: true, force: true });
   return Object.fromEntries(
     Object.entries(out).map(([k, rows]) => {
       const m = Object.fromEntries(Object.keys(rows[0]).map((f) => [f, median(rows.map((x) => x[f]))]));

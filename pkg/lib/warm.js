@@ -35,6 +35,31 @@ const REPLY =
 
 const now = () => (globalThis.performance ? performance.now() : Date.now());
 
+let primed;
+
+/**
+ * The Node entries' import-time priming: one 1-hop onion on the vector's session key and first
+ * hop (its shared secret is the vector's first), so V8 has compiled the onion path (lazily,
+ * with Liftoff) and k256 has built its basepoint table before the app's first onion. Measured
+ * (docs/bench.md): ~9 ms more import, and the first 5-hop onion ~2x a warm one instead of
+ * ~10x; import plus first onion costs no more than before. Not done in browsers (the page's
+ * main thread) nor for the hop module (tests, the CLI).
+ */
+export function prime(createOnion) {
+  const t0 = now();
+  const made = createOnion({ sessionKey: SESSION_KEY, associatedData: ASSOCIATED_DATA, hops: HOPS.slice(0, 1) });
+  if (made.sharedSecrets.length !== 1 || made.sharedSecrets[0] !== SECRETS[0]) {
+    throw new LnSendpayError('ln-sendpay: priming at import: the BOLT #4 vector did not come out right: this build is broken', -1, { error: 'WARMUP_MISMATCH' });
+  }
+  primed = { ms: now() - t0 };
+  return primed;
+}
+
+/** What the import-time priming did (`undefined` where it is not done); for tests and the bench. */
+export function primedAtImport() {
+  return primed;
+}
+
 /** warmUp() over an entry's own functions (each module is warmed apart). */
 export function warmer({ createOnion, buildOnion, decodeFailure }) {
   let done;

@@ -41,6 +41,24 @@ test('entries: each exports exactly its functions, and each loads its own .wasm'
   assert.ok(readdirSync(pkgDir).includes('onion.node.js'));
 });
 
+test('Node entries: the main and onion modules primed at import (a 1-hop onion on the vector), the hop module not', async () => {
+  const { spawnSync } = await import('node:child_process');
+  // lib/ is not exported: the priming state is read by the file's URL (the same module the entry loaded).
+  const warmUrl = new URL(`file://${join(import.meta.dirname, 'node_modules/ln-sendpay/lib/warm.js')}`).href;
+  for (const [entry, expected] of [['ln-sendpay', true], ['ln-sendpay/onion', true], ['ln-sendpay/hop', false]]) {
+    // A process each: one process's entries share the priming state.
+    const script = `await import('${entry}'); const w = await import('${warmUrl}'); console.log(JSON.stringify(w.primedAtImport() ?? null));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: import.meta.dirname });
+    assert.equal(r.status, 0, r.stderr);
+    const primed = JSON.parse(r.stdout);
+    assert.equal(primed !== null, expected, `${entry}: ${r.stdout}`);
+    if (expected) assert.ok(primed.ms > 0, `${entry}: priming took time`);
+  }
+  // A build whose onions come out wrong fails loudly at import, not at the first payment.
+  const { prime } = await import(warmUrl);
+  assert.throws(() => prime(() => ({ sharedSecrets: ['00'.repeat(32)] })), (e) => e.data?.error === 'WARMUP_MISMATCH');
+});
+
 test('randomness: none at import time, fresh per call, from crypto.getRandomValues', async () => {
   // A separate process, so the spy is in place before the package is first imported.
   const { spawnSync } = await import('node:child_process');
