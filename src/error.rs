@@ -31,18 +31,18 @@ pub enum Error {
     Json(JsonError),
     /// Wire bytes (TLV, BigSize).
     Wire(WireError),
-    /// A route.
-    Route(RouteError),
+    /// A route (boxed, as the two below: the largest errors keep every `Result` small).
+    Route(alloc::boxed::Box<RouteError>),
     /// Hop payloads.
     Payload(PayloadError),
     /// Building or peeling an onion.
     Onion(OnionError),
     /// A BOLT 11 invoice, or a payment that does not match it.
     #[cfg(feature = "wallet")]
-    Invoice(crate::bolt11::Bolt11Error),
+    Invoice(alloc::boxed::Box<crate::bolt11::Bolt11Error>),
     /// A payment string (`parsePaymentString`).
     #[cfg(feature = "wallet")]
-    PayString(crate::paystring::PayStringError),
+    PayString(alloc::boxed::Box<crate::paystring::PayStringError>),
     /// A BOLT 12 string or message.
     #[cfg(feature = "wallet")]
     Bolt12(crate::bolt12::Bolt12Error),
@@ -89,6 +89,11 @@ impl Error {
                 let joined =
                     if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
                 Error::Param { field: joined, expected }
+            }
+            Error::UnknownField { field: inner, suggestion } => {
+                let joined =
+                    if inner.starts_with('[') { format!("{field}{inner}") } else { format!("{field}.{inner}") };
+                Error::UnknownField { field: joined, suggestion }
             }
             e => Error::Field { field: field.into(), source: alloc::boxed::Box::new(e) },
         }
@@ -249,10 +254,20 @@ macro_rules! from_err {
     )*};
 }
 from_err!(AmountError => Amount, IdError => Id, JsonError => Json, WireError => Wire,
-          RouteError => Route, PayloadError => Payload, OnionError => Onion);
+          PayloadError => Payload, OnionError => Onion);
 #[cfg(feature = "wallet")]
-from_err!(crate::bolt11::Bolt11Error => Invoice, crate::paystring::PayStringError => PayString,
-          crate::bolt12::Bolt12Error => Bolt12);
+from_err!(crate::bolt12::Bolt12Error => Bolt12);
+
+macro_rules! from_boxed_err {
+    ($($t:ty => $v:ident),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self { Error::$v(alloc::boxed::Box::new(e)) }
+        }
+    )*};
+}
+from_boxed_err!(RouteError => Route);
+#[cfg(feature = "wallet")]
+from_boxed_err!(crate::bolt11::Bolt11Error => Invoice, crate::paystring::PayStringError => PayString);
 
 impl From<HexError> for Error {
     fn from(e: HexError) -> Self {

@@ -33,7 +33,8 @@ pub fn onion_generate(input: &Value, random_key: Option<[u8; 32]>) -> Result<Val
     let mut frames = Vec::with_capacity(hops.len());
     for (i, h) in hops.iter().enumerate() {
         let f = |name: &str| format!("hops[{i}].{name}");
-        known_keys(h, &format!("hops[{i}]"), &["pubkey", "payload"])?;
+        // The path is written only for an error.
+        known_keys(h, "", &["pubkey", "payload"]).map_err(|e| e.in_field(&format!("hops[{i}]")))?;
         let pk = h
             .get("pubkey")
             .and_then(Value::as_str)

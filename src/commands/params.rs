@@ -209,7 +209,8 @@ pub(crate) fn route_keys(v: &Value, path: &str) -> Result<(), Error> {
     match v {
         Value::Array(hops) => {
             for (i, h) in hops.iter().enumerate() {
-                known_keys(h, &format!("{path}[{i}]"), HOP_KEYS)?;
+                // The path is written only for an error.
+                known_keys(h, "", HOP_KEYS).map_err(|e| e.in_field(&format!("{path}[{i}]")))?;
             }
             Ok(())
         }

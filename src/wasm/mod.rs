@@ -131,18 +131,57 @@ fn lib_error(e: &Error) -> JsValue {
     with_props(err.into(), e.rpc_code(), e.code(), field.as_deref())
 }
 
+/// Where a value sits in what the caller passed (`hops[2].pubkey`), written out only for an
+/// error: the walk below stays free of string formatting on the success path.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    /// A top-level name (`""` for the request itself, or `"reply"`).
+    Name(&'a str),
+    /// A member of an object, in the caller's spelling.
+    Key(&'a Path<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    fn render(&self) -> String {
+        match *self {
+            Path::Name(n) => String::from(n),
+            Path::Key(parent, k) => {
+                let mut s = parent.render();
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+                s
+            }
+            Path::Index(parent, i) => {
+                let mut s = parent.render();
+                s.push('[');
+                crate::json::push_u64(&mut s, i as u64);
+                s.push(']');
+                s
+            }
+        }
+    }
+}
+
+fn type_error_at(path: &Path<'_>, msg: &str) -> JsValue {
+    type_error(&path.render(), msg)
+}
+
 /// A JS value → the core's JSON model. `key` is the snake_case member name it sits under.
 /// The package's JS layer hands in only safe copies (`lib/input.js`: acyclic, bounded, no
 /// throwing getters); the depth limit here keeps a direct call from overflowing the stack.
 /// What a user passes is read strictly: a string or a bigint where a number goes is a
 /// `TypeError`. A node's answer or error (`answer`, `error`, `reply`) is read as it is.
 fn to_value(js: &JsValue, key: &str, path: &str) -> Result<Value, JsValue> {
-    to_value_at(js, key, path, 0, true)
+    to_value_at(js, key, &Path::Name(path), 0, true)
 }
 
-fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) -> Result<Value, JsValue> {
+fn to_value_at(js: &JsValue, key: &str, path: &Path<'_>, depth: usize, strict: bool) -> Result<Value, JsValue> {
     if depth > crate::json::MAX_DEPTH {
-        return Err(type_error(path, "nested too deep"));
+        return Err(type_error_at(path, "nested too deep"));
     }
     if js.is_null() || js.is_undefined() {
         return Ok(Value::Null);
@@ -152,28 +191,29 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
     }
     if let Some(s) = js.as_string() {
         if strict && takes_number(key) {
-            return Err(type_error(path, "pass a number, not a string"));
+            return Err(type_error_at(path, "pass a number, not a string"));
         }
         return Ok(Value::String(s));
     }
     if js.is_bigint() && strict && !takes_bigint(key) && !takes_scid(key) {
-        return Err(type_error(path, "pass a number, not a bigint"));
+        return Err(type_error_at(path, "pass a number, not a bigint"));
     }
     if js.as_f64().is_some() && strict && takes_scid(key) {
-        return Err(type_error(
+        return Err(type_error_at(
             path,
             "pass a short channel id as a string (\"BLOCKxTXxOUT\") or a bigint, not a number",
         ));
     }
     if js.is_bigint() {
-        return bigint_text(js, path).map(Value::Number);
+        let b: &BigInt = js.unchecked_ref();
+        return b.to_string(10).map(|t| Value::Number(t.into())).map_err(|_| type_error_at(path, "unreadable bigint"));
     }
     if let Some(n) = js.as_f64() {
         if is_bigint_key(key) {
-            return Err(type_error(path, "pass an amount as a bigint or a string (\"1000msat\"), not a number"));
+            return Err(type_error_at(path, "pass an amount as a bigint or a string (\"1000msat\"), not a number"));
         }
         if !n.is_finite() {
-            return Err(type_error(path, "not a finite number"));
+            return Err(type_error_at(path, "not a finite number"));
         }
         if n.fract() == 0.0 && n.abs() <= MAX_SAFE as f64 {
             let mut s = String::new();
@@ -184,7 +224,7 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
             return Ok(Value::Number(s));
         }
         if n.fract() == 0.0 {
-            return Err(type_error(path, "integer past 2^53: pass it as a bigint or a string"));
+            return Err(type_error_at(path, "integer past 2^53: pass it as a bigint or a string"));
         }
         // A fraction: let JS write it (keeps float formatting out of the wasm).
         let text: String = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
@@ -198,7 +238,7 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
         return a
             .iter()
             .enumerate()
-            .map(|(i, x)| to_value_at(&x, key, &format!("{path}[{i}]"), depth + 1, strict))
+            .map(|(i, x)| to_value_at(&x, key, &Path::Index(path, i), depth + 1, strict))
             .collect::<Result<_, _>>()
             .map(Value::Array);
     }
@@ -212,13 +252,13 @@ fn to_value_at(js: &JsValue, key: &str, path: &str, depth: usize, strict: bool) 
                 continue;
             }
             let sk = snake(&k);
-            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
             let strict = strict && !(depth == 0 && matches!(sk.as_str(), "answer" | "error"));
-            members.push((sk.clone(), to_value_at(&v, &sk, &p, depth + 1, strict)?));
+            let value = to_value_at(&v, &sk, &Path::Key(path, &k), depth + 1, strict)?;
+            members.push((sk, value));
         }
         return Ok(Value::Object(members));
     }
-    Err(type_error(path, "unsupported value"))
+    Err(type_error_at(path, "unsupported value"))
 }
 
 /// A bigint's decimal text.

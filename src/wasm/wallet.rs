@@ -142,7 +142,7 @@ impl PayerJs {
         let reply = if reply.is_undefined() || reply.is_null() {
             None
         } else {
-            Some(to_value_at(&reply, "", "reply", 0, false)?)
+            Some(to_value_at(&reply, "", &Path::Name("reply"), 0, false)?)
         };
         let key = fresh_key().ok_or_else(no_randomness)?;
         Ok(to_js(&commands::pay_step(&mut self.inner, reply.as_ref(), &key), "", Mode::Api))
