@@ -117,9 +117,9 @@ impl Payer {
         let one_part = !self.multipart();
         code == -32602
             && if one_part && !self.maxparts_param {
-                message.contains("auto.no_mpp_support")
+                has_words(&message, "auto.no_mpp_support")
             } else {
-                message.contains("maxparts")
+                has_words(&message, "maxparts")
             }
     }
 
@@ -384,4 +384,10 @@ impl Payer {
             _ => disable,
         }
     }
+}
+
+/// Whether `text` holds `words` (a byte search: `str::contains`' two-way searcher is ~2 KB of
+/// wasm for two short, fixed needles in an error message).
+fn has_words(text: &str, words: &str) -> bool {
+    words.is_empty() || text.as_bytes().windows(words.len()).any(|w| w == words.as_bytes())
 }
