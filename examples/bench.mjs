@@ -178,8 +178,10 @@ const wc = await workerdCold(root, pkgDir, shared, {
 }, coldRuns);
 for (const [how, rows] of [['workerd serve (the binary miniflare ships), a request on a new connection', wc.workerd], ["miniflare's dispatchFetch (its own layers add to a wasm Worker's first request)", wc.miniflare]]) {
   console.log(`\ncold start in workerd, ${how}: ${coldRuns} fresh instances per row, interleaved, medians; the request builds a 5-hop onion from a route and decodes a failure along it`);
-  console.log('  Worker                              start-up   first request   extra over empty   second request');
+  const warmCols = 'warm' in rows.empty;
+  console.log(`  Worker                              start-up   first request   extra over empty   second request${warmCols ? '   warm request   its work (over empty)' : ''}`);
   for (const [k, r] of Object.entries(rows)) {
-    console.log(`  ${k.padEnd(34)} ${f1(r.startup).padStart(6)} ms  ${f1(r.first).padStart(10)} ms  ${(k === 'empty' ? '' : `${f1(r.extra)} ms`).padStart(16)}  ${f1(r.second).padStart(12)} ms`);
+    const warm = warmCols ? `  ${f1(r.warm).padStart(10)} ms  ${(k === 'empty' ? '' : `${f1(r.warmExtra)} ms`).padStart(20)}` : '';
+    console.log(`  ${k.padEnd(34)} ${f1(r.startup).padStart(6)} ms  ${f1(r.first).padStart(10)} ms  ${(k === 'empty' ? '' : `${f1(r.extra)} ms`).padStart(16)}  ${f1(r.second).padStart(12)} ms${warm}`);
   }
 }

@@ -153,8 +153,12 @@ const w :Workerd.Worker = (
 }
 
 const summarise = (rows) => {
-  const m = Object.fromEntries(Object.entries(rows).map(([k, xs]) => [k, Object.fromEntries(['startup', 'first', 'second'].map((f) => [f, median(xs.map((x) => x[f]))]))]));
-  for (const k of Object.keys(m)) if (k !== 'empty') m[k].extra = m[k].first - m.empty.first;
+  const m = Object.fromEntries(Object.entries(rows).map(([k, xs]) => [k, Object.fromEntries(['startup', 'first', 'second', 'warm'].filter((f) => f in xs[0]).map((f) => [f, median(xs.map((x) => x[f]))]))]));
+  for (const k of Object.keys(m)) {
+    if (k === 'empty') continue;
+    m[k].extra = m[k].first - m.empty.first;
+    if ('warm' in m[k]) m[k].warmExtra = m[k].warm - m.empty.warm;
+  }
   return m;
 };
 
@@ -193,7 +197,10 @@ export async function workerdCold(root, pkgDir, shared, entries, runs) {
           const a = await timedGet(port);
           const b = await timedGet(port);
           if (name !== 'empty' && a.body !== '2732 204') throw new Error(`${name}: the Worker answered ${a.body}\n${stderr}`);
-          (direct[name] ??= []).push({ startup: t1 - t0, first: a.ms, second: b.ms });
+          // Then a warm request (the median of 11 more): the work itself, once compiled.
+          const more = [];
+          for (let i = 0; i < 11; i++) more.push((await timedGet(port)).ms);
+          (direct[name] ??= []).push({ startup: t1 - t0, first: a.ms, second: b.ms, warm: median(more) });
         } finally {
           child.kill();
           await new Promise((ok) => (child.exitCode !== null ? ok() : child.once('exit', ok)));
