@@ -2,14 +2,12 @@
 // `require('ln-sendpay')` works too, on Node 20.19+ and 22.12+).
 import { initSync } from './ln_sendpay.js';
 import { markReady } from './lib/error.js';
-import { wasmBytes } from './lib/boot-node.js';
+import { instantiate, wasmBytes } from './lib/boot-node.js';
 
-initSync({
-  module: wasmBytes('ln_sendpay_bg.wasm', [
-    () => new URL('./ln_sendpay_bg.wasm', import.meta.url),
-    () => import.meta.resolve('ln-sendpay/ln_sendpay_bg.wasm'),
-  ]),
-});
+instantiate(initSync, 'ln_sendpay_bg.wasm', wasmBytes('ln_sendpay_bg.wasm', [
+  () => new URL('./ln_sendpay_bg.wasm', import.meta.url),
+  () => import.meta.resolve('ln-sendpay/ln_sendpay_bg.wasm'),
+]));
 markReady('main');
 
 export * from './lib/api.js';

@@ -1,14 +1,12 @@
 // `ln-sendpay/onion` in Node: its own module (onion/ln_sendpay_onion_bg.wasm), instantiated at import.
 import { initSync } from './onion/ln_sendpay_onion.js';
 import { markReady } from './lib/error.js';
-import { wasmBytes } from './lib/boot-node.js';
+import { instantiate, wasmBytes } from './lib/boot-node.js';
 
-initSync({
-  module: wasmBytes('onion/ln_sendpay_onion_bg.wasm', [
-    () => new URL('./onion/ln_sendpay_onion_bg.wasm', import.meta.url),
-    () => import.meta.resolve('ln-sendpay/onion/ln_sendpay_onion_bg.wasm'),
-  ]),
-});
+instantiate(initSync, 'onion/ln_sendpay_onion_bg.wasm', wasmBytes('onion/ln_sendpay_onion_bg.wasm', [
+  () => new URL('./onion/ln_sendpay_onion_bg.wasm', import.meta.url),
+  () => import.meta.resolve('ln-sendpay/onion/ln_sendpay_onion_bg.wasm'),
+]));
 markReady('onion');
 
 export * from './lib/onion-api.js';

@@ -20,3 +20,22 @@ export function wasmBytes(file, places) {
     { error: 'WASM_LOAD_FAILED' },
   );
 }
+
+/** What an engine without WebAssembly SIMD says of the modules (they use it: docs/wasm.md). */
+export const SIMD_NOTE =
+  'An engine without WebAssembly SIMD (before Node 16.4, Chrome 91, Firefox 89, Safari 16.4) cannot compile it.';
+
+/** `initSync` over `bytes`, a compile failure as WASM_LOAD_FAILED naming the file. */
+export function instantiate(initSync, file, bytes) {
+  try {
+    initSync({ module: bytes });
+  } catch (cause) {
+    const e = new LnSendpayError(
+      `ln-sendpay: could not compile ${file}: ${cause && cause.message ? cause.message : String(cause)}. ${SIMD_NOTE}`,
+      -1,
+      { error: 'WASM_LOAD_FAILED' },
+    );
+    e.cause = cause;
+    throw e;
+  }
+}

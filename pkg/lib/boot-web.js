@@ -4,6 +4,10 @@
 // Response served as application/wasm, so compiling overlaps the download.
 import { LnSendpayError, markReady } from './error.js';
 
+/** What an engine without WebAssembly SIMD says of the modules (they use it: docs/wasm.md). */
+const SIMD_NOTE =
+  'An engine without WebAssembly SIMD (before Chrome 91, Firefox 89, Safari 16.4) cannot compile it.';
+
 function loadError(message, cause) {
   const e = new LnSendpayError(message, -1, { error: 'WASM_LOAD_FAILED' });
   e.cause = cause;
@@ -40,7 +44,10 @@ export function webInit({ initWasm, besideThisFile, module, file, subpath }) {
           await initWasm({ module_or_path });
         } catch (cause) {
           const from = typeof module_or_path === 'string' || module_or_path instanceof URL ? ` from ${module_or_path}` : '';
-          throw loadError(`ln-sendpay: could not load its WebAssembly${from}: ${cause && cause.message ? cause.message : String(cause)}. ${how}`, cause);
+          // A CompileError is a page served for the .wasm (a bundler's miss) or an engine
+          // without WebAssembly SIMD: say both.
+          const engine = cause instanceof WebAssembly.CompileError ? ` ${SIMD_NOTE}` : '';
+          throw loadError(`ln-sendpay: could not load its WebAssembly${from}: ${cause && cause.message ? cause.message : String(cause)}. ${how}${engine}`, cause);
         }
         markReady(module);
       })().catch((e) => {

@@ -59,6 +59,20 @@ test('Node entries: the main and onion modules primed at import (a 1-hop onion o
   assert.throws(() => prime(() => ({ sharedSecrets: ['00'.repeat(32)] })), (e) => e.data?.error === 'WARMUP_MISMATCH');
 });
 
+test('a module that does not compile is WASM_LOAD_FAILED naming the file, with the SIMD note', async () => {
+  const { instantiate } = await import(new URL(`file://${join(import.meta.dirname, 'node_modules/ln-sendpay/lib/boot-node.js')}`).href);
+  // A wasm header, then a section this engine cannot read (as an engine without SIMD reads ours).
+  const bad = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 0xff]);
+  const initSync = ({ module }) => new WebAssembly.Module(module);
+  assert.throws(() => instantiate(initSync, 'x_bg.wasm', bad), (e) => {
+    assert.ok(e instanceof ln.LnSendpayError, String(e));
+    assert.equal(e.data.error, 'WASM_LOAD_FAILED');
+    assert.match(e.message, /could not compile x_bg\.wasm: .*WebAssembly SIMD/);
+    assert.ok(e.cause instanceof WebAssembly.CompileError);
+    return true;
+  });
+});
+
 test('randomness: none at import time, fresh per call, from crypto.getRandomValues', async () => {
   // A separate process, so the spy is in place before the package is first imported.
   const { spawnSync } = await import('node:child_process');
