@@ -416,8 +416,8 @@ export interface WarmUpResult {
  * 3) on BOLT #4's public test vectors, so a latency-sensitive first call runs warm: V8 has
  * compiled and tiered up the code, k256 has built its tables. Once per module unless
  * `again: true`. The workerd entries call it at module scope (10 rounds); the Node entries
- * (`ln-sendpay`, `ln-sendpay/onion`) prime at import with one 1-hop onion (compiled code and
- * k256's table, ~8 ms), which takes the first onion from ~10x a warm one to ~2-5x; warmUp()
+ * (`ln-sendpay`, `ln-sendpay/onion`) prime at import with one 2-hop onion (compiled code and
+ * k256's table, ~10 ms), which takes the first onion from ~12x a warm one to ~2-4x; warmUp()
  * at start-up (e.g. before a server listens) takes it to ~1x, and in a page call it when idle.
  * See docs/bench.md, "Cold start".
  */

@@ -41,7 +41,7 @@ test('entries: each exports exactly its functions, and each loads its own .wasm'
   assert.ok(readdirSync(pkgDir).includes('onion.node.js'));
 });
 
-test('Node entries: the main and onion modules primed at import (a 1-hop onion on the vector), the hop module not', async () => {
+test('Node entries: the main and onion modules primed at import (a 2-hop onion on the vector), the hop module not', async () => {
   const { spawnSync } = await import('node:child_process');
   // lib/ is not exported: the priming state is read by the file's URL (the same module the entry loaded).
   const warmUrl = new URL(`file://${join(import.meta.dirname, 'node_modules/ln-sendpay/lib/warm.js')}`).href;
@@ -56,7 +56,7 @@ test('Node entries: the main and onion modules primed at import (a 1-hop onion o
   }
   // A build whose onions come out wrong fails loudly at import, not at the first payment.
   const { prime } = await import(warmUrl);
-  assert.throws(() => prime(() => ({ sharedSecrets: ['00'.repeat(32)] })), (e) => e.data?.error === 'WARMUP_MISMATCH');
+  assert.throws(() => prime(() => ({ sharedSecrets: ['00'.repeat(32), '00'.repeat(32)] })), (e) => e.data?.error === 'WARMUP_MISMATCH');
 });
 
 test('a module that does not compile is WASM_LOAD_FAILED naming the file, with the SIMD note', async () => {
