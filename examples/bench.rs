@@ -61,7 +61,7 @@ fn json_mode(samples: usize) {
         ]);
         let d = median(|| drop(black_box(commands::build_onion(black_box(&request), None))), samples);
         out.push((
-            n.to_string(),
+            json::Key::Owned(n.to_string()),
             json::object([("request", request), ("native_us", Value::Number(format!("{:.2}", d.as_secs_f64() * 1e6)))]),
         ));
     }

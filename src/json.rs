@@ -10,6 +10,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+/// An object's key: borrowed where the code names it, owned where a text did.
+pub type Key = alloc::borrow::Cow<'static, str>;
+
 /// How deeply arrays and objects may nest.
 pub const MAX_DEPTH: usize = 64;
 
@@ -26,8 +29,9 @@ pub enum Value {
     String(String),
     /// An array.
     Array(Vec<Value>),
-    /// An object, members in document order.
-    Object(Vec<(String, Value)>),
+    /// An object, members in document order. Keys the code writes are `&'static str` (no
+    /// allocation per key); keys read from a text are owned.
+    Object(Vec<(Key, Value)>),
 }
 
 /// Why a JSON text was rejected.
@@ -68,7 +72,7 @@ impl Value {
         }
     }
     /// The members, if this is an object.
-    pub fn as_object(&self) -> Option<&[(String, Value)]> {
+    pub fn as_object(&self) -> Option<&[(Key, Value)]> {
         match self {
             Value::Object(m) => Some(m),
             _ => None,
@@ -236,7 +240,7 @@ impl Parser<'_> {
                     return Err(self.err("nested too deeply"));
                 }
                 self.i += 1;
-                let mut members: Vec<(String, Value)> = Vec::new();
+                let mut members: Vec<(crate::json::Key, Value)> = Vec::new();
                 self.ws();
                 if self.peek() == Some(b'}') {
                     self.i += 1;
@@ -259,7 +263,7 @@ impl Parser<'_> {
                     self.i += 1;
                     self.ws();
                     let v = self.value(depth + 1)?;
-                    members.push((k, v));
+                    members.push((Key::Owned(k), v));
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.i += 1,
@@ -469,15 +473,15 @@ fn write_pretty(v: &Value, out: &mut String, depth: usize) {
 }
 
 /// Build an object from `(name, value)` pairs.
-pub fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+pub fn object<const N: usize>(members: [(&'static str, Value); N]) -> Value {
     // One small copy per size; the loop below is not instantiated again for every N (size).
     object_from(Vec::from(members))
 }
 
-fn object_from(members: Vec<(&str, Value)>) -> Value {
+fn object_from(members: Vec<(&'static str, Value)>) -> Value {
     let mut out = Vec::with_capacity(members.len());
     for (k, v) in members {
-        out.push((String::from(k), v));
+        out.push((Key::Borrowed(k), v));
     }
     Value::Object(out)
 }

@@ -413,7 +413,7 @@ impl Route {
                 .iter()
                 .map(|h| {
                     let mut m = alloc::vec![
-                        (alloc::string::String::from("id"), Value::String(h.node_id.to_hex())),
+                        ("id".into(), Value::String(h.node_id.to_hex())),
                         ("channel".into(), Value::String(h.channel.to_string_form())),
                     ];
                     if let Some(d) = h.direction {

@@ -66,8 +66,8 @@ fn msat(m: Msat) -> Value {
     Value::String(m.to_msat_string())
 }
 
-fn put(m: &mut Vec<(String, Value)>, k: &str, v: Value) {
-    m.push((String::from(k), v));
+fn put(m: &mut Vec<(crate::json::Key, Value)>, k: &'static str, v: Value) {
+    m.push((k.into(), v));
 }
 
 /// Options shared by `sendpay` and `sendonion`.
@@ -107,7 +107,7 @@ fn hop_json(h: &Hop) -> Value {
     Value::Object(m)
 }
 
-fn common(m: &mut Vec<(String, Value)>, o: &SendOptions) {
+fn common(m: &mut Vec<(crate::json::Key, Value)>, o: &SendOptions) {
     if let Some(l) = &o.label {
         put(m, "label", Value::String(l.clone()));
     }

@@ -198,7 +198,7 @@ impl FakeNode {
     fn part_payment(&self, p: &FakePart) -> Value {
         let status = if p.status == "held" { "pending" } else { p.status };
         let mut m = vec![
-            ("created_index".to_string(), Value::u64(p.partid)),
+            (ln_sendpay::json::Key::Borrowed("created_index"), Value::u64(p.partid)),
             ("payment_hash".into(), Value::String(hex::encode(&self.hash()))),
             ("groupid".into(), Value::u64(p.groupid)),
             ("partid".into(), Value::u64(p.partid)),
@@ -232,7 +232,7 @@ impl FakeNode {
 
     fn payment(&self, status: &str) -> Value {
         let mut m = vec![
-            ("created_index".to_string(), Value::u64(self.payments.len() as u64 + 1)),
+            (ln_sendpay::json::Key::Borrowed("created_index"), Value::u64(self.payments.len() as u64 + 1)),
             ("payment_hash".into(), Value::String(hex::encode(&self.hash()))),
             ("groupid".into(), Value::u64(self.groupid)),
             ("amount_sent_msat".into(), Value::u64(100_020)),
@@ -321,7 +321,7 @@ impl FakeNode {
         Ok(match r.method {
             "getinfo" => {
                 let mut info = vec![
-                    ("id".to_string(), Value::String(self.us.to_hex())),
+                    (ln_sendpay::json::Key::Borrowed("id"), Value::String(self.us.to_hex())),
                     ("blockheight".into(), Value::u64(u64::from(HEIGHT))),
                 ];
                 if let Some(v) = self.version {

@@ -58,7 +58,7 @@ fn getroutes_paths_use_the_far_end_of_each_hop() {
         .iter()
         .map(|h| {
             let keep = ["short_channel_id_dir", "next_node_id", "amount_msat", "delay"];
-            Value::Object(h.as_object().unwrap().iter().filter(|(k, _)| keep.contains(&k.as_str())).cloned().collect())
+            Value::Object(h.as_object().unwrap().iter().filter(|(k, _)| keep.contains(&k.as_ref())).cloned().collect())
         })
         .collect();
     let old_route = json::object([

@@ -11,7 +11,7 @@ use crate::hex;
 use crate::json::{Value, object};
 
 fn path_json(p: &BlindedPath) -> Value {
-    let mut m: Vec<(String, Value)> = Vec::new();
+    let mut m: Vec<(crate::json::Key, Value)> = Vec::new();
     match p.first_node {
         FirstNode::Node(id) => m.push(("first_node_id".into(), Value::String(id.to_hex()))),
         FirstNode::Channel { scid, direction } => {
@@ -46,8 +46,8 @@ fn paths_json(p: &[BlindedPath]) -> Value {
 /// and, given `now`, `expired`.
 pub fn bolt12_json(b: &bolt12::Bolt12, now: Option<u64>) -> Value {
     let f = &b.fields;
-    let mut m: Vec<(String, Value)> = alloc::vec![
-        (String::from("type"), Value::str(b.kind.name())),
+    let mut m: Vec<(crate::json::Key, Value)> = alloc::vec![
+        ("type".into(), Value::str(b.kind.name())),
         (
             "tlvs".into(),
             Value::Array(
@@ -64,9 +64,9 @@ pub fn bolt12_json(b: &bolt12::Bolt12, now: Option<u64>) -> Value {
             ),
         ),
     ];
-    let mut put = |k: &str, v: Option<Value>| {
+    let mut put = |k: &'static str, v: Option<Value>| {
         if let Some(v) = v {
-            m.push((String::from(k), v));
+            m.push((k.into(), v));
         }
     };
     let hexv = |b: &Option<Vec<u8>>| b.as_ref().map(|b| Value::String(hex::encode(b)));

@@ -81,7 +81,7 @@ pub fn run(
 /// The error as the CLI prints it: `{"code","error","message","field"?}`.
 pub fn error_json(e: &Error) -> Value {
     let mut m = alloc::vec![
-        (String::from("code"), Value::Number(format!("{}", e.rpc_code()))),
+        ("code".into(), Value::Number(format!("{}", e.rpc_code()))),
         ("error".into(), Value::str(e.code())),
         ("message".into(), Value::String(format!("{e}"))),
     ];
@@ -105,7 +105,7 @@ pub fn short_channel_id(s: &str) -> Result<Value, Error> {
             .map_err(|e| Error::from(e).in_field("short_channel_id"))?,
     };
     let mut out = alloc::vec![
-        (String::from("short_channel_id"), Value::String(scid.to_string_form())),
+        ("short_channel_id".into(), Value::String(scid.to_string_form())),
         ("block".into(), Value::u64(u64::from(scid.block()))),
         ("tx_index".into(), Value::u64(u64::from(scid.tx_index()))),
         ("output".into(), Value::u64(u64::from(scid.output()))),

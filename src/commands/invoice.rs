@@ -35,7 +35,7 @@ pub fn invoice_json(inv: &crate::bolt11::Invoice, now: Option<u64>) -> Value {
         })
         .collect();
     let mut m = alloc::vec![
-        (String::from("network"), Value::str(inv.network.prefix())),
+        ("network".into(), Value::str(inv.network.prefix())),
         ("chain".into(), Value::str(inv.network.name())),
         ("amount_msat".into(), inv.amount.map_or(Value::Null, |a| Value::String(a.to_decimal_string()))),
         ("timestamp".into(), Value::u64(inv.timestamp)),
@@ -117,11 +117,11 @@ pub(crate) fn with_invoice(input: &Value, for_pay: bool) -> Result<(Value, Optio
     use crate::bolt11::{Bolt11Error, check_same};
     let Some(text) = opt_str_param(input, "bolt11")? else { return Ok((input.clone(), None)) };
     let inv = crate::bolt11::decode(&text).map_err(|e| Error::from(e).in_field("bolt11"))?;
-    let mut m: Vec<(String, Value)> = input.as_object().map(<[_]>::to_vec).unwrap_or_default();
+    let mut m: Vec<(crate::json::Key, Value)> = input.as_object().map(<[_]>::to_vec).unwrap_or_default();
     let given = |k: &str| !matches!(input.get(k), None | Some(Value::Null));
-    let mut set = |k: &str, v: Value| match m.iter_mut().find(|(key, _)| key == k) {
+    let mut set = |k: &'static str, v: Value| match m.iter_mut().find(|(key, _)| key == k) {
         Some(slot) => slot.1 = v,
-        None => m.push((String::from(k), v)),
+        None => m.push((k.into(), v)),
     };
     // The node gets the invoice itself, without `lightning:` or whitespace around it.
     set("bolt11", Value::String(String::from(crate::bolt11::normalize(&text))));
@@ -190,8 +190,8 @@ pub fn payment_string_parse(input: &Value) -> Result<Value, Error> {
     let now = opt_u64_param(input, "now")?;
     let parsed = crate::paystring::parse(text).map_err(|e| Error::from(e).in_field("payment_string"))?;
     let s = |v: &str| Value::String(String::from(v));
-    let mut m: Vec<(String, Value)> = Vec::new();
-    let mut put = |k: &str, v: Value| m.push((String::from(k), v));
+    let mut m: Vec<(crate::json::Key, Value)> = Vec::new();
+    let mut put = |k: &'static str, v: Value| m.push((k.into(), v));
     match &parsed.what {
         P::Bolt11 { invoice, decoded } => {
             put("kind", s("bolt11"));
@@ -239,7 +239,7 @@ pub fn payment_string_parse(input: &Value) -> Result<Value, Error> {
         put("scheme", s(scheme));
     }
     if let Some(c) = &parsed.on_chain {
-        let mut o = alloc::vec![(String::from("address"), s(&c.address))];
+        let mut o = alloc::vec![("address".into(), s(&c.address))];
         if let Some(a) = c.amount {
             o.push(("amount_msat".into(), Value::String(a.to_decimal_string())));
         }

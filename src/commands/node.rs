@@ -30,8 +30,8 @@ pub(crate) fn send_options(input: &Value, secret: Option<[u8; 32]>) -> Result<cr
     })
 }
 
-pub(crate) fn request_json(r: crate::rpc::Request, extra: Vec<(String, Value)>) -> Value {
-    let mut m = alloc::vec![(String::from("method"), Value::str(r.method)), ("params".into(), r.params)];
+pub(crate) fn request_json(r: crate::rpc::Request, extra: Vec<(crate::json::Key, Value)>) -> Value {
+    let mut m = alloc::vec![("method".into(), Value::str(r.method)), ("params".into(), r.params)];
     m.extend(extra);
     Value::Object(m)
 }
@@ -49,7 +49,7 @@ pub(crate) fn attempt_json(
     let last = route.hops.last();
     let delivered = last.map_or(Msat(0), |h| h.amount);
     let mut m = alloc::vec![
-        (String::from("payment_hash"), Value::String(hex::encode(hash))),
+        ("payment_hash".into(), Value::String(hex::encode(hash))),
         ("partid".into(), Value::u64(partid.unwrap_or(0))),
     ];
     if let Some(g) = groupid {
@@ -326,7 +326,7 @@ pub(crate) fn answer_value(input: &Value, field: &str) -> Result<Value, Error> {
 pub(crate) fn payment_json(p: &crate::rpc::Payment) -> Value {
     use crate::rpc::PaymentStatus;
     let mut m = alloc::vec![
-        (String::from("created_index"), Value::u64(p.created_index)),
+        ("created_index".into(), Value::u64(p.created_index)),
         ("payment_hash".into(), Value::String(hex::encode(&p.payment_hash))),
         ("groupid".into(), Value::u64(p.groupid)),
         ("partid".into(), Value::u64(p.partid)),
@@ -341,9 +341,9 @@ pub(crate) fn payment_json(p: &crate::rpc::Payment) -> Value {
         ("amount_sent_msat".into(), Value::String(p.amount_sent_msat.to_decimal_string())),
         ("created_at".into(), Value::u64(p.created_at)),
     ];
-    let mut opt = |k: &str, v: Option<Value>| {
+    let mut opt = |k: &'static str, v: Option<Value>| {
         if let Some(v) = v {
-            m.push((String::from(k), v));
+            m.push((k.into(), v));
         }
     };
     opt("destination", p.destination.map(|d| Value::String(d.to_hex())));
@@ -400,7 +400,7 @@ pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
                     .map(|(ppm, r)| {
                         let mut m = Vec::new();
                         if let Some(p) = ppm {
-                            m.push((String::from("probability_ppm"), Value::u64(p)));
+                            m.push(("probability_ppm".into(), Value::u64(p)));
                         }
                         m.push(("route".into(), r.to_json()));
                         Value::Object(m)
@@ -411,12 +411,12 @@ pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
         "getinfo" => {
             let info = crate::rpc::getinfo_answer(&v).map_err(bad)?;
             let mut m = alloc::vec![
-                (String::from("id"), Value::String(info.id.to_hex())),
+                ("id".into(), Value::String(info.id.to_hex())),
                 ("blockheight".into(), Value::u64(u64::from(info.blockheight))),
             ];
             for (k, x) in [("network", info.network), ("alias", info.alias), ("color", info.color)] {
                 if let Some(x) = x {
-                    m.push((String::from(k), Value::String(x)));
+                    m.push((k.into(), Value::String(x)));
                 }
             }
             Value::Object(m)
@@ -424,7 +424,7 @@ pub fn rpc_answer(input: &Value) -> Result<Value, Error> {
         "invoice" => {
             let inv = crate::rpc::invoice_answer(&v).map_err(bad)?;
             let mut m = alloc::vec![
-                (String::from("bolt11"), Value::String(inv.bolt11)),
+                ("bolt11".into(), Value::String(inv.bolt11)),
                 ("payment_hash".into(), Value::String(hex::encode(&inv.decoded.payment_hash))),
                 ("payment_secret".into(), Value::String(hex::encode(&inv.decoded.payment_secret))),
                 ("payee".into(), Value::String(inv.decoded.payee.to_hex())),
@@ -465,7 +465,7 @@ pub fn rpc_error(input: &Value) -> Result<Value, Error> {
     Ok(match crate::rpc::node_error(&v, route.as_ref(), secrets.as_deref()).map_err(Error::BadAnswer)? {
         crate::rpc::NodeError::Routing(f) => {
             // As `failure decode` gives them for the same reply: who sent it, what it said.
-            let mut out: Vec<(String, Value)> = Vec::new();
+            let mut out: Vec<(crate::json::Key, Value)> = Vec::new();
             if let (Some(i), Some(raw)) = (f.erring_index.and_then(|i| i.checked_sub(1)), &f.raw_message) {
                 out.push(("origin_index".into(), Value::u64(u64::from(i))));
                 out.push(("failure_message".into(), Value::String(hex::encode(raw))));

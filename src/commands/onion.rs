@@ -57,7 +57,7 @@ pub fn onion_generate(input: &Value, random_key: Option<[u8; 32]>) -> Result<Val
 }
 
 pub(crate) fn payload_json(p: &HopPayload) -> Value {
-    let mut m: Vec<(String, Value)> = Vec::new();
+    let mut m: Vec<(crate::json::Key, Value)> = Vec::new();
     if let Some(a) = p.amt_to_forward {
         m.push(("amt_to_forward".into(), Value::String(a.to_decimal_string())));
     }
@@ -90,7 +90,9 @@ pub(crate) fn payload_json(p: &HopPayload) -> Value {
         let recs = p
             .unknown
             .iter()
-            .map(|r| (crate::json::u64_to_string(r.tlv_type), Value::String(hex::encode(&r.value))))
+            .map(|r| {
+                (crate::json::Key::Owned(crate::json::u64_to_string(r.tlv_type)), Value::String(hex::encode(&r.value)))
+            })
             .collect();
         m.push(("unknown_records".into(), Value::Object(recs)));
     }

@@ -138,8 +138,8 @@ pub(crate) fn known_keys(v: &Value, path: &str, known: &[&'static str]) -> Resul
 pub(crate) fn known_keys_in(v: &Value, path: &str, known: &[&[&'static str]]) -> Result<(), Error> {
     let Some(members) = v.as_object() else { return Ok(()) };
     for (k, _) in members {
-        if !known.iter().any(|g| g.contains(&k.as_str())) {
-            let field = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+        if !known.iter().any(|g| g.contains(&k.as_ref())) {
+            let field = if path.is_empty() { alloc::string::String::from(k.as_ref()) } else { format!("{path}.{k}") };
             return Err(Error::UnknownField { field, suggestion: closest(k, known) });
         }
     }

@@ -189,7 +189,7 @@ fn bolt12_config(input: &Value, text: &str) -> Result<crate::payment::PayConfig,
     if blinded.is_empty() {
         return Err(bad("an invoice with a path whose introduction node is named by its id"));
     }
-    let mut m: Vec<(String, Value)> = input
+    let mut m: Vec<(crate::json::Key, Value)> = input
         .as_object()
         .unwrap_or_default()
         .iter()
@@ -241,7 +241,7 @@ pub fn keysend_config(
     known_keys(input, "", KEYSEND_KEYS)?;
     let given = |k: &str| !matches!(input.get(k), None | Some(Value::Null));
     // Core Lightning's names, or ours: one of each pair.
-    let mut renamed: Vec<(String, Value)> = Vec::new();
+    let mut renamed: Vec<(crate::json::Key, Value)> = Vec::new();
     for (cln, ours) in [("extratlvs", "custom_records"), ("maxfee", "maxfee_msat"), ("maxdelay", "max_delay")] {
         if given(cln) && given(ours) {
             return Err(Error::Param { field: cln.into(), expected: "absent when its other name is given" });
@@ -267,13 +267,13 @@ pub fn keysend_config(
     }
     let route_hints = routehints_param(input)?;
     for (k, v) in input.as_object().unwrap_or_default() {
-        let key = match k.as_str() {
+        let key = match k.as_ref() {
             "extratlvs" | "custom_records" | "routehints" => continue,
             "maxfee" => "maxfee_msat",
             "maxdelay" => "max_delay",
             k => k,
         };
-        renamed.push((String::from(key), v.clone()));
+        renamed.push((String::from(key).into(), v.clone()));
     }
     renamed.push(("payment_hash".into(), Value::String(hex::encode(&preimage.payment_hash()))));
     // Core Lightning's names read first, so an error names the field as it was passed.
@@ -423,7 +423,7 @@ pub(crate) fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> V
     use crate::payment::PayError;
     let err = |code: i64, name: &str, message: String, routing: Option<&failure::RoutingFailure>| {
         let mut m = alloc::vec![
-            (String::from("code"), Value::Number(format!("{code}"))),
+            ("code".into(), Value::Number(format!("{code}"))),
             ("error".into(), Value::str(name)),
             ("message".into(), Value::String(message)),
         ];
@@ -495,7 +495,7 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                 Stage::Settle(n) => ("settle", Some(n)),
             };
             let mut m = alloc::vec![(
-                String::from("lane"),
+                "lane".into(),
                 match lane {
                     Lane::Main => Value::str("main"),
                     Lane::Part(n) => Value::u64(u64::from(n)),
@@ -528,7 +528,7 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                     // A blinded payment's route ends at the path's introduction node: the record
                     // names the payee and what it receives (the same-hash rules compare them).
                     for (k, v) in rec.iter_mut() {
-                        match k.as_str() {
+                        match k.as_ref() {
                             "destination" => *v = Value::String(payer.config().destination.to_hex()),
                             "amount_msat" => *v = Value::String(a.amount.to_decimal_string()),
                             _ => {}
@@ -560,10 +560,8 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
             Value::Object(m)
         }
         Step::Done(out) => {
-            let mut m = alloc::vec![(
-                String::from("status"),
-                Value::str(if out.preimage.is_some() { "complete" } else { "failed" })
-            )];
+            let mut m =
+                alloc::vec![("status".into(), Value::str(if out.preimage.is_some() { "complete" } else { "failed" }))];
             if let Some(p) = out.preimage {
                 m.push(("payment_preimage".into(), Value::String(hex::encode(&p))));
                 // What the paid parts cost: the amount asked, what they sent, the fees.
@@ -589,7 +587,7 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                 .iter()
                 .map(|a| {
                     let mut o = alloc::vec![
-                        (String::from("number"), Value::u64(u64::from(a.number))),
+                        ("number".into(), Value::u64(u64::from(a.number))),
                         ("status".into(), Value::str(status_str(a.status))),
                         ("partid".into(), Value::u64(a.partid)),
                         ("groupid".into(), Value::String(crate::json::u64_to_string(a.groupid))),

@@ -1,6 +1,5 @@
 //! Failure replies (`failure wrap`/`decode`/`create`/`forward`) and channel updates.
 
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
@@ -46,7 +45,7 @@ pub fn failure_wrap(input: &Value) -> Result<Value, Error> {
     match holds {
         None => {
             let reply = failure::reply_from_hop(&secrets, k, &message).unwrap_or_default();
-            out.push((String::from("reply"), Value::String(hex::encode(&reply))));
+            out.push(("reply".into(), Value::String(hex::encode(&reply))));
         }
         Some(holds) => {
             let mut pkt = failure::failure_packet(&secrets[k], &message);
@@ -56,8 +55,8 @@ pub fn failure_wrap(input: &Value) -> Result<Value, Error> {
                 att = failure::add_attribution(&secrets[j], &pkt, Some(&att), holds[j]);
                 failure::wrap_reply(&secrets[j], &mut pkt);
             }
-            out.push((String::from("reply"), Value::String(hex::encode(&pkt))));
-            out.push((String::from("attribution_data"), Value::String(hex::encode(&att.0))));
+            out.push(("reply".into(), Value::String(hex::encode(&pkt))));
+            out.push(("attribution_data".into(), Value::String(hex::encode(&att.0))));
         }
     }
     Ok(Value::Object(out))
@@ -90,7 +89,7 @@ pub fn failure_decode(input: &Value) -> Result<Value, Error> {
     };
     let decoded = failure::decode_reply(&secrets, &reply, attribution.as_ref());
     let f = failure::RoutingFailure::from_decoded(&decoded, secrets.len(), &reply, route.as_ref());
-    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut out: Vec<(crate::json::Key, Value)> = Vec::new();
     if let Ok(d) = &decoded.result {
         out.push(("origin_index".into(), Value::u64(d.origin_index as u64)));
         out.push(("failure_message".into(), Value::String(hex::encode(&d.message))));
@@ -147,7 +146,7 @@ pub fn channel_update_decode(input: &Value) -> Result<Value, Error> {
     let mut f = failure::RoutingFailure { channel_update_decoded: Some(u), ..Default::default() };
     f.channel_update_verified = verified;
     let fields = f.to_json().get("channel_update_fields").cloned().unwrap_or(Value::Null);
-    let mut out = alloc::vec![(String::from("fields"), fields)];
+    let mut out = alloc::vec![("fields".into(), fields)];
     if let Some(v) = verified {
         out.push(("verified".into(), Value::Bool(v)));
     }

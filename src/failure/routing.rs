@@ -298,8 +298,8 @@ impl RoutingFailure {
     /// The object as JSON: the man page's field names, hex for bytes, decimal strings for
     /// amounts that can pass 2^53.
     pub fn to_json(&self) -> Value {
-        let mut m: Vec<(String, Value)> = Vec::new();
-        let mut put = |k: &str, v: Value| m.push((String::from(k), v));
+        let mut m: Vec<(crate::json::Key, Value)> = Vec::new();
+        let mut put = |k: &'static str, v: Value| m.push((k.into(), v));
         put("code", Value::Number(format!("{}", self.code)));
         put("message", Value::String(self.message.clone()));
         if let Some(i) = self.erring_index {
@@ -358,8 +358,8 @@ impl RoutingFailure {
 }
 
 fn message_json(f: &FailureMessage) -> Value {
-    let mut m: Vec<(String, Value)> = Vec::new();
-    let mut put = |k: &str, v: Value| m.push((String::from(k), v));
+    let mut m: Vec<(crate::json::Key, Value)> = Vec::new();
+    let mut put = |k: &'static str, v: Value| m.push((k.into(), v));
     put("code", Value::u64(u64::from(f.code)));
     if let Some(n) = f.name() {
         put("name", Value::str(n));
@@ -406,7 +406,7 @@ fn message_json(f: &FailureMessage) -> Value {
 
 fn update_json(u: &ChannelUpdate) -> Value {
     let mut m = alloc::vec![
-        (String::from("short_channel_id"), Value::String(u.short_channel_id.to_string_form())),
+        ("short_channel_id".into(), Value::String(u.short_channel_id.to_string_form())),
         ("chain_hash".into(), Value::String(hex::encode(&u.chain_hash))),
         ("timestamp".into(), Value::u64(u64::from(u.timestamp))),
         ("message_flags".into(), Value::u64(u64::from(u.message_flags))),
