@@ -252,7 +252,7 @@ fn to_value_at(js: &JsValue, key: &str, path: &Path<'_>, depth: usize, strict: b
                 continue;
             }
             let sk = snake(&k);
-            let strict = strict && !(depth == 0 && matches!(sk.as_ref(), "answer" | "error"));
+            let strict = strict && !(depth == 0 && matches!(sk.as_str(), "answer" | "error"));
             let value = to_value_at(&v, &sk, &Path::Key(path, &k), depth + 1, strict)?;
             members.push((sk.into(), value));
         }
