@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { startStaticServer } from '../tests/js/static-server.mjs';
 import { launchChromium } from '../tests/js/chromium.mjs';
 import * as peers from './bench/peers.mjs';
-import { nodeCold, workerdCold } from './bench/cold.mjs';
+import { chromiumCold, nodeCold, workerdCold } from './bench/cold.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
 const shared = resolve(root, '..', 'shared');
@@ -171,6 +171,12 @@ console.log('  entry               variant               import   warmUp   first
 for (const [k, r] of Object.entries(nc)) {
   const [entry, variant] = k.split('|');
   console.log(`  ${entry.padEnd(18)}  ${variant.padEnd(18)}  ${f1(r.import).padStart(6)} ms ${f1(r.warmUp).padStart(5)} ms  ${f1(r.first).padStart(8)} ms  ${f1(r.firstFail).padStart(12)} ms  ${f1(r.warm).padStart(10)} ms  ${r.ratio.toFixed(1).padStart(5)}×`);
+}
+const cc = await chromiumCold(pkgDir, shared, coldRuns, { startStaticServer, launchChromium });
+console.log(`\ncold start in Chromium (ln-sendpay's browser entry): ${coldRuns} fresh contexts per row, interleaved, medians (Chromium's timer is coarse: ±0.1 ms)`);
+console.log('  row                                           init()   first onion   warm onion   ratio');
+for (const [k, r] of Object.entries(cc)) {
+  console.log(`  ${k.padEnd(44)} ${f1(r.init).padStart(6)} ms  ${f1(r.first).padStart(9)} ms  ${f1(r.warm).padStart(8)} ms  ${r.ratio.toFixed(1).padStart(5)}×`);
 }
 const wc = await workerdCold(root, pkgDir, shared, {
   'ln-sendpay/onion': { entry: 'onion.workerd.js', glue: 'onion/ln_sendpay_onion.js', wasm: 'onion/ln_sendpay_onion_bg.wasm' },

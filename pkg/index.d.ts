@@ -417,9 +417,9 @@ export interface WarmUpResult {
  * compiled and tiered up the code, k256 has built its tables. Once per module unless
  * `again: true`. The workerd entries call it at module scope (10 rounds); the Node entries
  * (`ln-sendpay`, `ln-sendpay/onion`) prime at import with one 2-hop onion (compiled code and
- * k256's table, ~10 ms), which takes the first onion from ~12x a warm one to ~2-4x; warmUp()
- * at start-up (e.g. before a server listens) takes it to ~1x, and in a page call it when idle.
- * See docs/bench.md, "Cold start".
+ * k256's table, ~10 ms), which takes the first onion from ~12x a warm one to ~2-4x, and the
+ * browser entries do the same in a task of their own once init() has resolved; warmUp() at
+ * start-up (e.g. before a server listens) takes it to ~1x. See docs/bench.md, "Cold start".
  */
 export declare function warmUp(options?: { rounds?: number; again?: boolean }): WarmUpResult;
 

@@ -236,3 +236,67 @@ export async function workerdCold(root, pkgDir, shared, entries, runs) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Chromium: `runs` fresh browser contexts per row, interleaved; each page imports the main
+ * entry, awaits init(), optionally waits `pause` ms (a user reaching "pay"), then times its
+ * first 5-hop createOnion and 30 more for the warm median. Rows: the entry without its
+ * after-init priming (a copy in a temporary tree), and the shipped entry with and without the
+ * pause (without it the first onion runs before the priming task).
+ */
+export async function chromiumCold(pkgDir, shared, runs, { startStaticServer, launchChromium }) {
+  const dir = mkdtempSync(join(tmpdir(), 'ln-sendpay-chromium-cold-'));
+  cpSync(pkgDir, join(dir, 'main/pkg'), { recursive: true });
+  cpSync(shared, join(dir, 'shared'), { recursive: true });
+  const shipped = readFileSync(join(pkgDir, 'index.web.js'), 'utf8');
+  const unprimed = shipped.replace(/^ {2}afterReady: \(\) => prime\(createOnion\),$/m, '');
+  if (unprimed === shipped) throw new Error('index.web.js: no afterReady priming line to take out');
+  writeFileSync(join(dir, 'main/pkg/noprime.index.web.js'), unprimed);
+  writeFileSync(
+    join(dir, 'main/cold.html'),
+    `<!doctype html><meta charset="utf-8"><script type="module">
+const q = new URLSearchParams(location.search);
+const V = await (await fetch('/shared/vectors/bolt04/onion-test.json')).json();
+const req = { sessionKey: '11'.repeat(32), associatedData: V.generate.associated_data, hops: V.generate.hops };
+const t0 = performance.now();
+const ln = await import('/pkg/' + q.get('entry'));
+await ln.init();
+const t1 = performance.now();
+if (Number(q.get('pause'))) await new Promise((r) => setTimeout(r, Number(q.get('pause'))));
+let s = performance.now(); ln.createOnion(req); const first = performance.now() - s;
+const t = []; for (let i = 0; i < 30; i++) { s = performance.now(); ln.createOnion(req); t.push(performance.now() - s); }
+t.sort((a, b) => a - b);
+window.__r = { init: t1 - t0, first, warm: t[15] };
+</script>`,
+  );
+  const rows = [
+    ['not primed, first onion 50 ms after init()', 'noprime.index.web.js', 50],
+    ['primed, first onion right after init()', 'index.web.js', 0],
+    ['primed, first onion 50 ms after init()', 'index.web.js', 50],
+  ];
+  const { server, url } = await startStaticServer(join(dir, 'main'));
+  const browser = await launchChromium();
+  const out = {};
+  try {
+    for (let r = 0; r < runs; r++) {
+      for (const [name, entry, pause] of rows) {
+        const ctx = await browser.newContext();
+        try {
+          const page = await ctx.newPage();
+          await page.goto(`${url}/cold.html?entry=${entry}&pause=${pause}`);
+          await page.waitForFunction(() => window.__r, null, { timeout: 60_000 });
+          (out[name] ??= []).push(await page.evaluate(() => window.__r));
+        } finally {
+          await ctx.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return Object.fromEntries(
+    Object.entries(out).map(([k, xs]) => [k, { init: median(xs.map((x) => x.init)), first: median(xs.map((x) => x.first)), warm: median(xs.map((x) => x.warm)), ratio: median(xs.map((x) => x.first / x.warm)) }]),
+  );
+}

@@ -17,9 +17,10 @@ function loadError(message, cause) {
 /**
  * `initWasm`: the glue's default export; `besideThisFile`: a function giving the .wasm's URL
  * (a literal `new URL('./x.wasm', import.meta.url)` in the entry, which bundlers follow);
- * `module`: the readiness key; `file` and `subpath`: for messages.
+ * `module`: the readiness key; `file` and `subpath`: for messages; `afterReady`: run once in a
+ * task of its own after the first successful init() (the entries prime the onion path there).
  */
-export function webInit({ initWasm, besideThisFile, module, file, subpath }) {
+export function webInit({ initWasm, besideThisFile, module, file, subpath, afterReady }) {
   const how =
     `If your bundler does not copy the .wasm (esbuild), import it: \`import wasm from '${subpath}/${file}'\` ` +
     '(esbuild --loader:.wasm=file) and call `init(wasm)`.';
@@ -50,6 +51,8 @@ export function webInit({ initWasm, besideThisFile, module, file, subpath }) {
           throw loadError(`ln-sendpay: could not load its WebAssembly${from}: ${cause && cause.message ? cause.message : String(cause)}. ${how}${engine}`, cause);
         }
         markReady(module);
+        // In its own task, so init() resolves first and the page's next work is not delayed.
+        if (afterReady) setTimeout(afterReady, 0);
       })().catch((e) => {
         pending = undefined;
         throw e;

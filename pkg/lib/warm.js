@@ -35,16 +35,17 @@ const REPLY =
 
 const now = () => (globalThis.performance ? performance.now() : Date.now());
 
-let primed;
+let primedWith;
 
 /**
- * The Node entries' import-time priming: one 2-hop onion on the vector's session key and first
+ * The Node entries' import-time priming (and the browser entries', in a task of their own once
+ * init() has resolved): one 2-hop onion on the vector's session key and first
  * two hops (its shared secrets are the vector's first two), so V8 has compiled the onion path
  * (lazily, with Liftoff: two hops reach the blinding of the next hop's key, which one hop
  * skips) and k256 has built its basepoint table before the app's first onion. Measured
  * (docs/bench.md): ~10 ms more import, and the first 5-hop onion ~3x a warm one instead of
- * ~12x (1 hop: ~4x); import plus first onion costs no more than before. Not done in browsers
- * (the page's main thread) nor for the hop module (tests, the CLI).
+ * ~12x (1 hop: ~4x); import plus first onion costs no more than before. Not done for the hop
+ * module (tests, the CLI) nor in the workerd entries (they run warmUp() at start-up).
  */
 export function prime(createOnion) {
   const t0 = now();
@@ -52,13 +53,13 @@ export function prime(createOnion) {
   if (made.sharedSecrets.join() !== SECRETS.slice(0, 2).join()) {
     throw new LnSendpayError('ln-sendpay: priming at import: the BOLT #4 vector did not come out right: this build is broken', -1, { error: 'WARMUP_MISMATCH' });
   }
-  primed = { ms: now() - t0 };
-  return primed;
+  primedWith = { ms: now() - t0 };
+  return primedWith;
 }
 
-/** What the import-time priming did (`undefined` where it is not done); for tests and the bench. */
-export function primedAtImport() {
-  return primed;
+/** What the priming did (`undefined` before it ran, or where it is not done); for tests and the bench. */
+export function primed() {
+  return primedWith;
 }
 
 /** warmUp() over an entry's own functions (each module is warmed apart). */

@@ -47,7 +47,7 @@ test('Node entries: the main and onion modules primed at import (a 2-hop onion o
   const warmUrl = new URL(`file://${join(import.meta.dirname, 'node_modules/ln-sendpay/lib/warm.js')}`).href;
   for (const [entry, expected] of [['ln-sendpay', true], ['ln-sendpay/onion', true], ['ln-sendpay/hop', false]]) {
     // A process each: one process's entries share the priming state.
-    const script = `await import('${entry}'); const w = await import('${warmUrl}'); console.log(JSON.stringify(w.primedAtImport() ?? null));`;
+    const script = `await import('${entry}'); const w = await import('${warmUrl}'); console.log(JSON.stringify(w.primed() ?? null));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: import.meta.dirname });
     assert.equal(r.status, 0, r.stderr);
     const primed = JSON.parse(r.stdout);
