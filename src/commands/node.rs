@@ -36,18 +36,20 @@ pub(crate) fn request_json(r: crate::rpc::Request, extra: Vec<(crate::json::Key,
     Value::Object(m)
 }
 
-/// What the client records of a send: hash, part, group, destination, the man page's
-/// `msatoshi` (what the payment is for: the same-hash rules compare it) and the amount the
-/// route delivers.
+/// What the client records of a send (its members): hash, part, group, destination, the man
+/// page's `msatoshi` (what the payment is for: the same-hash rules compare it) and the amount
+/// delivered: to `deliver`'s payee when the route ends before it (at a blinded path's
+/// introduction node, as `sendonion` says), else to the route's last hop.
 pub(crate) fn attempt_json(
     hash: &[u8; 32],
     partid: Option<u64>,
     groupid: Option<u64>,
     msatoshi: Option<Msat>,
     route: &Route,
-) -> Value {
-    let last = route.hops.last();
-    let delivered = last.map_or(Msat(0), |h| h.amount);
+    deliver: Option<(NodeId, Msat)>,
+) -> Vec<(crate::json::Key, Value)> {
+    let end = deliver.or_else(|| route.hops.last().map(|h| (h.node_id, h.amount)));
+    let delivered = end.map_or(Msat(0), |(_, a)| a);
     let mut m = alloc::vec![
         ("payment_hash".into(), Value::String(hex::encode(hash))),
         ("partid".into(), Value::u64(partid.unwrap_or(0))),
@@ -57,7 +59,7 @@ pub(crate) fn attempt_json(
         m.push(("groupid".into(), Value::String(crate::json::u64_to_string(g))));
     }
     m.extend([
-        ("destination".into(), last.map_or(Value::Null, |h| Value::String(h.node_id.to_hex()))),
+        ("destination".into(), end.map_or(Value::Null, |(to, _)| Value::String(to.to_hex()))),
         ("msatoshi".into(), Value::String(msatoshi.unwrap_or(delivered).to_decimal_string())),
         ("amount_msat".into(), Value::String(delivered.to_decimal_string())),
         (
@@ -67,7 +69,7 @@ pub(crate) fn attempt_json(
         // As JSON text: it stores and travels as a plain string, and reads back exactly.
         ("route".into(), Value::String(route.to_json().to_json())),
     ]);
-    Value::Object(m)
+    m
 }
 
 /// The man page's `msatoshi` of a send: the `amount_msat` (or `msatoshi`) given, else none
@@ -139,7 +141,14 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
                 ),
             };
             let o = send_options(input, secret)?;
-            let attempt = attempt_json(&payment_hash, o.partid, o.groupid, msatoshi_param(input), &route);
+            let attempt = Value::Object(attempt_json(
+                &payment_hash,
+                o.partid,
+                o.groupid,
+                msatoshi_param(input),
+                &route,
+                o.deliver,
+            ));
             request_json(crate::rpc::sendpay(&route, &payment_hash, &o), alloc::vec![("attempt".into(), attempt)])
         }
         "sendonion" => {
@@ -157,7 +166,14 @@ pub fn rpc_request(input: &Value, random_key: Option<[u8; 32]>) -> Result<Value,
             // The secret and metadata travel in the onion built here, not as parameters.
             let o =
                 crate::rpc::SendOptions { payment_secret: None, payment_metadata: None, ..send_options(input, None)? };
-            let attempt = attempt_json(&p.payment_hash, o.partid, o.groupid, msatoshi_param(input), &p.route);
+            let attempt = Value::Object(attempt_json(
+                &p.payment_hash,
+                o.partid,
+                o.groupid,
+                msatoshi_param(input),
+                &p.route,
+                o.deliver,
+            ));
             request_json(
                 crate::rpc::sendonion(onion.as_bytes(), &p.route, &p.payment_hash, &o),
                 alloc::vec![

@@ -518,23 +518,19 @@ pub fn pay_step_json(payer: &crate::payment::Payer, step: crate::payment::Step) 
                 ));
             }
             if let (Stage::Send(_), Some(a)) = (stage, about) {
-                let target = Some(payer.config().amount);
-                let mut rec =
-                    match attempt_json(&payer.payment_hash(), Some(a.partid), Some(a.groupid), target, &a.route) {
-                        Value::Object(m) => m,
-                        _ => Vec::new(),
-                    };
-                if !payer.config().blinded.is_empty() {
-                    // A blinded payment's route ends at the path's introduction node: the record
-                    // names the payee and what it receives (the same-hash rules compare them).
-                    for (k, v) in rec.iter_mut() {
-                        match k.as_ref() {
-                            "destination" => *v = Value::String(payer.config().destination.to_hex()),
-                            "amount_msat" => *v = Value::String(a.amount.to_decimal_string()),
-                            _ => {}
-                        }
-                    }
-                }
+                let cfg = payer.config();
+                // A blinded payment's route ends at the path's introduction node: the record
+                // names the payee and what it receives (the same-hash rules compare them), as
+                // the send does.
+                let deliver = (!cfg.blinded.is_empty()).then_some((cfg.destination, a.amount));
+                let mut rec = attempt_json(
+                    &payer.payment_hash(),
+                    Some(a.partid),
+                    Some(a.groupid),
+                    Some(cfg.amount),
+                    &a.route,
+                    deliver,
+                );
                 rec.push((
                     "shared_secrets".into(),
                     Value::Array(a.shared_secrets.iter().map(|s| Value::String(s.to_hex())).collect()),
