@@ -35,6 +35,11 @@ pub const DEFAULT_MIN_FINAL_CLTV: u64 = 18;
 
 pub(crate) const CHARSET: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
+/// Whether `b` mixes upper- and lower-case letters (bech32 strings are one case).
+pub(crate) fn mixed_case(b: &[u8]) -> bool {
+    b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase)
+}
+
 /// A lower-case bech32 character's 5-bit value (`CHARSET` inverted), or `None`.
 pub(crate) fn bech32_value(c: u8) -> Option<u8> {
     const REV: [u8; 128] = {
@@ -546,7 +551,7 @@ pub(crate) fn bech32_decode(s: &str) -> Result<(Vec<u8>, Vec<u8>), Bolt11Error> 
     if let Some(pos) = b.iter().position(|c| !(33..=126).contains(c)) {
         return Err(Bolt11Error::BadChar { pos });
     }
-    if b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase) {
+    if mixed_case(b) {
         return Err(Bolt11Error::MixedCase);
     }
     let lower = b.to_ascii_lowercase();

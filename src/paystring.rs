@@ -452,7 +452,7 @@ fn check_address(a: &str) -> Result<(), PayStringError> {
     let b = a.as_bytes();
     let lower = a.to_ascii_lowercase();
     let bech32 = ["bc1", "tb1", "bcrt1"].iter().find(|p| lower.starts_with(*p)).is_some_and(|p| {
-        !(b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase))
+        !crate::bolt11::mixed_case(b)
             && lower.len() <= 90
             && lower.len() >= p.len() + 6 + 8
             && lower.as_bytes()[p.len()..].iter().all(|c| crate::bolt11::bech32_value(*c).is_some())

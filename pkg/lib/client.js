@@ -7,7 +7,7 @@
 // and honours timeouts and AbortSignals.
 import * as raw from '../ln_sendpay.js';
 import { LnSendpayError, convertError, assertReady } from './error.js';
-import { snapshot, options } from './input.js';
+import { snapshot, options, hexOf } from './input.js';
 import { TRANSPORT_ERROR } from './transport.js';
 import { MemoryStore, KeyedLock, attemptKey } from './store.js';
 
@@ -62,7 +62,7 @@ function isNodeError(e) {
 }
 
 function hex(v) {
-  if (v instanceof Uint8Array) return Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (v instanceof Uint8Array) return hexOf(v);
   return typeof v === 'string' ? v.toLowerCase() : v;
 }
 
@@ -114,6 +114,15 @@ function lockConflict(current, wanted) {
   if (what.join('|') === mine.join('|')) return new LnSendpayError(`a ${op} for this payment hash is in progress`, PAY_IN_PROGRESS, { error: 'PAY_IN_PROGRESS' });
   return new LnSendpayError(`a payment for this hash is already being sent (${what.join(', ')} msat)`, PAY_RHASH_ALREADY_USED, { error: 'PAY_RHASH_ALREADY_USED' });
 }
+
+/** A payment's options: `{signal?, timeoutMs?, onProgress?}`, nothing else. */
+function payOptions(opts) {
+  const o = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
+  return o;
+}
+
+const newPayer = (safe) => new raw.Payer(safe);
 
 /** A call's options: `{signal?, timeoutMs?}`, nothing else. */
 function callOptions(opts) {
@@ -560,21 +569,20 @@ export class Client {
   async pay(args, opts = {}) {
     if (args !== null && typeof args === 'object' && args.offer !== undefined) {
       // The options are checked before the node is asked for anything.
-      const { onProgress } = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
-      if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
+      const { onProgress } = payOptions(opts);
       // An offer: its invoice first (fetched by the node, checked here), then that invoice.
       const { offer, amountMsat, quantity, payerNote, ...rest } = args;
       // (Fields left undefined are dropped where the request is read.)
       const fetched = await this.fetchInvoice({ offer, amountMsat, quantity, payerNote }, { signal: opts.signal, timeoutMs: opts.timeoutMs });
       try {
-        opts.onProgress?.({ stage: 'invoice', invoice: fetched });
+        onProgress?.({ stage: 'invoice', invoice: fetched });
       } catch {
         // a UI callback cannot break a payment
       }
-      const paid = await this.#payWith((safe) => new raw.Payer(safe), { ...rest, bolt12: fetched.invoice }, opts);
+      const paid = await this.#payWith(newPayer, { ...rest, bolt12: fetched.invoice }, opts);
       return { ...paid, bolt12: fetched.invoice };
     }
-    return this.#payWith((safe) => new raw.Payer(safe), args, opts);
+    return this.#payWith(newPayer, args, opts);
   }
 
   /**
@@ -598,8 +606,7 @@ export class Client {
 
   async #payWith(makePayer, args, opts) {
     assertReady('main');
-    const { onProgress, signal } = options(opts, ['signal', 'timeoutMs', 'onProgress'], 'options');
-    if (onProgress !== undefined && typeof onProgress !== 'function') throw new TypeError('options.onProgress: pass a function');
+    const { onProgress, signal } = payOptions(opts);
     const progress = (e) => {
       try {
         onProgress?.(e);

@@ -135,3 +135,8 @@ export function options(value, known, where) {
   }
   return value;
 }
+
+/** Bytes as lower-case hex. */
+export function hexOf(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

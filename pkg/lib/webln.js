@@ -4,7 +4,7 @@
 // calls out, the client's errors as WebLN's.
 import * as raw from '../ln_sendpay.js';
 import { LnSendpayError, assertReady } from './error.js';
-import { options } from './input.js';
+import { hexOf, options } from './input.js';
 
 /** WebLN's error names (the `webln` package's classes), by what went wrong. */
 const ROUTING_CODES = new Set([202, 203, 204, 205, 206, 210]);
@@ -42,7 +42,6 @@ function satsToMsat(v, field) {
 }
 
 const UTF8 = new TextEncoder();
-const hexOf = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** What this provider serves; the rest of WebLN's methods reject with UnsupportedMethodError. */
 const METHODS = ['enable', 'isEnabled', 'getInfo', 'sendPayment', 'keysend', 'makeInvoice', 'signMessage', 'verifyMessage', 'on', 'off'];

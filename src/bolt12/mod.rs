@@ -325,8 +325,7 @@ pub fn join(s: &str) -> Result<String, Bolt12Error> {
             out.push(c);
         }
     }
-    let b = out.as_bytes();
-    if b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase) {
+    if crate::bolt11::mixed_case(out.as_bytes()) {
         return Err(Bolt12Error::MixedCase);
     }
     Ok(out.to_ascii_lowercase())

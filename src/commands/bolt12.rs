@@ -110,7 +110,7 @@ pub fn bolt12_json(b: &bolt12::Bolt12, now: Option<u64>) -> Value {
                 p.iter()
                     .map(|x| {
                         object([
-                            ("fee_base_msat", Value::String(format!("{}", x.fee_base_msat))),
+                            ("fee_base_msat", Value::String(crate::json::u64_to_string(u64::from(x.fee_base_msat)))),
                             ("fee_proportional_millionths", Value::u64(u64::from(x.fee_proportional_millionths))),
                             ("cltv_expiry_delta", Value::u64(u64::from(x.cltv_expiry_delta))),
                             ("htlc_minimum_msat", Value::String(crate::json::u64_to_string(x.htlc_minimum_msat))),
@@ -181,12 +181,10 @@ pub fn bolt12_invoice_check(input: &Value) -> Result<Value, Error> {
             expected: "an invoice (lni1…) and its offer (lno1…)",
         });
     }
-    let bad = |m: MismatchError| {
-        Error::BadAnswer(crate::rpc::AnswerError { field: format!("invoice.{}", m.field), expected: m.reason })
-    };
     let wrong = |field: &str, expected: &'static str| {
         Error::BadAnswer(crate::rpc::AnswerError { field: format!("invoice.{field}"), expected })
     };
+    let bad = |m: MismatchError| wrong(&m.field, m.reason);
     bolt12::check_invoice(&inv, &offer, None).map_err(bad)?;
     let f = &inv.fields;
     let asked = amount_param(input, "amount_msat")?;

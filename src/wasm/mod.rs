@@ -322,11 +322,16 @@ fn to_js(v: &Value, key: &str, mode: Mode) -> JsValue {
     }
 }
 
-fn call(req: &JsValue, f: impl FnOnce(&Value) -> Result<Value, Error>) -> Result<JsValue, JsValue> {
-    if !req.is_object() || Array::is_array(req) {
-        return Err(type_error("request", "pass an object"));
+/// An argument that must be a plain object (`name` in the error), in the core's JSON model.
+fn object_arg(js: &JsValue, name: &str) -> Result<Value, JsValue> {
+    if !js.is_object() || Array::is_array(js) {
+        return Err(type_error(name, "pass an object"));
     }
-    let v = to_value(req, "", "")?;
+    to_value(js, "", "")
+}
+
+fn call(req: &JsValue, f: impl FnOnce(&Value) -> Result<Value, Error>) -> Result<JsValue, JsValue> {
+    let v = object_arg(req, "request")?;
     f(&v).map(|out| to_js(&out, "", Mode::Api)).map_err(|e| lib_error(&e))
 }
 

@@ -81,10 +81,7 @@ impl PayerJs {
     /// A payment (`{destination, amountMsat, paymentHash, paymentSecret?, ...}`).
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<PayerJs, JsValue> {
-        if !config.is_object() || Array::is_array(&config) {
-            return Err(type_error("config", "pass an object"));
-        }
-        let v = to_value(&config, "", "")?;
+        let v = object_arg(&config, "config")?;
         let cfg = commands::pay_config(&v).map_err(|e| lib_error(&e))?;
         Ok(PayerJs { inner: crate::payment::Payer::new(cfg) })
     }
@@ -92,10 +89,7 @@ impl PayerJs {
     /// A keysend (`{destination, amountMsat, customRecords?, maxfeeMsat?, ...}`): its preimage
     /// drawn here from `crypto.getRandomValues`, zeroized when the payer is freed.
     pub fn keysend(config: JsValue) -> Result<PayerJs, JsValue> {
-        if !config.is_object() || Array::is_array(&config) {
-            return Err(type_error("config", "pass an object"));
-        }
-        let v = to_value(&config, "", "")?;
+        let v = object_arg(&config, "config")?;
         let random = fresh_key().ok_or_else(no_randomness)?;
         let preimage = crate::payment::KeysendPreimage::new(&random);
         let cfg = commands::keysend_config(&v, &preimage).map_err(|e| lib_error(&e))?;

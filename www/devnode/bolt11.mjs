@@ -17,39 +17,27 @@ function polymod(values) {
   return chk;
 }
 const hrpExpand = (hrp) => [...[...hrp].map((c) => c.charCodeAt(0) >> 5), 0, ...[...hrp].map((c) => c.charCodeAt(0) & 31)];
-/** Bytes → 5-bit groups (zero-padded); `pad`=false keeps whole groups only for signing. */
-function toGroups(bytes) {
+/** Values of `from` bits → values of `to` bits, the last one zero-padded (bech32's regrouping). */
+function regroup(values, from, to) {
   const out = [];
   let acc = 0;
   let bits = 0;
-  for (const b of bytes) {
-    acc = (acc << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out.push((acc >> bits) & 31);
+  for (const v of values) {
+    acc = (acc << from) | v;
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push((acc >> bits) & ((1 << to) - 1));
     }
     acc &= (1 << bits) - 1;
   }
-  if (bits) out.push((acc << (5 - bits)) & 31);
+  if (bits) out.push((acc << (to - bits)) & ((1 << to) - 1));
   return out;
 }
-function toBytes(groups) {
-  const out = [];
-  let acc = 0;
-  let bits = 0;
-  for (const g of groups) {
-    acc = (acc << 5) | g;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((acc >> bits) & 0xff);
-      acc &= (1 << bits) - 1;
-    }
-  }
-  if (bits) out.push((acc << (8 - bits)) & 0xff);
-  return Buffer.from(out);
-}
+/** Bytes → 5-bit groups (zero-padded). */
+const toGroups = (bytes) => regroup(bytes, 8, 5);
+/** 5-bit groups → bytes (the last partial byte zero-padded). */
+const toBytes = (groups) => Buffer.from(regroup(groups, 5, 8));
 const intGroups = (n, min = 1) => {
   const g = [];
   for (let v = BigInt(n); v > 0n; v >>= 5n) g.unshift(Number(v & 31n));

@@ -317,6 +317,8 @@ struct Watch {
     /// Its share of the payment: what is routed again if it fails (a lone route may deliver
     /// more than its share: the man page's overpayment).
     share: Msat,
+    /// The blinded path it goes over (`None` for a payment without blinded paths).
+    path: Option<usize>,
 }
 
 /// A payment as a state machine: feed it the node's replies, send what it asks for.
@@ -364,10 +366,9 @@ pub struct Payer {
     failed_paths: Vec<bool>,
     /// Blinded paths that carry a part (in flight or paid): the next part prefers another.
     paths_in_use: Vec<bool>,
-    /// The blinded path the route request in flight is for, and each attempt's (`None` for a
-    /// payment without blinded paths).
+    /// The blinded path the route request in flight is for (`None` for a payment without
+    /// blinded paths).
     routing_path: Option<usize>,
-    attempt_paths: Vec<Option<usize>>,
 }
 
 const SETTLE_TRIES: u32 = 3;
@@ -421,7 +422,6 @@ impl Payer {
             failed_paths: alloc::vec![false; cfg_blinded_len],
             paths_in_use: alloc::vec![false; cfg_blinded_len],
             routing_path: None,
-            attempt_paths: Vec::new(),
         }
     }
 
@@ -489,6 +489,12 @@ impl Payer {
         // What ties the parts together: the payment secret, or (BOLT 12) the blinded paths.
         let tied = if self.cfg.blinded.is_empty() { self.cfg.payment_secret.is_some() } else { self.cfg.blinded_mpp };
         tied && self.cfg.router == Router::GetRoutes && self.cfg.max_parts != Some(1)
+    }
+
+    /// Whether a route request asks for one route: a payment in one part, or a blinded one
+    /// (its parts are split here, a path each).
+    fn one_route_per_request(&self) -> bool {
+        !self.multipart() || !self.cfg.blinded.is_empty()
     }
 
     fn done(&mut self, preimage: Option<[u8; 32]>, error: Option<PayError>) -> Step {

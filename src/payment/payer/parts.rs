@@ -179,7 +179,7 @@ impl Payer {
         let route = self.attempts[i].route.clone();
         let secrets = self.attempts[i].shared_secrets.clone();
         // A blinded attempt's onion goes on past the route (which names its first hops).
-        let path = self.attempt_paths.get(i).copied().flatten();
+        let path = self.watch[i].path;
         match rpc::node_error(e, Some(&route), Some(&secrets)) {
             Err(e) => {
                 self.stop_with(PayError::BadAnswer(e));
@@ -213,7 +213,7 @@ impl Payer {
                         && (f.code == PAY_TRY_OTHER_ROUTE
                             || f.erring_index.is_some_and(|k| (k as usize) < secrets.len()))
                     {
-                        self.unrouted = Msat(self.unrouted.0.saturating_add(self.watch[i].share.0));
+                        self.unrouted = Msat(self.unrouted.0.saturating_add(share.0));
                     } else {
                         self.stop_with(PayError::Routing(f));
                     }

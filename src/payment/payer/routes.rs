@@ -86,8 +86,7 @@ impl Payer {
                     // Nodes cannot be disabled through update-channel: retry without them.
                     return self.find_route(n);
                 }
-                // Blinded parts are split here, a path each: one route per request.
-                let one_part = !self.multipart() || !self.cfg.blinded.is_empty();
+                let one_part = self.one_route_per_request();
                 let mut layers = alloc::vec!["auto.localchans", "auto.sourcefree"];
                 if one_part && !self.maxparts_param {
                     layers.push("auto.no_mpp_support");
@@ -140,7 +139,7 @@ impl Payer {
             let last = self.attempts.iter().rev().find_map(|a| a.failure.clone());
             return self.end_or_stop(PayError::TooManyAttempts(last));
         }
-        if routes.is_empty() || (!one && (!self.multipart() || !self.cfg.blinded.is_empty())) {
+        if routes.is_empty() || (!one && self.one_route_per_request()) {
             let e =
                 crate::error::Error::Param { field: "routes".into(), expected: "one route (one part was asked for)" };
             return self.end_or_stop(PayError::BadRoute(e));
@@ -249,9 +248,8 @@ impl Payer {
                 },
             ),
         };
-        // A keysend preimage is in these copies: wiped once the onion is built.
-        let wipe = |fin: &mut FinalHopData| fin.custom_records.iter_mut().for_each(|(_, v)| v.zeroize());
-        wipe(&mut fin);
+        // A keysend preimage is in these copies: wiped once the payloads are built.
+        fin.custom_records.iter_mut().for_each(|(_, v)| v.zeroize());
         let mut frames = match built {
             Ok(f) => f,
             Err(e) => return self.end_or_stop(PayError::BadRoute(e.into())),
@@ -299,8 +297,7 @@ impl Payer {
             failure: None,
             layers,
         });
-        self.watch.push(Watch { share, ..Watch::default() });
-        self.attempt_paths.push(path);
+        self.watch.push(Watch { share, path, ..Watch::default() });
         if let Some(p) = path {
             self.paths_in_use[p] = true;
         }
