@@ -40,12 +40,15 @@ setup-chromium:
 ## of the one before: pkg/onion/ (`ln-sendpay/onion`: onions and failure decoding), pkg/ (the
 ## main entry: a paying wallet) and pkg/full/ (`ln-sendpay/hop` and `npx ln-sendpay`: plus
 ## the hop side and runCli). An app loads exactly one of them.
+## Each module also keeps a copy with its function names, under target/wasm-named/ (for
+## `make bench`'s sizes by area, examples/bench/areas.mjs).
 WASM_MODULES := wasm-onion:pkg/onion:ln_sendpay_onion wasm:pkg:ln_sendpay wasm-cli:pkg/full:ln_sendpay_full
 pkg: setup-wasm
 	@set -e; for m in $(WASM_MODULES); do IFS=: read feature dir name <<< "$$m"; \
 	  echo "cargo build --features $$feature → $$dir/$${name}_bg.wasm"; \
 	  RUSTFLAGS='$(WASM_RUSTFLAGS)' $(CARGO) build --quiet --lib --target $(WASM_TARGET) --no-default-features --features $$feature --profile wasm; \
 	  wasm-bindgen --target web --remove-name-section --remove-producers-section --out-dir $$dir --out-name $$name $(WASM_OUT); \
+	  wasm-bindgen --target web --out-dir target/wasm-named/$$dir --out-name $$name $(WASM_OUT); \
 	  rm -f $$dir/$$name.d.ts $$dir/$${name}_bg.wasm.d.ts; \
 	done
 	cp README.md LICENSE-MIT LICENSE-APACHE pkg/
@@ -118,6 +121,7 @@ test-fuzz fuzz-long: setup-fuzz
 test-js: pkg setup-node setup-chromium
 	$(CARGO) build --bin ln-sendpay
 	node tests/js/node-pack.mjs
+	node tests/js/areas.mjs
 	node tests/js/docs.mjs
 	node tests/js/browser.mjs
 	node tests/js/workerd.mjs

@@ -1,6 +1,6 @@
 // `make bench` (after examples/bench.rs's native figures), in one run so the ratios compare
 // like with like on this machine:
-//   1. every entry's .wasm, raw and gzip;
+//   1. every entry's .wasm, raw and gzip, and where its bytes go by area;
 //   2. the onion build (route JSON in → onion out) and an invoice decode natively, in Node
 //      and in headless Chromium;
 //   3. the peers in Node, interleaved: the same Sphinx on tiny-secp256k1 and @noble/curves
@@ -11,7 +11,7 @@
 // Medians; BENCH_SAMPLES (default 101, at least 50) samples each; BENCH_COLD_RUNS (default 9)
 // fresh processes or instances per cold figure. `--pkg DIR` benches another build.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { resolve, relative } from 'node:path';
@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { startStaticServer } from '../tests/js/static-server.mjs';
 import { launchChromium } from '../tests/js/chromium.mjs';
 import * as peers from './bench/peers.mjs';
+import { areas, areasTable } from './bench/areas.mjs';
 import { chromiumCold, nodeCold, workerdCold } from './bench/cold.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -37,6 +38,17 @@ for (const [entry, file] of [['ln-sendpay/onion', 'onion/ln_sendpay_onion_bg.was
   const wasm = readFileSync(resolve(pkgDir, file));
   const gzip = execFileSync('gzip', ['-9', '-c', resolve(pkgDir, file)]).length; // as `make pkg` prints
   console.log(`  ${entry.padEnd(18)} ${String(wasm.length).padStart(10)} ${String(gzip).padStart(9)} ${String(gzipSync(wasm, { level: 9 }).length).padStart(12)}`);
+}
+
+// 1b. Where each module's bytes go, by area (names from the copies `make pkg` keeps).
+console.log('\nwhere the bytes go: each area\'s gzip share is what the module\'s gzip loses with that area zeroed (shares overlap)');
+for (const [entry, file] of [['ln-sendpay/onion', 'onion/ln_sendpay_onion_bg.wasm'], ['ln-sendpay', 'ln_sendpay_bg.wasm'], ['ln-sendpay/hop', 'full/ln_sendpay_full_bg.wasm']]) {
+  const named = resolve(root, 'target/wasm-named/pkg', file);
+  if (!existsSync(named)) {
+    console.log(`  ${entry}: no named copy at ${relative(root, named)} (make pkg writes it)`);
+    continue;
+  }
+  console.log(areasTable(entry, areas(readFileSync(resolve(pkgDir, file)), readFileSync(named))));
 }
 
 // 2. Native, Node, Chromium.

@@ -1,0 +1,50 @@
+// `make bench`'s sizes by area (examples/bench/areas.mjs) read every module `make pkg` wrote:
+// each function falls in an area, the names come from the same module, and the split between
+// modules holds (the onion module has none of the wallet's code; the main module has no hop
+// side).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { areas, areasTable } from '../../examples/bench/areas.mjs';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const MODULES = {
+  'ln-sendpay/onion': 'pkg/onion/ln_sendpay_onion_bg.wasm',
+  'ln-sendpay': 'pkg/ln_sendpay_bg.wasm',
+  'ln-sendpay/hop': 'pkg/full/ln_sendpay_full_bg.wasm',
+};
+const WALLET = ['payments: Payer, guard, rpc', 'BOLT 11', 'BOLT 12', 'paste parser (paystring)'];
+const read = (file) => readFileSync(resolve(root, file));
+/** The same module with its names: `make pkg` writes it under target/wasm-named/. */
+const named = (file) => read(`target/wasm-named/${file}`);
+
+let failed = 0;
+const results = {};
+for (const [entry, file] of Object.entries(MODULES)) {
+  try {
+    const r = areas(read(file), named(file));
+    results[entry] = r;
+    const by = Object.fromEntries(r.rows.map((x) => [x.area, x]));
+    const other = by['other functions']?.raw ?? 0;
+    assert.ok(other < 0.02 * r.raw, `${entry}: ${other} bytes in no named area`);
+    for (const x of r.rows) assert.ok(x.gzip > 0 && x.gzip < r.total, `${entry}: ${x.area}: share ${x.gzip} of ${r.total}`);
+    assert.ok(by['JSON glue: commands, json'] && by['elliptic curve: k256, crypto-bigint, primeorder'], `${entry}: glue and curve areas`);
+    for (const w of WALLET) assert.equal(Boolean(by[w]), entry !== 'ln-sendpay/onion', `${entry}: ${w}`);
+    console.log(`ok - areas: ${entry}\n${areasTable(entry, r)}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - areas: ${entry}\n${e.stack}`);
+  }
+}
+try {
+  // The hop side (peeling, wrapping replies) is only in the full module.
+  const hop = (r) => r.rows.find((x) => x.area.startsWith('onions')).raw;
+  assert.ok(hop(results['ln-sendpay/hop']) > hop(results['ln-sendpay']), 'the full module has the hop side');
+  // Names from another module are refused, not misattributed.
+  assert.throws(() => areas(read(MODULES['ln-sendpay']), named(MODULES['ln-sendpay/onion'])), /not the shipped module/);
+  console.log('ok - areas: the hop side only in the full module; mismatched names refused');
+} catch (e) {
+  failed++;
+  console.log(`not ok - areas: across modules\n${e.stack}`);
+}
+if (failed) process.exit(1);
