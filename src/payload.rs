@@ -130,11 +130,11 @@ impl fmt::Display for PayloadError {
             }
             PayloadError::DuplicateCustomRecord { tlv_type } => write!(f, "custom record type {tlv_type} given twice"),
             PayloadError::TotalWithoutSecret => {
-                f.write_str("total_msat needs a payment_secret (both travel in payment_data)")
+                f.write_str("`total_msat` needs a `payment_secret` (both travel in payment_data)")
             }
-            PayloadError::TotalBelowAmount => f.write_str("total_msat is below the final hop's amount"),
+            PayloadError::TotalBelowAmount => f.write_str("`total_msat` is below the final hop's amount"),
             PayloadError::CltvOverflow { hop } => {
-                write!(f, "hop {hop}: block_height + 1 + delay must stay below 500000000")
+                write!(f, "hop {hop}: `block_height` + 1 + delay must stay below 500000000")
             }
             PayloadError::NotIntroductionNode => {
                 f.write_str("the route must end at the blinded path's introduction node")

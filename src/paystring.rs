@@ -27,6 +27,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::amount::Msat;
+use crate::bolt11::strip_prefix_ci;
 use crate::ids::NodeId;
 
 /// The longest string read (an offer with paths runs to a few thousand characters).
@@ -170,7 +171,7 @@ const fn bad(part: &'static str, expected: &'static str) -> PayStringError {
 }
 
 fn starts_ci(s: &str, prefix: &str) -> bool {
-    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    strip_prefix_ci(s, prefix).is_some()
 }
 
 /// Read a payment string.
@@ -183,8 +184,8 @@ pub fn parse(input: &str) -> Result<Parsed, PayStringError> {
         return Err(PayStringError::TooLong);
     }
     for scheme in ["lnurlp", "lnurlw", "lnurlc", "keyauth"] {
-        if starts_ci(s, scheme) && s[scheme.len()..].starts_with("://") {
-            let url = lud17_url(&s[scheme.len() + 3..])?;
+        if let Some(rest) = strip_prefix_ci(s, scheme).and_then(|r| r.strip_prefix("://")) {
+            let url = lud17_url(rest)?;
             return Ok(Parsed {
                 what: PaymentString::Lnurl { bech32: None, url },
                 scheme: Some(String::from(scheme)),
@@ -192,8 +193,7 @@ pub fn parse(input: &str) -> Result<Parsed, PayStringError> {
             });
         }
     }
-    if starts_ci(s, "lightning:") {
-        let rest = &s[10..];
+    if let Some(rest) = strip_prefix_ci(s, "lightning:") {
         // `lightning://…`, as some apps write it.
         let rest = rest.strip_prefix("//").unwrap_or(rest);
         let what = bare(rest, "")?;
@@ -203,8 +203,8 @@ pub fn parse(input: &str) -> Result<Parsed, PayStringError> {
         }
         return Ok(Parsed { what, scheme: Some(String::from("lightning")), on_chain: None });
     }
-    if starts_ci(s, "bitcoin:") {
-        return bip21(&s[8..]);
+    if let Some(rest) = strip_prefix_ci(s, "bitcoin:") {
+        return bip21(rest);
     }
     Ok(Parsed { what: bare(s, "")?, scheme: None, on_chain: None })
 }
@@ -276,15 +276,10 @@ fn lnurl(s: &str, part: &'static str) -> Result<PaymentString, PayStringError> {
 
 /// An LNURL's URL: `https://host…`, or `http://` to an onion host (LUD-01).
 fn check_url(url: &str, part: &'static str) -> Result<(), PayStringError> {
-    let rest = if starts_ci(url, "https://") {
-        &url[8..]
-    } else if starts_ci(url, "http://") {
-        &url[7..]
-    } else {
+    let Some(rest) = strip_prefix_ci(url, "https://").or_else(|| strip_prefix_ci(url, "http://")) else {
         return Err(bad(part, "an https:// URL"));
     };
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..host_end];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit_once(':').map_or(authority, |(h, p)| if port(p).is_ok() { h } else { authority });
     if !is_host_name(host) {
         return Err(bad(part, "a URL with a host name"));
@@ -300,8 +295,7 @@ fn check_url(url: &str, part: &'static str) -> Result<(), PayStringError> {
 
 /// `lnurlp://host/path` → `https://host/path` (`http://` for an onion host).
 fn lud17_url(rest: &str) -> Result<String, PayStringError> {
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..host_end];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
     let scheme = if host.to_ascii_lowercase().ends_with(".onion") { "http://" } else { "https://" };
     let url = format!("{scheme}{rest}");

@@ -123,7 +123,7 @@ function layout(buf) {
 }
 
 /** Function names and data segment names from a module's `name` section. */
-function names(buf) {
+export function names(buf) {
   const secs = sections(buf);
   const ns = secs.find((s) => s.id === 0 && s.name === 'name');
   if (!ns) throw new Error('the named copy has no name section');

@@ -37,20 +37,23 @@ export function assertReady(module) {
 }
 
 /** @internal an error thrown by the bindings, as the API throws it: `data.field` (and the
- *  message's leading path) in the spelling of `input`, the caller's own value. */
+ *  message's leading path) in the spelling of `input`, the caller's own value, and so is every
+ *  parameter the message names in backticks (`` `maxfeeMsat` ``). */
 export function convertError(e, input) {
   // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
   if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
     e = new LnSendpayError(e.message, e.code, e.data);
   }
-  const field = e?.data?.field;
-  if (typeof field === 'string' && input !== null && typeof input === 'object') {
+  if (!(e instanceof Error) || input === null || typeof input !== 'object') return e;
+  const field = e.data?.field;
+  if (typeof field === 'string') {
     const spelled = respell(field, input);
     if (spelled !== field) {
       e.data.field = spelled;
       if (e.message.startsWith(`${field}: `)) e.message = spelled + e.message.slice(field.length);
     }
   }
+  e.message = e.message.replace(/`([a-z][A-Za-z0-9]*(?:_[a-z0-9]+)*)`/g, (_, name) => `\`${respell(name, input)}\``);
   return e;
 }
 

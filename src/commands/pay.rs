@@ -463,12 +463,12 @@ pub(crate) fn pay_error_json(e: &crate::payment::PayError, attempts: usize) -> V
             200,
             "PAY_IN_PROGRESS",
             String::from(
-                "out of time (retry_for) with an attempt still in flight: waitsendpay or listsendpays settles it",
+                "out of time (`retry_for`) with an attempt still in flight: waitsendpay or listsendpays settles it",
             ),
             None,
         ),
         PayError::Timeout { in_flight: false } => {
-            err(210, "PAY_STOPPED_RETRYING", format!("out of time (retry_for) after {attempts} attempts"), None)
+            err(210, "PAY_STOPPED_RETRYING", format!("out of time (`retry_for`) after {attempts} attempts"), None)
         }
     }
 }

@@ -22,7 +22,7 @@ pub fn failure_wrap(input: &Value) -> Result<Value, Error> {
         .as_u64()
         .and_then(|k| usize::try_from(k).ok())
         .filter(|&k| k < secrets.len())
-        .ok_or(Error::Param { field: "erring_index".into(), expected: "an index into shared_secrets" })?;
+        .ok_or(Error::Param { field: "erring_index".into(), expected: "an index into `shared_secrets`" })?;
     let message = hex_param(input, "failure_message")?;
     if message.len() > 0xffff - 4 {
         return Err(Error::Param { field: "failure_message".into(), expected: "at most 65531 bytes" });

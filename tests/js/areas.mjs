@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { areas, areasTable } from '../../examples/bench/areas.mjs';
+import { areas, areasTable, names } from '../../examples/bench/areas.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const MODULES = {
@@ -30,6 +30,11 @@ for (const [entry, file] of Object.entries(MODULES)) {
     for (const x of r.rows) assert.ok(x.gzip > 0 && x.gzip < r.total, `${entry}: ${x.area}: share ${x.gzip} of ${r.total}`);
     assert.ok(by['JSON glue: commands, json'] && by['elliptic curve: k256, crypto-bigint, primeorder'], `${entry}: glue and curve areas`);
     for (const w of WALLET) assert.equal(Boolean(by[w]), entry !== 'ln-sendpay/onion', `${entry}: ${w}`);
+    // No `str` index anywhere: its panic path formats the string's chars with `{:?}`, which
+    // brings core's Unicode tables (~4 KB gzip in each module, measured); slices go through
+    // `str::get`, `split` or `strip_prefix` instead.
+    const heavy = [...names(named(file)).fns.values()].filter((n) => /str::slice_error_fail|unicode::printable|escape_debug/.test(n));
+    assert.deepEqual(heavy, [], `${entry}: a str index's panic path is back`);
     console.log(`ok - areas: ${entry}\n${areasTable(entry, r)}`);
   } catch (e) {
     failed++;

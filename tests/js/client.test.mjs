@@ -526,12 +526,14 @@ test('a route over maxfee (a node doubling the amount) is refused with 206 befor
   const { t, calls } = lying(net, 'getroutes', double);
   const e = await rejects(new ln.Client({ transport: t }).pay(payArgs), 206, 'PAY_ROUTE_TOO_EXPENSIVE');
   assert.equal(e.data.field, 'maxfeeMsat');
+  assert.match(e.message, /over `maxfeeMsat` \d+msat$/);
   assert.ok(!calls.includes('sendonion'));
   // A delay past maxDelay, likewise.
   const slow = (a) => ({ ...a, routes: a.routes.map((r) => ({ ...r, path: r.path.map((h) => ({ ...h, cltv_in: h.cltv_in + 5000, cltv_out: h.cltv_out + 5000, delay: h.delay + 5000 })) })) });
   const { t: t2 } = lying(net, 'getroutes', slow);
   const e2 = await rejects(new ln.Client({ transport: t2 }).pay(payArgs), 206, 'PAY_ROUTE_TOO_EXPENSIVE');
   assert.equal(e2.data.field, 'maxDelay');
+  assert.match(e2.message, /over `maxDelay` \d+$/);
 });
 
 test('a repeat pay of an invoice paid 1 msat over the target is the same payment, not 201 (the rule keys on msatoshi)', async () => {

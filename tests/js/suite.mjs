@@ -159,6 +159,15 @@ const cases = [
       eq(e.data.error, 'ROUTE_ABOVE_TWICE_MSATOSHI', 'error');
       eq(e.data.field, 'msatoshi', 'field');
     }, '2x rule');
+    // A parameter the message names (in backticks) is spelled as the caller spells it too.
+    throws(() => ln.buildOnion({ ...base, route: [{ id, channel: '1x1x1', amount_msat: '1000', delay: 9 }], totalMsat: 5000n }), (e) => {
+      eq(e.data.error, 'TOTAL_WITHOUT_SECRET', 'error');
+      eq(e.message, 'totalMsat: `totalMsat` needs a `paymentSecret` (both travel in payment_data)', 'message');
+    }, 'total without a secret');
+    throws(() => ln.buildOnion({ ...base, blockHeight: 499999990, route: [{ id, channel: '1x1x1', amount_msat: '1000', delay: 9 }] }), (e) => {
+      eq(e.data.error, 'CLTV_OVERFLOW', 'error');
+      if (!e.message.includes('`blockHeight` + 1 + delay')) fail(e.message);
+    }, 'cltv overflow');
     throws(() => ln.createOnion({ sessionKey: '41'.repeat(32), associatedData: '', hops: [{ pubkey: id, payload: 'fd0514' + '00'.repeat(1300) }] }), (e) => {
       eq(e.code, -32602, 'too large is -32602, as createonion answers');
       if (!/bytes too many/.test(e.message)) fail(e.message);

@@ -181,7 +181,7 @@ impl Payer {
             let e = PayError::TooExpensive {
                 limit: "maxfee_msat",
                 message: format!(
-                    "the routes cost {} in fees (the payment's parts so far included), over maxfee_msat {}",
+                    "the routes cost {} in fees (the payment's parts so far included), over `maxfee_msat` {}",
                     fees.to_msat_string(),
                     self.cfg.maxfee.to_msat_string()
                 ),
@@ -318,7 +318,7 @@ impl Payer {
             return Err(PayError::TooExpensive {
                 limit: "max_delay",
                 message: format!(
-                    "the route locks the payment up for {} blocks, over max_delay {}",
+                    "the route locks the payment up for {} blocks, over `max_delay` {}",
                     first.delay, self.cfg.max_delay
                 ),
             });
