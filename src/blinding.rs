@@ -51,8 +51,12 @@ pub struct BlindedPayInfo {
 impl BlindedPayInfo {
     /// The fee for delivering `amount` msat through the path (rounded down, as BOLT 4 does).
     pub fn fee(&self, amount: u64) -> Option<u64> {
-        let prop = (u128::from(amount) * u128::from(self.fee_proportional_millionths)) / 1_000_000;
-        u64::try_from(prop).ok()?.checked_add(u64::from(self.fee_base_msat))
+        // ⌊amount·ppm / 10⁶⌋ without a 128-bit division (which brings compiler-builtins' u128
+        // division into the module): with amount = q·10⁶ + r it is q·ppm + ⌊r·ppm / 10⁶⌋,
+        // and r·ppm < 10⁶·2³² fits.
+        let ppm = u64::from(self.fee_proportional_millionths);
+        let (q, r) = (amount / 1_000_000, amount % 1_000_000);
+        q.checked_mul(ppm)?.checked_add(r * ppm / 1_000_000)?.checked_add(u64::from(self.fee_base_msat))
     }
 }
 
@@ -127,4 +131,34 @@ pub fn create_blinded_path(session_key: &SecretKey, hops: &[(NodeId, &[u8])]) ->
         *e *= scalar_from_hash(&sha256(&[big_e.as_bytes(), ss.as_bytes()]));
     }
     Some(BlindedPath { introduction_node: *intro, first_path_key, hops: out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fee` equals the 128-bit formula ⌊amount·ppm / 10⁶⌋ + base, overflow included.
+    #[test]
+    fn fee_matches_the_128_bit_formula() {
+        let wide = |amount: u64, ppm: u32, base: u32| {
+            let prop = u128::from(amount) * u128::from(ppm) / 1_000_000;
+            u64::try_from(prop).ok()?.checked_add(u64::from(base))
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let edges = [0, 1, 999_999, 1_000_000, 1_000_001, u64::MAX / 1_000_000, u64::MAX - 1, u64::MAX];
+        for i in 0..20_000 {
+            let amount = if i < 64 { edges[i % edges.len()] } else { next() >> (next() % 64) };
+            let ppm = if i % 7 == 0 { u32::MAX } else { next() as u32 >> (next() % 32) };
+            let base = if i % 5 == 0 { u32::MAX } else { next() as u32 };
+            let info =
+                BlindedPayInfo { fee_base_msat: base, fee_proportional_millionths: ppm, ..BlindedPayInfo::default() };
+            assert_eq!(info.fee(amount), wide(amount, ppm, base), "{amount} {ppm} {base}");
+        }
+    }
 }
