@@ -178,7 +178,7 @@ for (const [task, contenders] of Object.entries(tasks)) {
 const entries = { 'ln-sendpay/onion': 'onion.node.js', 'ln-sendpay': 'index.node.js' };
 const nc = nodeCold(pkgDir, shared, entries, coldRuns);
 console.log(`\ncold start in Node: ${coldRuns} fresh processes per row, interleaved, medians (first 5-hop createOnion after import; ratio = first / warm, per process;`);
-console.log('  "not primed": the entry without its import-time 2-hop onion, to show what that lever buys)');
+console.log('  "not primed": the entry without its import-time priming (a 2-hop onion, twice), to show what that lever buys)');
 console.log('  entry               variant               import   warmUp   first onion  first decodeFailure   warm onion   ratio');
 for (const [k, r] of Object.entries(nc)) {
   const [entry, variant] = k.split('|');

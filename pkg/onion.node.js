@@ -13,8 +13,8 @@ export * from './lib/onion-api.js';
 import { createOnion } from './lib/onion-api.js';
 import { prime } from './lib/warm.js';
 
-// Primed at import: the first onion then runs compiled code on a built basepoint table (~3x a
-// warm one instead of ~12x) for ~10 ms more import (docs/bench.md, "Cold start").
+// Primed at import: the first onion then runs compiled code on a built basepoint table (~1.8x a
+// warm one instead of ~12x) for ~12 ms more import (docs/bench.md, "Cold start").
 prime(createOnion);
 /** Already initialised in Node; kept so the same code runs everywhere. */
 export function init() {
