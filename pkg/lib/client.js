@@ -756,7 +756,7 @@ export class Client {
     const data = { ...routing, error: name, attempts: out.attempts };
     if (e.field !== undefined) data.field = e.field;
     // The field (and the message's path) as the caller spells it, as for the bindings' errors.
-    throw convertError(new LnSendpayError(e.message, Number(e.code), data), opts.input);
+    throw convertError(new LnSendpayError(e.message, Number(e.code), data), opts.input, e.error === 'ROUTING_FAILURE' || e.error === 'NODE_ERROR');
   }
 
   /** Keep the store in step with what the node said (the Payer decides what to do next). */

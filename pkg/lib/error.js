@@ -38,8 +38,9 @@ export function assertReady(module) {
 
 /** @internal an error thrown by the bindings, as the API throws it: `data.field` (and the
  *  message's leading path) in the spelling of `input`, the caller's own value, and so is every
- *  parameter the message names in backticks (`` `maxfeeMsat` ``). */
-export function convertError(e, input) {
+ *  parameter the message names in backticks (`` `maxfeeMsat` ``) unless `nodeText` (a message
+ *  that is the node's own words, kept as the node wrote it). */
+export function convertError(e, input, nodeText = false) {
   // TypeError/RangeError (a wrong JS type or range) keep their class and carry code/data.
   if (e instanceof Error && e.name === 'LnSendpayError' && !(e instanceof LnSendpayError)) {
     e = new LnSendpayError(e.message, e.code, e.data);
@@ -53,7 +54,7 @@ export function convertError(e, input) {
       if (e.message.startsWith(`${field}: `)) e.message = spelled + e.message.slice(field.length);
     }
   }
-  e.message = e.message.replace(/`([a-z][A-Za-z0-9]*(?:_[a-z0-9]+)*)`/g, (_, name) => `\`${respell(name, input)}\``);
+  if (!nodeText) e.message = e.message.replace(/`([a-z][A-Za-z0-9]*(?:_[a-z0-9]+)*)`/g, (_, name) => `\`${respell(name, input)}\``);
   return e;
 }
 

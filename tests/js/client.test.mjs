@@ -536,6 +536,16 @@ test('a route over maxfee (a node doubling the amount) is refused with 206 befor
   assert.match(e2.message, /over `maxDelay` \d+$/);
 });
 
+test("the node's own words are kept as it wrote them: only our messages respell the parameters they name", async () => {
+  const { net, payArgs } = setup();
+  const { t } = counted(net, (request, options, inner) => {
+    if (request.method === 'getroutes') throw { code: 212, message: 'askrene: `max_parts` is below `some_layer` here' };
+    return inner(request, options);
+  });
+  const e = await rejects(new ln.Client({ transport: t }).pay(payArgs), 212, 'NODE_ERROR');
+  assert.equal(e.message, 'askrene: `max_parts` is below `some_layer` here');
+});
+
 test('a repeat pay of an invoice paid 1 msat over the target is the same payment, not 201 (the rule keys on msatoshi)', async () => {
   const { net, payArgs } = setup();
   const plus1 = (a) => ({ ...a, routes: a.routes.map((r) => ({ ...r, path: r.path.map((h) => ({ ...h, amount_in_msat: h.amount_in_msat + 1, amount_out_msat: h.amount_out_msat + 1, amount_msat: h.amount_msat + 1 })) })) });
