@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { startStaticServer } from '../tests/js/static-server.mjs';
 import { launchChromium } from '../tests/js/chromium.mjs';
 import * as peers from './bench/peers.mjs';
-import { areas, areasTable } from './bench/areas.mjs';
+import { MODULES, areas, areasTable } from './bench/areas.mjs';
 import { chromiumCold, nodeCold, workerdCold } from './bench/cold.mjs';
 
 const root = resolve(new URL('..', import.meta.url).pathname);
@@ -34,7 +34,7 @@ const us = (x) => `${f1(x)} µs`.padStart(11);
 // 1. Sizes.
 console.log('\nmodules (what an app loads: one .wasm, its glue and the shared lib/ files)');
 console.log('  entry               .wasm raw   gzip -9   zlib level 9 (Node)');
-for (const [entry, file] of [['ln-sendpay/onion', 'onion/ln_sendpay_onion_bg.wasm'], ['ln-sendpay', 'ln_sendpay_bg.wasm'], ['ln-sendpay/hop', 'full/ln_sendpay_full_bg.wasm']]) {
+for (const [entry, file] of Object.entries(MODULES)) {
   const wasm = readFileSync(resolve(pkgDir, file));
   const gzip = execFileSync('gzip', ['-9', '-c', resolve(pkgDir, file)]).length; // as `make pkg` prints
   console.log(`  ${entry.padEnd(18)} ${String(wasm.length).padStart(10)} ${String(gzip).padStart(9)} ${String(gzipSync(wasm, { level: 9 }).length).padStart(12)}`);
@@ -42,7 +42,7 @@ for (const [entry, file] of [['ln-sendpay/onion', 'onion/ln_sendpay_onion_bg.was
 
 // 1b. Where each module's bytes go, by area (names from the copies `make pkg` keeps).
 console.log('\nwhere the bytes go: each area\'s gzip share is what the module\'s gzip loses with that area zeroed (shares overlap)');
-for (const [entry, file] of [['ln-sendpay/onion', 'onion/ln_sendpay_onion_bg.wasm'], ['ln-sendpay', 'ln_sendpay_bg.wasm'], ['ln-sendpay/hop', 'full/ln_sendpay_full_bg.wasm']]) {
+for (const [entry, file] of Object.entries(MODULES)) {
   const named = resolve(root, 'target/wasm-named/pkg', file);
   if (!existsSync(named)) {
     console.log(`  ${entry}: no named copy at ${relative(root, named)} (make pkg writes it)`);

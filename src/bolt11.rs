@@ -355,8 +355,13 @@ pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     s.get(..prefix.len()).filter(|p| p.eq_ignore_ascii_case(prefix)).and_then(|_| s.get(prefix.len()..))
 }
 
+/// Whether `s` starts with `prefix` in any ASCII case.
+pub(crate) fn starts_ci(s: &str, prefix: &str) -> bool {
+    strip_prefix_ci(s, prefix).is_some()
+}
+
 fn other_format(s: &str) -> Option<OtherFormat> {
-    let starts = |p: &str| s.get(..p.len()).is_some_and(|x| x.eq_ignore_ascii_case(p));
+    let starts = |p: &str| starts_ci(s, p);
     Some(if starts("lno1") {
         OtherFormat::Bolt12Offer
     } else if starts("lni1") {

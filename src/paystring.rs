@@ -27,7 +27,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::amount::Msat;
-use crate::bolt11::strip_prefix_ci;
+use crate::bolt11::{starts_ci, strip_prefix_ci};
 use crate::ids::NodeId;
 
 /// The longest string read (an offer with paths runs to a few thousand characters).
@@ -168,10 +168,6 @@ impl fmt::Display for PayStringError {
 
 const fn bad(part: &'static str, expected: &'static str) -> PayStringError {
     PayStringError::Bad { part, expected }
-}
-
-fn starts_ci(s: &str, prefix: &str) -> bool {
-    strip_prefix_ci(s, prefix).is_some()
 }
 
 /// Read a payment string.

@@ -9,6 +9,13 @@
 // copy only in its custom sections (checked here: the same code section, byte for byte).
 import { gzipSync } from 'node:zlib';
 
+/** Each entry's module, under pkg/ (what `make bench` sizes and breaks down). */
+export const MODULES = {
+  'ln-sendpay/onion': 'onion/ln_sendpay_onion_bg.wasm',
+  'ln-sendpay': 'ln_sendpay_bg.wasm',
+  'ln-sendpay/hop': 'full/ln_sendpay_full_bg.wasm',
+};
+
 /** Areas, first match wins; a function's name is its demangled Rust path. */
 export const AREAS = [
   ['JSON glue: commands, json', /^<?ln_sendpay::(commands|json)::/],

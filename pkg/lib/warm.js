@@ -37,6 +37,9 @@ const now = () => (globalThis.performance ? performance.now() : Date.now());
 
 let primedWith;
 
+/** Two rounds of the 2-hop onion (one left the first onion ~2.6x a warm one, two ~1.8x). */
+const PRIME_ROUNDS = 2;
+
 /**
  * The Node entries' import-time priming (and the browser entries', in a task of their own once
  * init() has resolved): a 2-hop onion on the vector's session key and first two hops (its
@@ -59,9 +62,6 @@ export function prime(createOnion) {
   primedWith = { rounds: PRIME_ROUNDS, ms: now() - t0 };
   return primedWith;
 }
-
-/** Two rounds of the 2-hop onion (one left the first onion ~2.6x a warm one, two ~1.8x). */
-const PRIME_ROUNDS = 2;
 
 /** What the priming did (`undefined` before it ran, or where it is not done); for tests and the bench. */
 export function primed() {

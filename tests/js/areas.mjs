@@ -5,24 +5,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { areas, areasTable, names } from '../../examples/bench/areas.mjs';
+import { MODULES, areas, areasTable, names } from '../../examples/bench/areas.mjs';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
-const MODULES = {
-  'ln-sendpay/onion': 'pkg/onion/ln_sendpay_onion_bg.wasm',
-  'ln-sendpay': 'pkg/ln_sendpay_bg.wasm',
-  'ln-sendpay/hop': 'pkg/full/ln_sendpay_full_bg.wasm',
-};
 const WALLET = ['payments: Payer, guard, rpc', 'BOLT 11', 'BOLT 12', 'paste parser (paystring)'];
-const read = (file) => readFileSync(resolve(root, file));
+const shipped = (file) => readFileSync(resolve(root, 'pkg', file));
 /** The same module with its names: `make pkg` writes it under target/wasm-named/. */
-const named = (file) => read(`target/wasm-named/${file}`);
+const named = (file) => readFileSync(resolve(root, 'target/wasm-named/pkg', file));
 
 let failed = 0;
 const results = {};
 for (const [entry, file] of Object.entries(MODULES)) {
   try {
-    const r = areas(read(file), named(file));
+    const withNames = named(file);
+    const r = areas(shipped(file), withNames);
     results[entry] = r;
     const by = Object.fromEntries(r.rows.map((x) => [x.area, x]));
     const other = by['other functions']?.raw ?? 0;
@@ -33,7 +29,7 @@ for (const [entry, file] of Object.entries(MODULES)) {
     // No `str` index anywhere: its panic path formats the string's chars with `{:?}`, which
     // brings core's Unicode tables (~4 KB gzip in each module, measured); slices go through
     // `str::get`, `split` or `strip_prefix` instead.
-    const heavy = [...names(named(file)).fns.values()].filter((n) => /str::slice_error_fail|unicode::printable|escape_debug/.test(n));
+    const heavy = [...names(withNames).fns.values()].filter((n) => /str::slice_error_fail|unicode::printable|escape_debug/.test(n));
     assert.deepEqual(heavy, [], `${entry}: a str index's panic path is back`);
     console.log(`ok - areas: ${entry}\n${areasTable(entry, r)}`);
   } catch (e) {
@@ -46,7 +42,7 @@ try {
   const hop = (r) => r.rows.find((x) => x.area.startsWith('onions')).raw;
   assert.ok(hop(results['ln-sendpay/hop']) > hop(results['ln-sendpay']), 'the full module has the hop side');
   // Names from another module are refused, not misattributed.
-  assert.throws(() => areas(read(MODULES['ln-sendpay']), named(MODULES['ln-sendpay/onion'])), /not the shipped module/);
+  assert.throws(() => areas(shipped(MODULES['ln-sendpay']), named(MODULES['ln-sendpay/onion'])), /not the shipped module/);
   console.log('ok - areas: the hop side only in the full module; mismatched names refused');
 } catch (e) {
   failed++;
